@@ -1,0 +1,273 @@
+"""``briefbot``: the command line over the same service the bots use.
+
+Every failure is one clear line on stderr and a non-zero exit, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import date, datetime
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from bot.app import App, open_app, seed_if_empty
+from bot.brief_files import read_brief_files
+from bot.domain.schedule import zone
+from bot.domain.validation import EntryValidationError
+from bot.rendering import text as render
+from bot.service import ImportRejected
+from bot.settings import Settings
+from bot.storage.database import DatabaseError, LATEST_VERSION, schema_version
+from bot.storage.entries import DuplicateSlug, EntryNotFound
+from bot.storage.maintenance import backup, integrity_problems
+
+log = logging.getLogger("briefbot")
+
+EXIT_USAGE = 2
+EXIT_FAILED = 1
+
+Command = Callable[[App, argparse.Namespace], Awaitable[int]]
+
+
+class CliError(Exception):
+    """A failure to report as one line."""
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date (YYYY-MM-DD)") from None
+
+
+def _datetime(text: str) -> datetime:
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not an ISO 8601 date-time") from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="briefbot",
+        description="A sourced briefing on North Korea's military support to Russia.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("import", help="validate brief files and import them all-or-nothing")
+    p.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    p = sub.add_parser("export", help="write every entry as a brief file")
+    p.add_argument("folder", type=Path, nargs="?", default=Path("export"))
+
+    p = sub.add_parser("latest", help="the newest entries")
+    p.add_argument("-n", "--count", type=int, default=5)
+    p.add_argument("--page", type=int, default=1)
+    p.add_argument("--topic")
+    p.add_argument("--actor")
+    p = sub.add_parser("show", help="one entry in full")
+    p.add_argument("ref", metavar="ID|SLUG")
+    p = sub.add_parser("search", help='full-text search ("phrase", -exclude, OR, prefix*)')
+    p.add_argument("query", nargs="+")
+    p.add_argument("--page", type=int, default=1)
+    p = sub.add_parser("timeline", help="entries in event order")
+    p.add_argument("--from", dest="start", type=_date)
+    p.add_argument("--to", dest="end", type=_date)
+    p.add_argument("--actor")
+    p = sub.add_parser("figures", help="key figures with every claim side by side")
+    p.add_argument("--subject")
+    p = sub.add_parser("history", help="an entry's revisions")
+    p.add_argument("ref", metavar="ID|SLUG")
+
+    p = sub.add_parser("digest", help="compose a digest (today by default)")
+    p.add_argument("--date", type=_date)
+    p.add_argument("--since", type=_datetime)
+    p.add_argument("--tz", help="IANA time zone (default BRIEFBOT_TIMEZONE)")
+    p.add_argument("--topic", action="append", default=[])
+    p.add_argument("--format", choices=("text", "markdown", "json"), default="text")
+
+    db = sub.add_parser("db", help="database maintenance").add_subparsers(
+        dest="db_command", required=True, metavar="ACTION"
+    )
+    db.add_parser("migrate", help="create or upgrade the database")
+    p = db.add_parser("backup", help="online backup to a new file")
+    p.add_argument("target", type=Path)
+    db.add_parser("check", help="integrity check")
+
+    sub.add_parser("run", help="run the bot (Discord with DISCORD_TOKEN, else a console)")
+    return parser
+
+
+async def cmd_import(app: App, args: argparse.Namespace) -> int:
+    read = read_brief_files(args.paths)
+    progress = _progress_bar(len(read.documents))
+    result = await app.service.import_documents(
+        read.documents, "cli", progress, problems=read.problems
+    )
+    print(
+        f"Imported {len(result.added)} new, {len(result.updated)} updated, "
+        f"{len(result.unchanged)} unchanged."
+    )
+    return 0
+
+
+async def cmd_export(app: App, args: argparse.Namespace) -> int:
+    count = await app.service.export(args.folder)
+    print(f"Wrote {count} entries to {args.folder}/")
+    return 0
+
+
+async def cmd_latest(app: App, args: argparse.Namespace) -> int:
+    await seed_if_empty(app)
+    page = await app.service.latest(args.count, max(args.page, 1) - 1, args.topic, args.actor)
+    print(render.render_page(page))
+    return 0
+
+
+async def cmd_show(app: App, args: argparse.Namespace) -> int:
+    await seed_if_empty(app)
+    print(render.render_entry(await app.service.show(args.ref)))
+    return 0
+
+
+async def cmd_search(app: App, args: argparse.Namespace) -> int:
+    await seed_if_empty(app)
+    results = await app.service.search(" ".join(args.query), max(args.page, 1) - 1)
+    print(render.render_search(results))
+    return 0
+
+
+async def cmd_timeline(app: App, args: argparse.Namespace) -> int:
+    await seed_if_empty(app)
+    entries = await app.service.timeline(args.start, args.end, args.actor)
+    print("\n".join(render.entry_line(e) for e in entries) or "No entries in that range.")
+    return 0
+
+
+async def cmd_figures(app: App, args: argparse.Namespace) -> int:
+    await seed_if_empty(app)
+    print(render.render_figures(await app.service.figures(args.subject)))
+    return 0
+
+
+async def cmd_history(app: App, args: argparse.Namespace) -> int:
+    print(render.render_history(await app.service.history(args.ref)))
+    return 0
+
+
+async def cmd_digest(app: App, args: argparse.Namespace) -> int:
+    await seed_if_empty(app)
+    tz = zone(args.tz or app.settings.timezone)
+    digest = await app.service.digest(tz, args.date, args.since, tuple(args.topic))
+    if args.format == "json":
+        print(render.digest_json(digest))
+    else:
+        print(render.render_digest(digest, args.format))
+    return 0
+
+
+async def cmd_db(app: App, args: argparse.Namespace) -> int:
+    if args.db_command == "migrate":
+        version = await schema_version(app.database.read)
+        print(f"Database {app.settings.db_path} is at schema {version} (latest {LATEST_VERSION}).")
+    elif args.db_command == "backup":
+        await backup(app.database, args.target)
+        print(f"Backed up to {args.target}")
+    else:
+        problems = await integrity_problems(app.database)
+        if problems:
+            for problem in problems:
+                print(problem, file=sys.stderr)
+            return EXIT_FAILED
+        print("ok")
+    return 0
+
+
+async def cmd_run(app: App, args: argparse.Namespace) -> int:
+    from bot.runner import run
+
+    return await run(app)
+
+
+COMMANDS: dict[str, Command] = {
+    "import": cmd_import,
+    "export": cmd_export,
+    "latest": cmd_latest,
+    "show": cmd_show,
+    "search": cmd_search,
+    "timeline": cmd_timeline,
+    "figures": cmd_figures,
+    "history": cmd_history,
+    "digest": cmd_digest,
+    "db": cmd_db,
+    "run": cmd_run,
+}
+
+
+def _progress_bar(total: int) -> Callable[[int, int], None] | None:
+    """A one-line progress bar on stderr for large imports in a terminal."""
+    if total < 200 or not sys.stderr.isatty():
+        return None
+
+    def show(done: int, total: int) -> None:
+        if done % 100 and done != total:
+            return
+        width = 30
+        filled = width * done // total
+        sys.stderr.write(f"\rImporting [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
+        if done == total:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+
+    return show
+
+
+async def _main(args: argparse.Namespace, settings: Settings) -> int:
+    async with open_app(settings) as app:
+        return await COMMANDS[args.command](app, args)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``briefbot`` console script."""
+    args = build_parser().parse_args(argv)
+    try:
+        settings = Settings()
+    except ValidationError as error:
+        first = error.errors()[0]
+        print(f"briefbot: setting {first['loc'][0]}: {first['msg']}", file=sys.stderr)
+        return EXIT_USAGE
+    logging.basicConfig(
+        level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    try:
+        return asyncio.run(_main(args, settings))
+    except ImportRejected as error:
+        for problem in error.problems:
+            print(problem, file=sys.stderr)
+        print(f"briefbot: {error}", file=sys.stderr)
+        return EXIT_FAILED
+    except EntryValidationError as error:
+        for problem in error.problems:
+            print(problem, file=sys.stderr)
+        return EXIT_FAILED
+    except (EntryNotFound, DuplicateSlug, DatabaseError, FileExistsError, ValueError) as error:
+        print(f"briefbot: {_first_line(error)}", file=sys.stderr)
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        return 130
+    except OSError as error:
+        print(f"briefbot: {error.strerror or error}: {error.filename or ''}".rstrip(": "), file=sys.stderr)
+        return EXIT_FAILED
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(error.args[0]) if isinstance(error, KeyError) and error.args else str(error)
+    return text.splitlines()[0] if text else type(error).__name__
+
+
+if __name__ == "__main__":
+    sys.exit(main())

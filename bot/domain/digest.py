@@ -1,0 +1,159 @@
+"""The digest composer: what a day (or the time since the last digest) brought, structured.
+
+Pure: it receives the window's entries and the figure claims about the quantities they
+touch, and returns a :class:`Digest` that renderers (text, Markdown, Discord embeds) draw.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+
+from bot.domain.entries import Entry, FigureClaim, Source, Status
+from bot.domain.figures import FigureGroup, group_claims
+
+HEADLINE_COUNT = 3
+
+
+@dataclass(frozen=True, slots=True)
+class DigestItem:
+    """One development as the digest shows it."""
+
+    slug: str
+    title: str
+    summary: str
+    status: Status
+    importance: int
+    event_date: date
+    topic: str
+
+    @classmethod
+    def of(cls, entry: Entry) -> DigestItem:
+        content = entry.content
+        return cls(
+            slug=content.slug,
+            title=content.title,
+            summary=content.summary,
+            status=content.status,
+            importance=content.importance,
+            event_date=content.event_date,
+            topic=content.topics[0],
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class DigestSection:
+    topic: str
+    items: tuple[DigestItem, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Digest:
+    """A composed digest. ``omitted`` counts developments left out to fit the size budget."""
+
+    local_date: date
+    headlines: tuple[DigestItem, ...]
+    sections: tuple[DigestSection, ...]
+    key_figures: tuple[FigureGroup, ...]
+    sources: tuple[Source, ...]
+    omitted: int = 0
+    latest: DigestItem | None = None
+
+    @property
+    def is_quiet(self) -> bool:
+        """True when nothing new happened in the window."""
+        return not self.sections and self.omitted == 0
+
+    @property
+    def items(self) -> tuple[DigestItem, ...]:
+        return tuple(item for section in self.sections for item in section.items)
+
+
+@dataclass(frozen=True, slots=True)
+class DigestOptions:
+    """What to compose: the local day it is for, a topic filter, and a size budget."""
+
+    local_date: date
+    topics: tuple[str, ...] = ()
+    budget: int | None = None
+
+
+Measure = Callable[[Digest], int]
+
+
+def compose_digest(
+    entries: Sequence[Entry],
+    claims: Sequence[FigureClaim],
+    options: DigestOptions,
+    latest: Entry | None = None,
+    measure: Measure | None = None,
+) -> Digest:
+    """Compose the digest of ``entries`` (the window), trimmed to ``options.budget``.
+
+    ``claims`` are every claim about the quantities the window's figures touch (from the
+    whole archive, so conflicting numbers stand side by side). ``latest`` is the most recent
+    entry overall, shown on a quiet day. ``measure`` tells the size of a rendered digest
+    (e.g. the characters of the Discord embeds) so trimming matches what is really sent.
+    """
+    chosen = [e for e in entries if matches_topics(e, options.topics) and not e.is_deleted]
+    chosen.sort(key=_priority)
+    items = [DigestItem.of(entry) for entry in chosen]
+    digest = Digest(
+        local_date=options.local_date,
+        headlines=(),
+        sections=(),
+        key_figures=tuple(group_claims(claims)),
+        sources=(),
+        latest=DigestItem.of(latest) if latest is not None and not items else None,
+    )
+    digest = _with_items(digest, items, chosen, omitted=0)
+    if options.budget is None or measure is None:
+        return digest
+    return _trim(digest, items, chosen, options.budget, measure)
+
+
+def matches_topics(entry: Entry, topics: tuple[str, ...]) -> bool:
+    """True if the entry falls under the topic filter (an empty filter takes everything)."""
+    return not topics or any(topic in topics for topic in entry.content.topics)
+
+
+def _priority(entry: Entry) -> tuple[int, int, int]:
+    content = entry.content
+    return (-content.importance, -content.event_date.toordinal(), -entry.id)
+
+
+def _with_items(
+    digest: Digest, items: list[DigestItem], entries: list[Entry], omitted: int
+) -> Digest:
+    sections: dict[str, list[DigestItem]] = {}
+    for item in items:
+        sections.setdefault(item.topic, []).append(item)
+    sources: dict[str, Source] = {}
+    for entry in entries:
+        for source in entry.content.sources:
+            sources.setdefault(source.url, source)
+    headlines = tuple(item for item in items if item.importance >= 2)[:HEADLINE_COUNT]
+    return replace(
+        digest,
+        headlines=headlines or tuple(items[:1]),
+        sections=tuple(DigestSection(topic, tuple(group)) for topic, group in sections.items()),
+        sources=tuple(sources.values()),
+        omitted=omitted,
+    )
+
+
+def _trim(
+    digest: Digest, items: list[DigestItem], entries: list[Entry], budget: int, measure: Measure
+) -> Digest:
+    """Drop the least important developments, then figure groups, until the digest fits."""
+    kept_items, kept_entries = list(items), list(entries)
+    while measure(digest) > budget and len(kept_items) > 1:
+        kept_items.pop()
+        kept_entries.pop()
+        digest = _with_items(digest, kept_items, kept_entries, len(items) - len(kept_items))
+    groups = list(digest.key_figures)
+    while measure(digest) > budget and groups:
+        groups.pop()
+        digest = replace(digest, key_figures=tuple(groups))
+    return digest

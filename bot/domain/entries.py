@@ -1,0 +1,134 @@
+"""Brief entries: the curated, sourced records the whole product is about."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+
+
+class Status(StrEnum):
+    """How well a statement is established, from strongest to weakest claim."""
+
+    CONFIRMED = "confirmed"
+    REPORTED = "reported"
+    UNCONFIRMED = "unconfirmed"
+    DISPUTED = "disputed"
+    DENIED = "denied"
+
+    @property
+    def label(self) -> str:
+        """A short label shown next to every entry and figure."""
+        return STATUS_LABELS[self]
+
+
+STATUS_LABELS: dict[Status, str] = {
+    Status.CONFIRMED: "Confirmed",
+    Status.REPORTED: "Reported",
+    Status.UNCONFIRMED: "Unconfirmed claim",
+    Status.DISPUTED: "Disputed",
+    Status.DENIED: "Denied",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Where an entry comes from: a named publication and its http(s) address."""
+
+    name: str
+    url: str
+    published: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    """A number together with who claims it and how well it is established."""
+
+    value: float
+    display: str
+    counts: str
+    subject: str
+    claimed_by: str
+    status: Status
+
+
+@dataclass(frozen=True, slots=True)
+class EntryContent:
+    """The editable part of an entry: what editors write and files contain."""
+
+    slug: str
+    title: str
+    summary: str
+    event_date: date
+    status: Status
+    importance: int
+    topics: tuple[str, ...]
+    actors: tuple[str, ...]
+    sources: tuple[Source, ...]
+    figures: tuple[Figure, ...] = ()
+    body: str = ""
+    reported_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """A stored entry: its content plus the bookkeeping the store maintains."""
+
+    id: int
+    content: EntryContent
+    created_by: str
+    created_at: datetime
+    updated_by: str
+    updated_at: datetime
+    revision: int
+    deleted_at: datetime | None = None
+
+    @property
+    def slug(self) -> str:
+        return self.content.slug
+
+    @property
+    def title(self) -> str:
+        return self.content.title
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
+
+@dataclass(frozen=True, slots=True)
+class FigureClaim:
+    """One figure as it appears in the archive, with the entry that carries it."""
+
+    figure: Figure
+    entry_slug: str
+    entry_title: str
+    event_date: date
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    """A search result: the entry and a snippet with the matched words marked."""
+
+    entry: Entry
+    snippet: str
+
+
+class RevisionAction(StrEnum):
+    ADD = "add"
+    EDIT = "edit"
+    DELETE = "delete"
+    RESTORE = "restore"
+
+
+@dataclass(frozen=True, slots=True)
+class Revision:
+    """One step in an entry's history: who did what, when, and the content after it."""
+
+    entry_id: int
+    revision: int
+    action: RevisionAction
+    actor: str
+    at: datetime
+    changed_fields: tuple[str, ...]
+    content: EntryContent

@@ -1,0 +1,208 @@
+"""Use cases: what readers, editors and the scheduler can do, whatever the platform.
+
+Adapters (Discord, console, CLI, later Slack) parse input, call one method here and render
+the result; they hold no SQL and no business rules.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bot.brief_files import BriefDocument, write_brief
+from bot.clock import Clock
+from bot.domain.digest import Digest, DigestOptions, Measure, compose_digest, matches_topics
+from bot.domain.entries import Entry, Revision, SearchHit
+from bot.domain.figures import FigureGroup, group_claims
+from bot.domain.schedule import day_window, local_date
+from bot.domain.search_query import SearchQuery, parse_search
+from bot.domain.validation import EntryValidationError, validate_entry
+from bot.domain.vocabulary import Vocabulary
+from bot.storage.entries import EntryStore, ImportResult, ProgressCallback
+
+MAX_PAGE_SIZE = 25
+QUIET_DAY_SUBJECTS = 3
+
+
+class ImportRejected(ValueError):
+    """An import with problems: nothing was written. Each problem reads ``file: field: …``."""
+
+    def __init__(self, problems: Sequence[str]) -> None:
+        self.problems = tuple(problems)
+        super().__init__(f"{len(self.problems)} problem(s); nothing was imported")
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """One page of entries and whether another follows."""
+
+    entries: tuple[Entry, ...]
+    number: int
+    has_next: bool
+
+
+@dataclass(frozen=True, slots=True)
+class SearchResults:
+    query: SearchQuery
+    hits: tuple[SearchHit, ...]
+    number: int
+    has_next: bool
+
+
+class BriefingService:
+    """The briefing's use cases over one store, one clock and one vocabulary."""
+
+    def __init__(self, store: EntryStore, clock: Clock, vocabulary: Vocabulary) -> None:
+        self.store = store
+        self.clock = clock
+        self.vocabulary = vocabulary
+
+    # -- readers --------------------------------------------------------------------------
+
+    async def latest(
+        self, per_page: int = 5, page: int = 0, topic: str | None = None, actor: str | None = None
+    ) -> Page:
+        """The newest entries, ``per_page`` at a time."""
+        per_page = _page_size(per_page)
+        self._check_choice("topic", topic, self.vocabulary.topics)
+        self._check_choice("actor", actor, self.vocabulary.actors)
+        rows = await self.store.latest(per_page + 1, page * per_page, topic, actor)
+        return Page(tuple(rows[:per_page]), page, len(rows) > per_page)
+
+    async def show(self, ref: str) -> Entry:
+        """One entry by slug or id (raises ``EntryNotFound``)."""
+        return await self.store.get(ref.strip())
+
+    async def search(self, text: str, page: int = 0, per_page: int = 5) -> SearchResults:
+        """Full-text search; any text is safe to pass."""
+        per_page = _page_size(per_page)
+        query = parse_search(text)
+        hits = await self.store.search(query, per_page + 1, page * per_page)
+        return SearchResults(query, tuple(hits[:per_page]), page, len(hits) > per_page)
+
+    async def timeline(
+        self, start: date | None, end: date | None = None, actor: str | None = None
+    ) -> list[Entry]:
+        """Entries in event order between two dates (inclusive)."""
+        if start and end and start > end:
+            raise ValueError("the start date is after the end date")
+        self._check_choice("actor", actor, self.vocabulary.actors)
+        return await self.store.between(start, end, actor)
+
+    async def figures(self, subject: str | None = None) -> list[FigureGroup]:
+        """The key-figures tracker: every claim about each quantity, side by side."""
+        claims = await self.store.claims([subject] if subject else None)
+        return group_claims(claims)
+
+    async def suggest(self, text: str) -> list[tuple[str, str]]:
+        """(slug, title) suggestions for autocomplete."""
+        return await self.store.suggest(text.strip()[:100])
+
+    async def history(self, ref: str) -> list[Revision]:
+        return await self.store.history(ref.strip())
+
+    # -- editors --------------------------------------------------------------------------
+
+    async def add(self, raw: Mapping[str, Any], actor: str) -> Entry:
+        """Validate and store a new entry; raises ``EntryValidationError`` or ``DuplicateSlug``."""
+        content = validate_entry(raw, self.vocabulary, self._today())
+        return await self.store.add(content, actor, self.clock.now())
+
+    async def edit(
+        self, ref: str, raw: Mapping[str, Any], actor: str, expected_revision: int | None = None
+    ) -> Entry:
+        """Validate and replace an entry's content, keeping its previous version."""
+        content = validate_entry(raw, self.vocabulary, self._today())
+        return await self.store.edit(ref, content, actor, self.clock.now(), expected_revision)
+
+    async def delete(self, ref: str, actor: str) -> Entry:
+        return await self.store.set_deleted(ref, True, actor, self.clock.now())
+
+    async def restore(self, ref: str, actor: str) -> Entry:
+        return await self.store.set_deleted(ref, False, actor, self.clock.now())
+
+    async def import_documents(
+        self,
+        documents: Sequence[BriefDocument],
+        actor: str,
+        progress: ProgressCallback | None = None,
+        problems: Sequence[str] = (),
+    ) -> ImportResult:
+        """Validate every document, then import all of them in one transaction, or none."""
+        found = list(problems)
+        contents = []
+        first_file: dict[str, str] = {}
+        today = self._today()
+        for document in documents:
+            try:
+                content = validate_entry(document.fields, self.vocabulary, today)
+            except EntryValidationError as error:
+                found += [f"{document.name}: {problem}" for problem in error.problems]
+                continue
+            if content.slug in first_file:
+                found.append(
+                    f"{document.name}: slug: '{content.slug}' is also used by "
+                    f"{first_file[content.slug]}"
+                )
+                continue
+            first_file[content.slug] = document.name
+            contents.append(content)
+        if found:
+            raise ImportRejected(found)
+        if not contents:
+            raise ImportRejected(["no brief files found"])
+        return await self.store.import_many(contents, actor, self.clock.now(), progress)
+
+    async def export(self, folder: Path) -> int:
+        """Write every entry to ``folder`` as brief files; returns how many."""
+        entries = await self.store.all()
+        for entry in entries:
+            write_brief(folder, entry.content)
+        return len(entries)
+
+    # -- digests --------------------------------------------------------------------------
+
+    async def digest(
+        self,
+        tz: ZoneInfo,
+        day: date | None = None,
+        since: datetime | None = None,
+        topics: tuple[str, ...] = (),
+        budget: int | None = None,
+        measure: Measure | None = None,
+    ) -> Digest:
+        """Compose the digest of local day ``day`` (today by default) in ``tz``.
+
+        The window is that day, or from ``since`` (e.g. the previous digest) to its end.
+        """
+        day = day or local_date(self.clock.now(), tz)
+        start, end = day_window(day, tz)
+        recorded = await self.store.recorded_between(since or start, end)
+        entries = [entry for entry in recorded if matches_topics(entry, topics)]
+        subjects = {f.subject for e in entries for f in e.content.figures}
+        latest = None
+        if not entries:
+            subjects = set(await self.store.recent_subjects(QUIET_DAY_SUBJECTS))
+            newest = await self.store.latest(1)
+            latest = newest[0] if newest else None
+        claims = await self.store.claims(subjects)
+        options = DigestOptions(local_date=day, topics=topics, budget=budget)
+        return compose_digest(entries, claims, options, latest=latest, measure=measure)
+
+    # -- helpers --------------------------------------------------------------------------
+
+    def _today(self) -> date:
+        return self.clock.now().date()
+
+    @staticmethod
+    def _check_choice(name: str, value: str | None, allowed: Sequence[str]) -> None:
+        if value is not None and value not in allowed:
+            raise ValueError(f"unknown {name} '{value[:40]}'; choose from: {', '.join(allowed)}")
+
+
+def _page_size(requested: int) -> int:
+    return max(1, min(requested, MAX_PAGE_SIZE))

@@ -1,0 +1,32 @@
+"""Configuration from the environment or a git-ignored ``.env`` file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from bot.domain.vocabulary import DEFAULT_ACTORS, DEFAULT_TOPICS, Vocabulary
+
+
+class Settings(BaseSettings):
+    """Every setting the bot reads; secrets are ``SecretStr`` so they never print."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    db_path: Path = Field(default=Path("data/briefbot.sqlite3"), alias="BRIEFBOT_DB")
+    briefs_dir: Path = Field(default=Path("briefs"), alias="BRIEFBOT_BRIEFS_DIR")
+    timezone: str = Field(default="UTC", alias="BRIEFBOT_TIMEZONE")
+    topics: tuple[str, ...] = Field(default=DEFAULT_TOPICS, alias="BRIEFBOT_TOPICS")
+    actors: tuple[str, ...] = Field(default=DEFAULT_ACTORS, alias="BRIEFBOT_ACTORS")
+    log_level: str = Field(default="INFO", alias="BRIEFBOT_LOG_LEVEL")
+    digest_grace_hours: float = Field(default=6.0, ge=0, alias="BRIEFBOT_DIGEST_GRACE_HOURS")
+
+    discord_token: SecretStr | None = Field(default=None, alias="DISCORD_TOKEN")
+    discord_api_base_url: str | None = Field(default=None, alias="DISCORD_API_BASE_URL")
+    discord_gateway_url: str | None = Field(default=None, alias="DISCORD_GATEWAY_URL")
+
+    @property
+    def vocabulary(self) -> Vocabulary:
+        return Vocabulary(topics=self.topics, actors=self.actors)

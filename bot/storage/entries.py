@@ -1,0 +1,449 @@
+"""Entry storage: writes with revisions, reads, full-text search and the figures tracker."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+import aiosqlite
+
+from bot.domain.entries import (
+    Entry,
+    EntryContent,
+    Figure,
+    FigureClaim,
+    Revision,
+    RevisionAction,
+    SearchHit,
+    Status,
+)
+from bot.domain.search_query import SearchQuery
+from bot.storage.codec import (
+    ENTRY_COLUMNS,
+    changed_fields,
+    content_dict,
+    content_from_dict,
+    entry_from_row,
+    figures_json,
+    parse_stamp,
+    sources_json,
+    stamp,
+)
+from bot.storage.database import Database
+
+# Snippet markers: control characters no entry text may contain (validation refuses them),
+# so renderers can swap them for their own highlighting after escaping the text.
+MARK_START = "\x02"
+MARK_END = "\x03"
+_ELLIPSIS = "…"
+
+
+class EntryNotFound(LookupError):
+    """No entry has that slug or id."""
+
+
+class DuplicateSlug(ValueError):
+    """Another entry already uses that slug."""
+
+
+class StaleRevision(RuntimeError):
+    """The entry changed since the editor opened it."""
+
+
+@dataclass(frozen=True, slots=True)
+class ImportResult:
+    added: tuple[str, ...]
+    updated: tuple[str, ...]
+    unchanged: tuple[str, ...]
+
+
+ProgressCallback = Callable[[int, int], None]
+
+
+class EntryStore:
+    """Every query about entries; the one place their SQL lives."""
+
+    def __init__(self, database: Database) -> None:
+        self._db = database
+
+    # -- writes ---------------------------------------------------------------------------
+
+    async def add(self, content: EntryContent, actor: str, now: datetime) -> Entry:
+        """Store a new entry (revision 1); raises :class:`DuplicateSlug`."""
+        async with self._db.write() as connection:
+            entry_id = await _insert(connection, content, actor, now)
+        return await self.get_by_id(entry_id, include_deleted=True)
+
+    async def edit(
+        self,
+        ref: str,
+        content: EntryContent,
+        actor: str,
+        now: datetime,
+        expected_revision: int | None = None,
+    ) -> Entry:
+        """Replace an entry's content, keeping the previous version as a revision."""
+        async with self._db.write() as connection:
+            current = await _fetch_one(connection, ref, include_deleted=True)
+            if expected_revision is not None and current.revision != expected_revision:
+                raise StaleRevision(
+                    f"{current.slug} was changed by {current.updated_by} "
+                    f"(now revision {current.revision}); reopen it and try again"
+                )
+            await _update(connection, current, content, actor, now)
+        return await self.get_by_id(current.id, include_deleted=True)
+
+    async def set_deleted(self, ref: str, deleted: bool, actor: str, now: datetime) -> Entry:
+        """Soft-delete (or restore) an entry; it stays in the database with its history."""
+        action = RevisionAction.DELETE if deleted else RevisionAction.RESTORE
+        async with self._db.write() as connection:
+            current = await _fetch_one(connection, ref, include_deleted=True)
+            if current.is_deleted == deleted:
+                state = "already deleted" if deleted else "not deleted"
+                raise ValueError(f"{current.slug} is {state}")
+            revision = current.revision + 1
+            await connection.execute(
+                "UPDATE entries SET deleted_at = ?, updated_by = ?, updated_at = ?, revision = ?"
+                " WHERE id = ?",
+                (stamp(now) if deleted else None, actor, stamp(now), revision, current.id),
+            )
+            await _record(connection, current.id, revision, action, actor, now, (), current.content)
+        return await self.get_by_id(current.id, include_deleted=True)
+
+    async def import_many(
+        self,
+        contents: Sequence[EntryContent],
+        actor: str,
+        now: datetime,
+        progress: ProgressCallback | None = None,
+    ) -> ImportResult:
+        """Add or update many entries by slug in one transaction: all or nothing.
+
+        Unchanged entries are left alone (no new revision), so re-importing is a no-op.
+        """
+        added: list[str] = []
+        updated: list[str] = []
+        unchanged: list[str] = []
+        async with self._db.write() as connection:
+            existing = await _entries_by_slug(connection, [c.slug for c in contents])
+            for done, content in enumerate(contents, start=1):
+                current = existing.get(content.slug)
+                if current is None:
+                    await _insert(connection, content, actor, now)
+                    added.append(content.slug)
+                elif current.content == content and not current.is_deleted:
+                    unchanged.append(content.slug)
+                else:
+                    await _update(connection, current, content, actor, now)
+                    updated.append(content.slug)
+                if progress is not None:
+                    progress(done, len(contents))
+        return ImportResult(tuple(added), tuple(updated), tuple(unchanged))
+
+    # -- reads ----------------------------------------------------------------------------
+
+    async def get(self, ref: str, include_deleted: bool = False) -> Entry:
+        """The entry with slug (or numeric id) ``ref``; raises :class:`EntryNotFound`."""
+        return await _fetch_one(self._db.read, ref, include_deleted)
+
+    async def get_by_id(self, entry_id: int, include_deleted: bool = False) -> Entry:
+        return await _fetch_one(self._db.read, str(entry_id), include_deleted)
+
+    async def count(self) -> int:
+        rows = await self._db.read.execute_fetchall(
+            "SELECT count(*) FROM entries WHERE deleted_at IS NULL"
+        )
+        return int(next(iter(rows))[0])
+
+    async def latest(
+        self,
+        limit: int,
+        offset: int = 0,
+        topic: str | None = None,
+        actor: str | None = None,
+    ) -> list[Entry]:
+        """Newest entries first (by event date), optionally with a topic and/or actor."""
+        where, params = _tag_filters(topic, actor)
+        sql = (
+            f"SELECT {ENTRY_COLUMNS} FROM entries WHERE deleted_at IS NULL {where}"
+            " ORDER BY event_date DESC, id DESC LIMIT ? OFFSET ?"
+        )
+        return await self._entries(sql, (*params, limit, offset))
+
+    async def between(
+        self,
+        start: date | None,
+        end: date | None,
+        actor: str | None = None,
+        limit: int = 200,
+    ) -> list[Entry]:
+        """Entries whose event date lies in [start, end], oldest first (a timeline)."""
+        where, params = _tag_filters(None, actor)
+        sql = (
+            f"SELECT {ENTRY_COLUMNS} FROM entries WHERE deleted_at IS NULL {where}"
+            " AND event_date >= ? AND event_date <= ?"
+            " ORDER BY event_date, id LIMIT ?"
+        )
+        low = (start or date.min).isoformat()
+        high = (end or date.max).isoformat()
+        return await self._entries(sql, (*params, low, high, limit))
+
+    async def recorded_between(self, start: datetime, end: datetime) -> list[Entry]:
+        """Entries first recorded in [start, end): what is new for a digest window."""
+        sql = (
+            f"SELECT {ENTRY_COLUMNS} FROM entries WHERE deleted_at IS NULL"
+            " AND created_at >= ? AND created_at < ? ORDER BY created_at"
+        )
+        return await self._entries(sql, (stamp(start), stamp(end)))
+
+    async def all(self, include_deleted: bool = False) -> list[Entry]:
+        """Every entry (for export), oldest event first."""
+        where = "" if include_deleted else "WHERE deleted_at IS NULL"
+        return await self._entries(f"SELECT {ENTRY_COLUMNS} FROM entries {where} ORDER BY id", ())
+
+    async def search(self, query: SearchQuery, limit: int, offset: int = 0) -> list[SearchHit]:
+        """Best matches first (bm25; titles weigh most) with a marked snippet each."""
+        if query.fts is None:
+            return []
+        sql = (
+            f"SELECT {_prefixed('e.')}, snippet(entries_fts, -1, ?, ?, ?, 16) AS snippet"
+            " FROM entries_fts JOIN entries AS e ON e.id = entries_fts.rowid"
+            " WHERE entries_fts MATCH ? AND e.deleted_at IS NULL"
+            " ORDER BY bm25(entries_fts, 10.0, 4.0, 1.0) LIMIT ? OFFSET ?"
+        )
+        params = (MARK_START, MARK_END, _ELLIPSIS, query.fts, limit, offset)
+        rows = await self._db.read.execute_fetchall(sql, params)
+        return [SearchHit(entry_from_row(row), row["snippet"]) for row in rows]
+
+    async def suggest(self, text: str, limit: int = 25) -> list[tuple[str, str]]:
+        """(slug, title) pairs whose title or slug contains ``text``, newest first."""
+        pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        rows = await self._db.read.execute_fetchall(
+            "SELECT slug, title FROM entries WHERE deleted_at IS NULL"
+            " AND (title LIKE ? ESCAPE '\\' OR slug LIKE ? ESCAPE '\\')"
+            " ORDER BY event_date DESC, id DESC LIMIT ?",
+            (pattern, pattern, limit),
+        )
+        return [(row["slug"], row["title"]) for row in rows]
+
+    async def claims(self, subjects: Iterable[str] | None = None) -> list[FigureClaim]:
+        """Every figure claim (optionally for some subjects), oldest first."""
+        sql = (
+            "SELECT f.subject, f.value, f.display, f.counts, f.claimed_by, f.status,"
+            " e.slug, e.title, e.event_date FROM figures AS f"
+            " JOIN entries AS e ON e.id = f.entry_id WHERE e.deleted_at IS NULL"
+        )
+        params: tuple[Any, ...] = ()
+        if subjects is not None:
+            chosen = sorted(set(subjects))
+            if not chosen:
+                return []
+            sql += " AND f.subject IN (SELECT value FROM json_each(?))"
+            params = (json.dumps(chosen),)
+        rows = await self._db.read.execute_fetchall(
+            sql + " ORDER BY e.event_date, e.id, f.position", params
+        )
+        return [_claim(row) for row in rows]
+
+    async def recent_subjects(self, limit: int) -> list[str]:
+        """The figure subjects of the newest entries that carry figures."""
+        rows = await self._db.read.execute_fetchall(
+            "SELECT f.subject, max(e.event_date) AS newest FROM figures AS f"
+            " JOIN entries AS e ON e.id = f.entry_id WHERE e.deleted_at IS NULL"
+            " GROUP BY f.subject ORDER BY max(e.importance) DESC, newest DESC LIMIT ?",
+            (limit,),
+        )
+        return [row["subject"] for row in rows]
+
+    async def history(self, ref: str) -> list[Revision]:
+        """Every revision of an entry, oldest first."""
+        entry = await self.get(ref, include_deleted=True)
+        rows = await self._db.read.execute_fetchall(
+            "SELECT entry_id, revision, action, actor, at, changed_fields, content"
+            " FROM revisions WHERE entry_id = ? ORDER BY revision",
+            (entry.id,),
+        )
+        return [_revision(row) for row in rows]
+
+    async def _entries(self, sql: str, params: Sequence[Any]) -> list[Entry]:
+        rows = await self._db.read.execute_fetchall(sql, params)
+        return [entry_from_row(row) for row in rows]
+
+
+def _prefixed(prefix: str) -> str:
+    return ", ".join(prefix + column.strip() for column in ENTRY_COLUMNS.split(","))
+
+
+def _tag_filters(topic: str | None, actor: str | None) -> tuple[str, tuple[Any, ...]]:
+    clauses, params = [], []
+    for kind, tag in (("topic", topic), ("actor", actor)):
+        if tag:
+            clauses.append(
+                "AND id IN (SELECT entry_id FROM entry_tags WHERE kind = ? AND tag = ?)"
+            )
+            params.extend((kind, tag))
+    return " ".join(clauses), tuple(params)
+
+
+async def _fetch_one(connection: aiosqlite.Connection, ref: str, include_deleted: bool) -> Entry:
+    column = "id" if ref.isdigit() else "slug"
+    value: Any = int(ref) if ref.isdigit() else ref.strip().lower()
+    rows = list(
+        await connection.execute_fetchall(
+            f"SELECT {ENTRY_COLUMNS} FROM entries WHERE {column} = ?", (value,)
+        )
+    )
+    if not rows or (rows[0]["deleted_at"] is not None and not include_deleted):
+        raise EntryNotFound(f"no entry '{ref[:80]}'")
+    return entry_from_row(rows[0])
+
+
+async def _entries_by_slug(
+    connection: aiosqlite.Connection, slugs: Sequence[str]
+) -> dict[str, Entry]:
+    rows = await connection.execute_fetchall(
+        f"SELECT {ENTRY_COLUMNS} FROM entries WHERE slug IN (SELECT value FROM json_each(?))",
+        (json.dumps(list(slugs)),),
+    )
+    return {row["slug"]: entry_from_row(row) for row in rows}
+
+
+async def _insert(
+    connection: aiosqlite.Connection, content: EntryContent, actor: str, now: datetime
+) -> int:
+    try:
+        cursor = await connection.execute(
+            "INSERT INTO entries (slug, title, summary, body, event_date, reported_at, status,"
+            " importance, topics, actors, sources, figures, created_by, created_at, updated_by,"
+            " updated_at, revision) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)",
+            (*_content_columns(content), actor, stamp(now), actor, stamp(now)),
+        )
+    except aiosqlite.IntegrityError as error:
+        if "entries.slug" in str(error):
+            raise DuplicateSlug(f"another entry already uses the slug '{content.slug}'") from None
+        raise
+    entry_id = cursor.lastrowid
+    assert entry_id is not None
+    await _write_children(connection, entry_id, content)
+    await _record(connection, entry_id, 1, RevisionAction.ADD, actor, now, (), content)
+    return entry_id
+
+
+async def _update(
+    connection: aiosqlite.Connection,
+    current: Entry,
+    content: EntryContent,
+    actor: str,
+    now: datetime,
+) -> None:
+    if content.slug != current.slug:
+        clash = await connection.execute_fetchall(
+            "SELECT 1 FROM entries WHERE slug = ?", (content.slug,)
+        )
+        if list(clash):
+            raise DuplicateSlug(f"another entry already uses the slug '{content.slug}'")
+    revision = current.revision + 1
+    await connection.execute(
+        "UPDATE entries SET slug = ?, title = ?, summary = ?, body = ?, event_date = ?,"
+        " reported_at = ?, status = ?, importance = ?, topics = ?, actors = ?, sources = ?,"
+        " figures = ?, updated_by = ?, updated_at = ?, revision = ?, deleted_at = NULL"
+        " WHERE id = ?",
+        (*_content_columns(content), actor, stamp(now), revision, current.id),
+    )
+    await connection.execute("DELETE FROM entry_tags WHERE entry_id = ?", (current.id,))
+    await connection.execute("DELETE FROM figures WHERE entry_id = ?", (current.id,))
+    await _write_children(connection, current.id, content)
+    changes = changed_fields(current.content, content)
+    if current.is_deleted:
+        changes = (*changes, "restored")
+    await _record(connection, current.id, revision, RevisionAction.EDIT, actor, now, changes, content)
+
+
+def _content_columns(content: EntryContent) -> tuple[Any, ...]:
+    return (
+        content.slug,
+        content.title,
+        content.summary,
+        content.body,
+        content.event_date.isoformat(),
+        content.reported_at.isoformat() if content.reported_at else None,
+        content.status.value,
+        content.importance,
+        json.dumps(list(content.topics)),
+        json.dumps(list(content.actors)),
+        sources_json(content.sources),
+        figures_json(content.figures),
+    )
+
+
+async def _write_children(
+    connection: aiosqlite.Connection, entry_id: int, content: EntryContent
+) -> None:
+    day = content.event_date.isoformat()
+    tags = [("topic", t, day, entry_id) for t in content.topics]
+    tags += [("actor", a, day, entry_id) for a in content.actors]
+    await connection.executemany(
+        "INSERT INTO entry_tags (kind, tag, event_date, entry_id) VALUES (?, ?, ?, ?)", tags
+    )
+    await connection.executemany(
+        "INSERT INTO figures (entry_id, position, subject, value, display, counts, claimed_by,"
+        " status) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (entry_id, i, f.subject, f.value, f.display, f.counts, f.claimed_by, f.status.value)
+            for i, f in enumerate(content.figures)
+        ],
+    )
+
+
+async def _record(
+    connection: aiosqlite.Connection,
+    entry_id: int,
+    revision: int,
+    action: RevisionAction,
+    actor: str,
+    now: datetime,
+    changes: tuple[str, ...],
+    content: EntryContent,
+) -> None:
+    await connection.execute(
+        "INSERT INTO revisions (entry_id, revision, action, actor, at, changed_fields, content)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (
+            entry_id,
+            revision,
+            action.value,
+            actor,
+            stamp(now),
+            json.dumps(list(changes)),
+            json.dumps(content_dict(content), ensure_ascii=False),
+        ),
+    )
+
+
+def _claim(row: Any) -> FigureClaim:
+    figure = Figure(
+        value=row["value"],
+        display=row["display"],
+        counts=row["counts"],
+        subject=row["subject"],
+        claimed_by=row["claimed_by"],
+        status=Status(row["status"]),
+    )
+    return FigureClaim(figure, row["slug"], row["title"], date.fromisoformat(row["event_date"]))
+
+
+def _revision(row: Any) -> Revision:
+    at = parse_stamp(row["at"])
+    assert at is not None
+    return Revision(
+        entry_id=row["entry_id"],
+        revision=row["revision"],
+        action=RevisionAction(row["action"]),
+        actor=row["actor"],
+        at=at,
+        changed_fields=tuple(json.loads(row["changed_fields"])),
+        content=content_from_dict(json.loads(row["content"])),
+    )
