@@ -240,9 +240,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         first = error.errors()[0]
         print(f"briefbot: setting {first['loc'][0]}: {first['msg']}", file=sys.stderr)
         return EXIT_USAGE
-    logging.basicConfig(
-        level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    # Only the long-running bot logs progress; one-shot commands print just their answer.
+    level = settings.log_level.upper() if args.command == "run" else "WARNING"
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
         return asyncio.run(_main(args, settings))
     except ImportRejected as error:

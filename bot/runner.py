@@ -2,18 +2,71 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
+import signal
+import sys
+
+import discord
+
+from bot.adapters.console.shell import Console, run_console
 from bot.app import App, seed_if_empty
 from bot.domain.schedule import zone
-from bot.rendering import text as render
+from bot.storage.app_state import AppState
+
+log = logging.getLogger(__name__)
 
 
 async def run(app: App) -> int:
-    """Run until stopped; without ``DISCORD_TOKEN``, show the latest briefs and today's digest."""
+    """Run until stopped (SIGINT/SIGTERM, or end of input in the console)."""
     await seed_if_empty(app)
-    print("No DISCORD_TOKEN set: showing the briefing here. Set DISCORD_TOKEN to run on Discord.")
-    print()
-    print(render.render_page(await app.service.latest(5)))
-    print()
-    digest = await app.service.digest(zone(app.settings.timezone))
-    print(render.render_digest(digest))
+    token = app.settings.discord_token
+    if token is None or not token.get_secret_value().strip():
+        return await _run_console(app)
+    return await _run_discord(app, token.get_secret_value().strip())
+
+
+async def _run_console(app: App) -> int:
+    console = Console(app.service, zone(app.settings.timezone))
+    loop = asyncio.get_running_loop()
+
+    async def read_line() -> str:
+        return await loop.run_in_executor(None, sys.stdin.readline)
+
+    await run_console(console, read_line, sys.stdout)
+    return 0
+
+
+async def _run_discord(app: App, token: str) -> int:
+    from bot.adapters.discord.client import BriefingBot
+    from bot.adapters.discord.deps import DiscordDeps
+    from bot.adapters.discord.endpoints import configure_endpoints
+
+    settings = app.settings
+    configure_endpoints(settings.discord_api_base_url, settings.discord_gateway_url)
+    deps = DiscordDeps(
+        settings=settings,
+        service=app.service,
+        app_state=AppState(app.database),
+        clock=app.service.clock,
+    )
+    bot = BriefingBot(deps)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    async with bot:
+        runner = asyncio.create_task(bot.start(token))
+        stopper = asyncio.create_task(stop.wait())
+        await asyncio.wait({runner, stopper}, return_when=asyncio.FIRST_COMPLETED)
+        stopper.cancel()
+        if not runner.done():
+            log.info("stopping")
+            await bot.close()
+        try:
+            await runner
+        except discord.LoginFailure:
+            raise ValueError("Discord refused the token in DISCORD_TOKEN") from None
+        except discord.PrivilegedIntentsRequired:
+            raise ValueError("Discord asks for privileged intents this bot does not use") from None
     return 0

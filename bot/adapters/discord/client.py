@@ -1,0 +1,67 @@
+"""The Discord bot: minimal intents, no pings, cogs over the shared use cases."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+
+import discord
+from discord.ext import commands
+
+from bot.adapters.discord.cogs.reader import BriefReader
+from bot.adapters.discord.deps import DiscordDeps
+from bot.adapters.discord.errors import ErrorHandlingTree
+
+log = logging.getLogger(__name__)
+
+COMMANDS_HASH_KEY = "discord.commands_hash"
+
+
+def intents() -> discord.Intents:
+    """Guilds only: slash commands need no privileged intents (no members, no messages)."""
+    chosen = discord.Intents.none()
+    chosen.guilds = True
+    return chosen
+
+
+class BriefingBot(commands.Bot):
+    """The bot. Everything it uses is handed in through :class:`DiscordDeps`."""
+
+    def __init__(self, deps: DiscordDeps, *, guild_ready_timeout: float = 2.0) -> None:
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            intents=intents(),
+            allowed_mentions=discord.AllowedMentions.none(),
+            tree_cls=ErrorHandlingTree,
+            help_command=None,
+            guild_ready_timeout=guild_ready_timeout,
+        )
+        self.deps = deps
+
+    async def setup_hook(self) -> None:
+        await self.add_cog(BriefReader(self.deps))
+        await self.sync_commands_if_changed()
+
+    def commands_hash(self) -> str:
+        """A hash of the command definitions as Discord would receive them."""
+        payload = sorted(
+            (command.to_dict(self.tree) for command in self.tree.get_commands()),
+            key=lambda c: str(c["name"]),
+        )
+        return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+
+    async def sync_commands_if_changed(self) -> bool:
+        """Sync global commands only when their definition changed since the last sync."""
+        current = self.commands_hash()
+        if await self.deps.app_state.get(COMMANDS_HASH_KEY) == current:
+            log.info("slash commands unchanged; not syncing")
+            return False
+        synced = await self.tree.sync()
+        await self.deps.app_state.set(COMMANDS_HASH_KEY, current)
+        log.info("synced %d slash commands", len(synced))
+        return True
+
+    async def on_ready(self) -> None:
+        user = self.user
+        log.info("connected as %s (%s) to %d servers", user, user and user.id, len(self.guilds))

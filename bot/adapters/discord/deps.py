@@ -1,0 +1,18 @@
+"""What the Discord adapter is handed: the use cases and stores it calls, nothing global."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.clock import Clock
+from bot.service import BriefingService
+from bot.settings import Settings
+from bot.storage.app_state import AppState
+
+
+@dataclass(frozen=True, slots=True)
+class DiscordDeps:
+    settings: Settings
+    service: BriefingService
+    app_state: AppState
+    clock: Clock

@@ -1,0 +1,225 @@
+"""Entries, search results, figures and digests drawn as Discord embeds within its limits.
+
+Limits (Discord's): title 256, description 4096, 25 fields of name 256 / value 1024,
+footer 2048, and 6000 characters across all embeds of one message, at most 10 embeds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import discord
+
+from bot.adapters.discord.safe_text import highlighted, safe
+from bot.domain.digest import Digest, DigestItem
+from bot.domain.entries import Entry, Figure, Revision, SearchHit, Status
+from bot.domain.figures import FigureGroup
+
+TITLE_LIMIT = 256
+DESCRIPTION_LIMIT = 4096
+FIELD_VALUE_LIMIT = 1024
+FIELD_NAME_LIMIT = 256
+MAX_FIELDS = 25
+MESSAGE_EMBED_BUDGET = 6000
+MAX_EMBEDS = 10
+
+STATUS_COLOURS: dict[Status, int] = {
+    Status.CONFIRMED: 0x2E7D32,
+    Status.REPORTED: 0x1565C0,
+    Status.UNCONFIRMED: 0xF9A825,
+    Status.DISPUTED: 0xEF6C00,
+    Status.DENIED: 0xC62828,
+}
+NEUTRAL_COLOUR = 0x546E7A
+STATUS_ICONS: dict[Status, str] = {
+    Status.CONFIRMED: "🟢",
+    Status.REPORTED: "🔵",
+    Status.UNCONFIRMED: "🟡",
+    Status.DISPUTED: "🟠",
+    Status.DENIED: "🔴",
+}
+DIGEST_MARKER_PREFIX = "digest · "
+
+
+def status_label(status: Status) -> str:
+    """Icon and words, so the status reads without relying on colour."""
+    return f"{STATUS_ICONS[status]} {status.label}"
+
+
+def embeds_size(embeds: Sequence[discord.Embed]) -> int:
+    """Characters Discord counts toward its 6000-per-message limit."""
+    return sum(len(embed) for embed in embeds)
+
+
+def entry_card(entry: Entry) -> discord.Embed:
+    """A compact card for lists: title, status, date, summary."""
+    c = entry.content
+    embed = discord.Embed(
+        title=safe(c.title, TITLE_LIMIT),
+        description=f"**{status_label(c.status)}** · {c.event_date:%d %b %Y}\n{safe(c.summary)}",
+        colour=STATUS_COLOURS[c.status],
+    )
+    embed.set_footer(text=f"{c.slug} · /brief show for details")
+    return embed
+
+
+def entry_detail(entry: Entry) -> discord.Embed:
+    """Everything about one entry; sources go on link buttons beside it."""
+    c = entry.content
+    description = f"**{status_label(c.status)}** · importance {c.importance}/3\n\n{safe(c.summary)}"
+    if c.body:
+        room = DESCRIPTION_LIMIT - len(description) - 2
+        description += "\n\n" + safe(c.body, room)
+    embed = discord.Embed(
+        title=safe(c.title, TITLE_LIMIT),
+        description=description,
+        colour=STATUS_COLOURS[c.status],
+        timestamp=entry.updated_at,
+    )
+    embed.add_field(name="Event date", value=c.event_date.strftime("%d %B %Y"), inline=True)
+    embed.add_field(name="Topics", value=", ".join(c.topics), inline=True)
+    embed.add_field(name="Actors", value=", ".join(c.actors), inline=True)
+    for name, value in _figure_fields(c.figures):
+        embed.add_field(name=name, value=value, inline=False)
+    sources = "\n".join(
+        f"{safe(s.name, 100)}{f' ({s.published:%d %b %Y})' if s.published else ''}"
+        for s in c.sources
+    )
+    embed.add_field(name="Sources", value=shorten_block(sources), inline=False)
+    embed.set_footer(
+        text=f"{c.slug} · revision {entry.revision} · last edited by {entry.updated_by}"[:2048]
+    )
+    return embed
+
+
+def _figure_fields(figures: Sequence[Figure]) -> list[tuple[str, str]]:
+    lines = [
+        f"**{safe(f.display, 60)}** {safe(f.counts, 200)} — {safe(f.claimed_by, 200)} "
+        f"({status_label(f.status)})"
+        for f in figures
+    ]
+    return [("Figures" if i == 0 else "Figures (cont.)", chunk) for i, chunk in _chunks(lines)]
+
+
+def _chunks(lines: Sequence[str], limit: int = FIELD_VALUE_LIMIT) -> list[tuple[int, str]]:
+    """Pack lines into field values of at most ``limit`` characters."""
+    chunks: list[str] = []
+    for line in lines:
+        line = line[:limit]
+        if chunks and len(chunks[-1]) + 1 + len(line) <= limit:
+            chunks[-1] += "\n" + line
+        else:
+            chunks.append(line)
+    return list(enumerate(chunks))
+
+
+def shorten_block(text: str, limit: int = FIELD_VALUE_LIMIT) -> str:
+    """Cut multi-line text to ``limit`` at a line end where possible."""
+    if len(text) <= limit:
+        return text or "—"
+    cut = text[: limit - 1]
+    return (cut.rsplit("\n", 1)[0] if "\n" in cut else cut) + "…"
+
+
+def search_results(query: str, hits: Sequence[SearchHit], page: int) -> discord.Embed:
+    """One embed listing hits with highlighted snippets."""
+    embed = discord.Embed(title=safe(f"Search: {query}", TITLE_LIMIT), colour=NEUTRAL_COLOUR)
+    for hit in hits:
+        c = hit.entry.content
+        name = f"{STATUS_ICONS[c.status]} {c.title}"
+        value = f"{highlighted(hit.snippet, 700)}\n`{c.slug}` · {c.event_date:%d %b %Y}"
+        embed.add_field(name=safe(name, FIELD_NAME_LIMIT), value=value[:FIELD_VALUE_LIMIT])
+    embed.set_footer(text=f"Page {page + 1}")
+    return embed
+
+
+def timeline(title: str, entries: Sequence[Entry]) -> discord.Embed:
+    """Entries in event order, one line each."""
+    lines = [
+        f"`{e.content.event_date:%Y-%m-%d}` {STATUS_ICONS[e.content.status]} "
+        f"{safe(e.content.title, 150)} (`{e.slug}`)"
+        for e in entries
+    ]
+    text = shorten_block("\n".join(lines), DESCRIPTION_LIMIT) if lines else "No entries."
+    return discord.Embed(title=safe(title, TITLE_LIMIT), description=text, colour=NEUTRAL_COLOUR)
+
+
+def figures(groups: Sequence[FigureGroup]) -> discord.Embed:
+    """The key-figures tracker: each quantity with every claim side by side."""
+    embed = discord.Embed(title="Key figures", colour=NEUTRAL_COLOUR)
+    if not groups:
+        embed.description = "No figures recorded."
+    for group in groups[:MAX_FIELDS]:
+        lines = [
+            f"**{safe(c.figure.display, 60)}** — {safe(c.figure.claimed_by, 150)} · "
+            f"{status_label(c.figure.status)} · {c.event_date:%d %b %Y}"
+            for c in group.claims
+        ]
+        name = ("⚖️ " if group.is_contested else "") + group.counts
+        embed.add_field(name=safe(name, FIELD_NAME_LIMIT), value=shorten_block("\n".join(lines)))
+    if len(groups) > MAX_FIELDS:
+        embed.set_footer(text=f"+{len(groups) - MAX_FIELDS} more: /brief figures subject:…")
+    return _fit(embed)
+
+
+def history(entry: Entry, revisions: Sequence[Revision]) -> discord.Embed:
+    """Who changed what, when."""
+    lines = []
+    for rev in revisions:
+        changes = f": {', '.join(rev.changed_fields)}" if rev.changed_fields else ""
+        lines.append(
+            f"r{rev.revision} · <t:{int(rev.at.timestamp())}:f> · **{rev.action.value}** "
+            f"by {safe(rev.actor, 100)}{changes}"
+        )
+    return discord.Embed(
+        title=safe(f"History: {entry.title}", TITLE_LIMIT),
+        description=shorten_block("\n".join(lines), DESCRIPTION_LIMIT),
+        colour=NEUTRAL_COLOUR,
+    )
+
+
+def digest_marker(digest: Digest) -> str:
+    """The footer that identifies a posted digest (recovery looks for it in history)."""
+    return f"{DIGEST_MARKER_PREFIX}{digest.local_date.isoformat()}"
+
+
+def digest_embeds(digest: Digest, more_hint: str = "/brief latest") -> list[discord.Embed]:
+    """The digest as one message's embeds (≤ 10, ≤ 6000 characters in all)."""
+    main = discord.Embed(
+        title=f"Briefing digest — {digest.local_date:%A %d %B %Y}", colour=NEUTRAL_COLOUR
+    )
+    if digest.is_quiet:
+        main.description = "No new developments since the last digest."
+        if digest.latest is not None:
+            main.description += f"\nMost recent entry: {_item_line(digest.latest)}"
+    else:
+        main.description = "\n".join(f"• {_item_line(item)}" for item in digest.headlines)
+        for section in digest.sections[: MAX_FIELDS - 2]:
+            lines = [f"{_item_line(i)}\n{safe(i.summary, 300)}" for i in section.items]
+            main.add_field(
+                name=section.topic.replace("-", " ").capitalize(),
+                value=shorten_block("\n".join(lines)),
+                inline=False,
+            )
+    embeds = [main]
+    if digest.key_figures:
+        embeds.append(figures(digest.key_figures))
+    footer = digest_marker(digest)
+    if digest.omitted:
+        footer = f"+{digest.omitted} more: {more_hint} · {footer}"
+    if digest.sources:
+        sources = ", ".join(f"[{safe(s.name, 80)}]({s.url})" for s in digest.sources)
+        embeds[-1].add_field(name="Sources", value=shorten_block(sources), inline=False)
+    embeds[-1].set_footer(text=footer)
+    return embeds
+
+
+def _item_line(item: DigestItem) -> str:
+    return f"{STATUS_ICONS[item.status]} **{safe(item.title, 200)}** ({item.event_date:%d %b})"
+
+
+def _fit(embed: discord.Embed) -> discord.Embed:
+    """Drop trailing fields until the embed alone fits a message's budget."""
+    while len(embed) > MESSAGE_EMBED_BUDGET and embed.fields:
+        embed.remove_field(len(embed.fields) - 1)
+    return embed

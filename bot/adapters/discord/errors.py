@@ -1,0 +1,89 @@
+"""One error handler for every command, button and modal.
+
+Mistakes users can fix (bad input, missing permission, unknown entry) are answered plainly
+and privately; anything unexpected is logged with context and an error id the user sees.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+
+import discord
+from discord import app_commands
+
+from bot.domain.validation import EntryValidationError
+from bot.service import ImportRejected
+from bot.storage.database import DatabaseError
+from bot.storage.entries import DuplicateSlug, EntryNotFound, StaleRevision
+
+log = logging.getLogger(__name__)
+
+USER_ERRORS = (EntryNotFound, DuplicateSlug, StaleRevision, ValueError)
+
+
+class UserFacingError(Exception):
+    """An error whose message is meant for the person who ran the command."""
+
+
+async def answer_privately(interaction: discord.Interaction, text: str) -> None:
+    """Send ``text`` as an ephemeral answer, whether or not the interaction was answered."""
+    text = text[:2000]
+    if interaction.response.is_done():
+        await interaction.followup.send(text, ephemeral=True)
+    else:
+        await interaction.response.send_message(text, ephemeral=True)
+
+
+def describe(error: BaseException) -> str | None:
+    """The message for a user error, or None when the error is unexpected."""
+    if isinstance(error, app_commands.CommandInvokeError | app_commands.TransformerError):
+        error = error.__cause__ or error
+    if isinstance(error, EntryValidationError):
+        lines = "\n".join(f"• {problem}" for problem in error.problems)
+        return f"That entry was not saved:\n{lines}"
+    if isinstance(error, ImportRejected):
+        lines = "\n".join(f"• {problem}" for problem in error.problems[:30])
+        more = f"\n…and {len(error.problems) - 30} more" if len(error.problems) > 30 else ""
+        return f"Nothing was imported:\n{lines}{more}"
+    if isinstance(error, app_commands.NoPrivateMessage):
+        return "This command only works in a server."
+    if isinstance(error, app_commands.CheckFailure | UserFacingError):
+        return str(error) or "You are not allowed to use this command."
+    if isinstance(error, app_commands.CommandOnCooldown):
+        return f"Slow down: try again in {error.retry_after:.0f} s."
+    if isinstance(error, DatabaseError):
+        return "The briefing database is unavailable right now; nothing was changed."
+    if isinstance(error, USER_ERRORS):
+        return str(error)[:1900]
+    return None
+
+
+async def handle(interaction: discord.Interaction, error: BaseException) -> None:
+    """Answer the user for ``error`` and log what needs logging."""
+    message = describe(error)
+    if message is None:
+        error_id = secrets.token_hex(4)
+        command = interaction.command.qualified_name if interaction.command else "component"
+        log.error(
+            "error %s in %s (guild %s, user %s)",
+            error_id,
+            command,
+            interaction.guild_id,
+            interaction.user.id,
+            exc_info=error,
+        )
+        message = f"Something went wrong on our side (error id `{error_id}`); it has been logged."
+    try:
+        await answer_privately(interaction, message)
+    except discord.HTTPException:
+        log.warning("could not tell the user about an error in interaction %s", interaction.id)
+
+
+class ErrorHandlingTree(app_commands.CommandTree[discord.Client]):
+    """The command tree with our single error handler."""
+
+    async def on_error(
+        self, interaction: discord.Interaction, error: app_commands.AppCommandError
+    ) -> None:
+        await handle(interaction, error)
