@@ -11,6 +11,7 @@ from typing import Any
 
 import frontmatter
 import yaml
+from frontmatter.default_handlers import YAMLHandler
 
 from bot.domain.entries import EntryContent
 from bot.storage.codec import content_dict
@@ -18,6 +19,31 @@ from bot.storage.codec import content_dict
 MAX_FILE_BYTES = 256 * 1024
 SUFFIXES = (".md", ".markdown", ".yaml", ".yml")
 SKIPPED_NAMES = frozenset({"readme.md"})
+
+
+class _BriefLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """YAML's safe loader, except that an impossible date (``2024-02-30``) stays text.
+
+    PyYAML raises a bare ValueError for such dates, which would hide the field's name and
+    every other problem in the file; as text, validation reports it against its field.
+    """
+
+
+def _timestamp_or_text(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except ValueError:
+        return loader.construct_scalar(node)
+
+
+_BriefLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_or_text)
+
+
+class _FrontMatter(YAMLHandler):
+    """python-frontmatter's YAML handler, reading with :class:`_BriefLoader`."""
+
+    def load(self, fm: str, **kwargs: object) -> Any:
+        return yaml.load(fm, Loader=_BriefLoader)
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,12 +107,11 @@ def parse_brief(name: str, data: bytes) -> BriefDocument:
         raise ValueError("file is not UTF-8 text") from None
     try:
         if Path(name).suffix.lower() in (".yaml", ".yml"):
-            loaded = yaml.safe_load(text)
-            fields: Any = loaded
+            fields: Any = yaml.load(text, Loader=_BriefLoader)
         else:
-            post = frontmatter.loads(text)
+            post = frontmatter.loads(text, handler=_FrontMatter())
             fields = dict(post.metadata)
-            if post.content.strip():
+            if fields and post.content.strip():
                 fields["body"] = post.content.strip()
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)

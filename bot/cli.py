@@ -9,6 +9,7 @@ import argparse
 import asyncio
 import logging
 import sys
+import time
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import date, datetime
 from pathlib import Path
@@ -30,6 +31,7 @@ log = logging.getLogger("briefbot")
 
 EXIT_USAGE = 2
 EXIT_FAILED = 1
+HEARTBEAT_STALE_S = 180
 
 Command = Callable[[App, argparse.Namespace], Awaitable[int]]
 
@@ -99,6 +101,7 @@ def build_parser() -> argparse.ArgumentParser:
     db.add_parser("check", help="integrity check")
 
     sub.add_parser("run", help="run the bot (Discord with DISCORD_TOKEN, else a console)")
+    sub.add_parser("health", help="exit 0 if the database opens and a running bot is alive")
     return parser
 
 
@@ -193,6 +196,17 @@ async def cmd_run(app: App, args: argparse.Namespace) -> int:
     return await run(app)
 
 
+async def cmd_health(app: App, args: argparse.Namespace) -> int:
+    await schema_version(app.database.read)
+    heartbeat = app.settings.heartbeat_file
+    if heartbeat.exists():
+        age = time.time() - heartbeat.stat().st_mtime
+        if age > HEARTBEAT_STALE_S:
+            raise CliError(f"the bot has not reported for {age:.0f} s")
+    print("ok")
+    return 0
+
+
 COMMANDS: dict[str, Command] = {
     "import": cmd_import,
     "export": cmd_export,
@@ -205,6 +219,7 @@ COMMANDS: dict[str, Command] = {
     "digest": cmd_digest,
     "db": cmd_db,
     "run": cmd_run,
+    "health": cmd_health,
 }
 
 
@@ -254,7 +269,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         for problem in error.problems:
             print(problem, file=sys.stderr)
         return EXIT_FAILED
-    except (EntryNotFound, DuplicateSlug, DatabaseError, FileExistsError, ValueError) as error:
+    except (
+        CliError, EntryNotFound, DuplicateSlug, DatabaseError, FileExistsError, ValueError
+    ) as error:
         print(f"briefbot: {_first_line(error)}", file=sys.stderr)
         return EXIT_FAILED
     except KeyboardInterrupt:

@@ -13,6 +13,7 @@ from bot.adapters.console.shell import Console, run_console
 from bot.app import App, seed_if_empty
 from bot.domain.schedule import zone
 from bot.storage.app_state import AppState
+from bot.storage.servers import ServerStore
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +49,7 @@ async def _run_discord(app: App, token: str) -> int:
         settings=settings,
         service=app.service,
         app_state=AppState(app.database),
+        servers=ServerStore(app.database),
         clock=app.service.clock,
     )
     bot = BriefingBot(deps)

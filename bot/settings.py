@@ -28,5 +28,10 @@ class Settings(BaseSettings):
     discord_gateway_url: str | None = Field(default=None, alias="DISCORD_GATEWAY_URL")
 
     @property
+    def heartbeat_file(self) -> Path:
+        """Touched by the running bot; ``briefbot health`` checks that it is fresh."""
+        return self.db_path.parent / "heartbeat"
+
+    @property
     def vocabulary(self) -> Vocabulary:
         return Vocabulary(topics=self.topics, actors=self.actors)

@@ -9,6 +9,7 @@ import logging
 import discord
 from discord.ext import commands
 
+from bot.adapters.discord.cogs.editor import BriefEditor
 from bot.adapters.discord.cogs.reader import BriefReader
 from bot.adapters.discord.deps import DiscordDeps
 from bot.adapters.discord.errors import ErrorHandlingTree
@@ -41,6 +42,7 @@ class BriefingBot(commands.Bot):
 
     async def setup_hook(self) -> None:
         await self.add_cog(BriefReader(self.deps))
+        await self.add_cog(BriefEditor(self.deps))
         await self.sync_commands_if_changed()
 
     def commands_hash(self) -> str:

@@ -8,6 +8,7 @@ from bot.clock import Clock
 from bot.service import BriefingService
 from bot.settings import Settings
 from bot.storage.app_state import AppState
+from bot.storage.servers import ServerStore
 
 
 @dataclass(frozen=True, slots=True)
@@ -15,4 +16,5 @@ class DiscordDeps:
     settings: Settings
     service: BriefingService
     app_state: AppState
+    servers: ServerStore
     clock: Clock

@@ -1,0 +1,26 @@
+# Briefing Bot: slim Python 3.11, non-root, database on the /data volume.
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    BRIEFBOT_DB=/data/briefbot.sqlite3 \
+    BRIEFBOT_BRIEFS_DIR=/app/briefs
+
+WORKDIR /app
+COPY pyproject.toml README.md ./
+COPY bot ./bot
+COPY briefs ./briefs
+RUN pip install . \
+    && useradd --create-home --uid 10001 briefbot \
+    && mkdir -p /data \
+    && chown briefbot:briefbot /data
+
+USER 10001
+VOLUME ["/data"]
+
+HEALTHCHECK --interval=60s --timeout=10s --start-period=60s --retries=3 \
+    CMD ["briefbot", "health"]
+
+CMD ["briefbot", "run"]

@@ -1,0 +1,116 @@
+"""The entry form: five text inputs (Discord's maximum) for what does not fit an option."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+import discord
+
+from bot.adapters.discord import errors
+from bot.domain.entries import EntryContent
+from bot.domain.validation import BODY_MAX, SUMMARY_MAX, TITLE_MAX
+
+TEXT_INPUT_MAX = 4000
+
+
+@dataclass(frozen=True, slots=True)
+class EntryForm:
+    """What an editor typed into the form (kept so nothing is lost on a failed submit)."""
+
+    title: str = ""
+    summary: str = ""
+    body: str = ""
+    sources: str = ""
+    figures: str = ""
+
+    @classmethod
+    def of(cls, content: EntryContent) -> EntryForm:
+        """The form prefilled from an entry, in the same line formats editors type."""
+        return cls(
+            title=content.title,
+            summary=content.summary,
+            body=content.body,
+            sources="\n".join(f"{s.name} | {s.url}" for s in content.sources),
+            figures="\n".join(
+                f"{f.display} | {f.counts} | {f.claimed_by} | {f.status.value} | {f.subject}"
+                for f in content.figures
+            ),
+        )
+
+
+Submit = Callable[[discord.Interaction, EntryForm], Awaitable[None]]
+
+
+class EntryModal(discord.ui.Modal):
+    """Title, summary, details, sources and figures; validated by the core on submit."""
+
+    def __init__(self, heading: str, form: EntryForm, on_submit: Submit) -> None:
+        super().__init__(title=heading[:45], timeout=900)
+        self._submit = on_submit
+        self.entry_title: discord.ui.TextInput[EntryModal] = discord.ui.TextInput(
+            label="Title", default=form.title[:TITLE_MAX] or None, max_length=TITLE_MAX
+        )
+        self.summary: discord.ui.TextInput[EntryModal] = discord.ui.TextInput(
+            label="Summary",
+            style=discord.TextStyle.paragraph,
+            default=form.summary[:SUMMARY_MAX] or None,
+            max_length=SUMMARY_MAX,
+        )
+        self.body: discord.ui.TextInput[EntryModal] = discord.ui.TextInput(
+            label="Details (optional)",
+            style=discord.TextStyle.paragraph,
+            default=form.body[:BODY_MAX] or None,
+            required=False,
+            max_length=BODY_MAX,
+        )
+        self.sources: discord.ui.TextInput[EntryModal] = discord.ui.TextInput(
+            label="Sources: one per line, Name | https://…",
+            style=discord.TextStyle.paragraph,
+            default=form.sources[:TEXT_INPUT_MAX] or None,
+            max_length=TEXT_INPUT_MAX,
+        )
+        self.figures: discord.ui.TextInput[EntryModal] = discord.ui.TextInput(
+            label="Figures: value | what | claimed by | status",
+            style=discord.TextStyle.paragraph,
+            default=form.figures[:TEXT_INPUT_MAX] or None,
+            required=False,
+            max_length=TEXT_INPUT_MAX,
+        )
+        for item in (self.entry_title, self.summary, self.body, self.sources, self.figures):
+            self.add_item(item)
+
+    def typed(self) -> EntryForm:
+        return EntryForm(
+            title=self.entry_title.value,
+            summary=self.summary.value,
+            body=self.body.value,
+            sources=self.sources.value,
+            figures=self.figures.value,
+        )
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        await self._submit(interaction, self.typed())
+
+    async def on_error(self, interaction: discord.Interaction, error: Exception) -> None:
+        await errors.handle(interaction, error)
+
+
+class ReopenForm(discord.ui.View):
+    """Offered after a failed submit: reopens the form with everything the editor typed."""
+
+    def __init__(self, owner_id: int, heading: str, form: EntryForm, on_submit: Submit) -> None:
+        super().__init__(timeout=900)
+        self.owner_id = owner_id
+        self.heading = heading
+        self.form = form
+        self.on_submit = on_submit
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        return interaction.user.id == self.owner_id
+
+    @discord.ui.button(label="Fix and resubmit", style=discord.ButtonStyle.primary)
+    async def reopen(
+        self, interaction: discord.Interaction, _: discord.ui.Button[ReopenForm]
+    ) -> None:
+        await interaction.response.send_modal(EntryModal(self.heading, self.form, self.on_submit))
