@@ -23,7 +23,7 @@ from bot.domain.validation import EntryValidationError
 from bot.rendering import text as render
 from bot.service import ImportRejected
 from bot.settings import Settings
-from bot.storage.database import DatabaseError, LATEST_VERSION, schema_version
+from bot.storage.database import LATEST_VERSION, DatabaseError, schema_version
 from bot.storage.entries import DuplicateSlug, EntryNotFound
 from bot.storage.maintenance import backup, integrity_problems
 
@@ -101,6 +101,8 @@ def build_parser() -> argparse.ArgumentParser:
     db.add_parser("check", help="integrity check")
 
     sub.add_parser("run", help="run the bot (Discord with DISCORD_TOKEN, else a console)")
+    p = sub.add_parser("sync-commands", help="push the slash commands to Discord now")
+    p.add_argument("--guild", type=int, metavar="ID", help="only this server (instant)")
     sub.add_parser("health", help="exit 0 if the database opens and a running bot is alive")
     return parser
 
@@ -196,6 +198,15 @@ async def cmd_run(app: App, args: argparse.Namespace) -> int:
     return await run(app)
 
 
+async def cmd_sync_commands(app: App, args: argparse.Namespace) -> int:
+    from bot.runner import sync_commands
+
+    count = await sync_commands(app, args.guild)
+    where = f"server {args.guild}" if args.guild else "all servers (may take up to an hour)"
+    print(f"Synced {count} slash commands to {where}.")
+    return 0
+
+
 async def cmd_health(app: App, args: argparse.Namespace) -> int:
     await schema_version(app.database.read)
     heartbeat = app.settings.heartbeat_file
@@ -220,6 +231,7 @@ COMMANDS: dict[str, Command] = {
     "db": cmd_db,
     "run": cmd_run,
     "health": cmd_health,
+    "sync-commands": cmd_sync_commands,
 }
 
 
@@ -266,18 +278,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"briefbot: {error}", file=sys.stderr)
         return EXIT_FAILED
     except EntryValidationError as error:
-        for problem in error.problems:
-            print(problem, file=sys.stderr)
+        for field_problem in error.problems:
+            print(field_problem, file=sys.stderr)
         return EXIT_FAILED
     except (
-        CliError, EntryNotFound, DuplicateSlug, DatabaseError, FileExistsError, ValueError
+        CliError,
+        EntryNotFound,
+        DuplicateSlug,
+        DatabaseError,
+        FileExistsError,
+        ValueError,
     ) as error:
         print(f"briefbot: {_first_line(error)}", file=sys.stderr)
         return EXIT_FAILED
     except KeyboardInterrupt:
         return 130
     except OSError as error:
-        print(f"briefbot: {error.strerror or error}: {error.filename or ''}".rstrip(": "), file=sys.stderr)
+        print(
+            f"briefbot: {error.strerror or error}: {error.filename or ''}".rstrip(": "),
+            file=sys.stderr,
+        )
         return EXIT_FAILED
 
 

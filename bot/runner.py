@@ -6,6 +6,7 @@ import asyncio
 import logging
 import signal
 import sys
+from typing import TYPE_CHECKING
 
 import discord
 
@@ -14,6 +15,9 @@ from bot.app import App, seed_if_empty
 from bot.domain.schedule import zone
 from bot.storage.app_state import AppState
 from bot.storage.servers import ServerStore
+
+if TYPE_CHECKING:
+    from bot.adapters.discord.client import BriefingBot
 
 log = logging.getLogger(__name__)
 
@@ -24,7 +28,7 @@ async def run(app: App) -> int:
     token = app.settings.discord_token
     if token is None or not token.get_secret_value().strip():
         return await _run_console(app)
-    return await _run_discord(app, token.get_secret_value().strip())
+    return await _run_discord(app, _discord_token(app))
 
 
 async def _run_console(app: App) -> int:
@@ -38,7 +42,14 @@ async def _run_console(app: App) -> int:
     return 0
 
 
-async def _run_discord(app: App, token: str) -> int:
+def _discord_token(app: App) -> str:
+    token = app.settings.discord_token
+    if token is None or not token.get_secret_value().strip():
+        raise ValueError("DISCORD_TOKEN is not set (environment or .env)")
+    return token.get_secret_value().strip()
+
+
+def _discord_bot(app: App, *, sync_on_start: bool = True) -> BriefingBot:
     from bot.adapters.discord.client import BriefingBot
     from bot.adapters.discord.deps import DiscordDeps
     from bot.adapters.discord.endpoints import configure_endpoints
@@ -52,7 +63,22 @@ async def _run_discord(app: App, token: str) -> int:
         servers=ServerStore(app.database),
         clock=app.service.clock,
     )
-    bot = BriefingBot(deps)
+    return BriefingBot(deps, sync_on_start=sync_on_start)
+
+
+async def sync_commands(app: App, guild_id: int | None) -> int:
+    """``briefbot sync-commands``: push the slash commands to Discord now."""
+    bot = _discord_bot(app, sync_on_start=False)
+    async with bot:
+        try:
+            await bot.login(_discord_token(app))
+        except discord.LoginFailure:
+            raise ValueError("Discord refused the token in DISCORD_TOKEN") from None
+        return await bot.sync_commands(guild_id)
+
+
+async def _run_discord(app: App, token: str) -> int:
+    bot = _discord_bot(app)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):

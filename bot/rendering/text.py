@@ -122,9 +122,8 @@ def render_history(revisions: Sequence[Revision]) -> str:
     lines = []
     for rev in revisions:
         changes = f": {', '.join(rev.changed_fields)}" if rev.changed_fields else ""
-        lines.append(
-            f"r{rev.revision} {rev.at:%Y-%m-%d %H:%M} UTC  {rev.action.value} by {rev.actor}{changes}"
-        )
+        when = f"{rev.at:%Y-%m-%d %H:%M} UTC"
+        lines.append(f"r{rev.revision} {when}  {rev.action.value} by {rev.actor}{changes}")
     return "\n".join(lines)
 
 

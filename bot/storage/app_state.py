@@ -11,7 +11,9 @@ class AppState:
 
     async def get(self, key: str) -> str | None:
         rows = list(
-            await self._db.read.execute_fetchall("SELECT value FROM app_state WHERE key = ?", (key,))
+            await self._db.read.execute_fetchall(
+                "SELECT value FROM app_state WHERE key = ?", (key,)
+            )
         )
         return str(rows[0][0]) if rows else None
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from typing import Any
@@ -104,7 +105,7 @@ ENTRY_COLUMNS = (
 )
 
 
-def entry_from_row(row: Mapping[str, Any]) -> Entry:
+def entry_from_row(row: sqlite3.Row) -> Entry:
     """Rebuild an :class:`Entry` from a row selected with ``ENTRY_COLUMNS``."""
     content = content_from_dict(
         {

@@ -278,7 +278,8 @@ def _prefixed(prefix: str) -> str:
 
 
 def _tag_filters(topic: str | None, actor: str | None) -> tuple[str, tuple[Any, ...]]:
-    clauses, params = [], []
+    clauses: list[str] = []
+    params: list[Any] = []
     for kind, tag in (("topic", topic), ("actor", actor)):
         if tag:
             clauses.append(

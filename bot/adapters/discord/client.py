@@ -29,7 +29,9 @@ def intents() -> discord.Intents:
 class BriefingBot(commands.Bot):
     """The bot. Everything it uses is handed in through :class:`DiscordDeps`."""
 
-    def __init__(self, deps: DiscordDeps, *, guild_ready_timeout: float = 2.0) -> None:
+    def __init__(
+        self, deps: DiscordDeps, *, guild_ready_timeout: float = 2.0, sync_on_start: bool = True
+    ) -> None:
         super().__init__(
             command_prefix=commands.when_mentioned,
             intents=intents(),
@@ -39,11 +41,13 @@ class BriefingBot(commands.Bot):
             guild_ready_timeout=guild_ready_timeout,
         )
         self.deps = deps
+        self.sync_on_start = sync_on_start
 
     async def setup_hook(self) -> None:
         await self.add_cog(BriefReader(self.deps))
         await self.add_cog(BriefEditor(self.deps))
-        await self.sync_commands_if_changed()
+        if self.sync_on_start:
+            await self.sync_commands_if_changed()
 
     def commands_hash(self) -> str:
         """A hash of the command definitions as Discord would receive them."""
@@ -63,6 +67,16 @@ class BriefingBot(commands.Bot):
         await self.deps.app_state.set(COMMANDS_HASH_KEY, current)
         log.info("synced %d slash commands", len(synced))
         return True
+
+    async def sync_commands(self, guild_id: int | None = None) -> int:
+        """Sync now: globally (recording the hash), or copied to one server for testing."""
+        if guild_id is None:
+            synced = await self.tree.sync()
+            await self.deps.app_state.set(COMMANDS_HASH_KEY, self.commands_hash())
+            return len(synced)
+        guild = discord.Object(id=guild_id)
+        self.tree.copy_global_to(guild=guild)
+        return len(await self.tree.sync(guild=guild))
 
     async def on_ready(self) -> None:
         user = self.user

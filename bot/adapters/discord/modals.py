@@ -92,7 +92,9 @@ class EntryModal(discord.ui.Modal):
     async def on_submit(self, interaction: discord.Interaction) -> None:
         await self._submit(interaction, self.typed())
 
-    async def on_error(self, interaction: discord.Interaction, error: Exception) -> None:
+    async def on_error(  # type: ignore[override]  # Modal's own signature has no item
+        self, interaction: discord.Interaction, error: Exception
+    ) -> None:
         await errors.handle(interaction, error)
 
 

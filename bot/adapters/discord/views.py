@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import discord
 
@@ -50,7 +51,7 @@ class OwnedView(discord.ui.View):
                 pass  # the message is gone or the token expired: nothing left to disable
 
     async def on_error(
-        self, interaction: discord.Interaction, error: Exception, item: discord.ui.Item[object]
+        self, interaction: discord.Interaction, error: Exception, item: discord.ui.Item[Any]
     ) -> None:
         await errors.handle(interaction, error)
 
