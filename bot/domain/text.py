@@ -26,8 +26,10 @@ def shorten(text: str, limit: int, ellipsis: str = "…") -> str:
         return text
     room = max(limit - len(ellipsis), 0)
     cut = text[:room]
-    if " " in cut and not text[room : room + 1].isspace():
-        cut = cut.rsplit(" ", 1)[0]
+    if not text[room : room + 1].isspace() and not cut[-1:].isspace():
+        words = cut.rsplit(None, 1)  # any whitespace: multi-line text breaks at newlines
+        if len(words) == 2:
+            cut = words[0]
     return cut.rstrip(" ,;:.-—") + ellipsis
 
 

@@ -93,9 +93,7 @@ def validate_entry(raw: Mapping[str, Any], vocabulary: Vocabulary, today: date) 
     body = found.check("body", lambda: text_field(raw.get("body"), BODY_MAX, required=False))
     slug = found.check("slug", lambda: slug_field(raw.get("slug"), title or ""))
     event_date = found.check("event_date", lambda: date_field(raw.get("event_date"), latest))
-    reported_at = found.check(
-        "reported_at", lambda: datetime_field(raw.get("reported_at"), latest)
-    )
+    reported_at = found.check("reported_at", lambda: datetime_field(raw.get("reported_at"), latest))
     topics = found.check("topics", lambda: choice_list(raw.get("topics"), vocabulary.topics))
     actors = found.check("actors", lambda: choice_list(raw.get("actors"), vocabulary.actors))
     status = found.check("status", lambda: status_field(raw.get("status")))
@@ -146,6 +144,8 @@ def slug_field(value: Any, title: str) -> str:
     """The entry's stable key: given, or derived from the title."""
     if value is None or (isinstance(value, str) and not value.strip()):
         derived = slugify(title)
+        if derived.isdigit():
+            derived = slugify(f"entry {derived}")
         if not derived and title:
             raise ValueError("cannot be derived from the title; give one (a-z, 0-9, hyphens)")
         return derived or "untitled"
@@ -154,6 +154,8 @@ def slug_field(value: Any, title: str) -> str:
     slug = value.strip()
     if not SLUG_PATTERN.match(slug) or not 3 <= len(slug) <= SLUG_MAX:
         raise ValueError(f"must be 3–{SLUG_MAX} lowercase letters, digits and single hyphens")
+    if slug.isdigit():
+        raise ValueError("must contain a letter or hyphen (a number alone is read as an entry id)")
     return slug
 
 
@@ -360,9 +362,7 @@ def _figure(row: Mapping[str, Any], where: str, found: _Collector) -> Figure | N
     )
     status = found.check(f"{where}.status", lambda: status_field(row.get("status")))
     value = found.check(f"{where}.value", lambda: _figure_value(row.get("value"), display))
-    subject = found.check(
-        f"{where}.subject", lambda: _subject(row.get("subject"), counts or "")
-    )
+    subject = found.check(f"{where}.subject", lambda: _subject(row.get("subject"), counts or ""))
     if len(found.problems) > before:
         return None
     assert display and counts and claimed_by and status and subject and value is not None
@@ -373,7 +373,9 @@ def _figure_value(value: Any, display: str | None) -> float:
     if value is None or value == "":
         parsed = parse_figure_value(display or "")
         if parsed is None:
-            raise ValueError("no number found; write it with digits, e.g. '1,500' or 'up to 12,000'")
+            raise ValueError(
+                "no number found; write it with digits, e.g. '1,500' or 'up to 12,000'"
+            )
         return parsed
     if isinstance(value, bool) or not isinstance(value, int | float | str):
         raise ValueError("must be a number")

@@ -47,10 +47,14 @@ LATEST_VERSION = len(migrations())
 
 async def _connect(path: Path) -> aiosqlite.Connection:
     connection = await aiosqlite.connect(path, isolation_level=None)
-    connection.row_factory = aiosqlite.Row
-    await connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-    await connection.execute("PRAGMA foreign_keys = ON")
-    await connection.execute("PRAGMA synchronous = NORMAL")
+    try:
+        connection.row_factory = aiosqlite.Row
+        await connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        await connection.execute("PRAGMA foreign_keys = ON")
+        await connection.execute("PRAGMA synchronous = NORMAL")  # fails if not a database
+    except BaseException:
+        await connection.close()  # an unclosed connection's thread keeps the process alive
+        raise
     return connection
 
 
@@ -74,6 +78,15 @@ class Database:
                 await self._writer.rollback()
                 raise
             await self._writer.commit()
+
+    async def vacuum_into(self, target: Path) -> None:
+        """Write a consistent copy of the database to ``target`` (a new file).
+
+        Runs on the writer, outside any transaction: the reader is ``query_only``, which
+        SQLite treats as read-only for ``VACUUM INTO`` too.
+        """
+        async with self._write_lock:
+            await self._writer.execute("VACUUM INTO ?", (str(target),))
 
     async def close(self) -> None:
         """Close both connections (an unclosed aiosqlite connection hangs interpreter exit)."""

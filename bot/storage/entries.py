@@ -282,9 +282,7 @@ def _tag_filters(topic: str | None, actor: str | None) -> tuple[str, tuple[Any, 
     params: list[Any] = []
     for kind, tag in (("topic", topic), ("actor", actor)):
         if tag:
-            clauses.append(
-                "AND id IN (SELECT entry_id FROM entry_tags WHERE kind = ? AND tag = ?)"
-            )
+            clauses.append("AND id IN (SELECT entry_id FROM entry_tags WHERE kind = ? AND tag = ?)")
             params.extend((kind, tag))
     return " ".join(clauses), tuple(params)
 
@@ -360,7 +358,9 @@ async def _update(
     changes = changed_fields(current.content, content)
     if current.is_deleted:
         changes = (*changes, "restored")
-    await _record(connection, current.id, revision, RevisionAction.EDIT, actor, now, changes, content)
+    await _record(
+        connection, current.id, revision, RevisionAction.EDIT, actor, now, changes, content
+    )
 
 
 def _content_columns(content: EntryContent) -> tuple[Any, ...]:

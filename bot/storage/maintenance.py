@@ -13,7 +13,7 @@ async def backup(database: Database, target: Path) -> None:
     if target.exists():  # noqa: ASYNC240 - one stat before a long write
         raise FileExistsError(f"{target} already exists; choose a new file name")
     target.parent.mkdir(parents=True, exist_ok=True)
-    await database.read.execute("VACUUM INTO ?", (str(target),))
+    await database.vacuum_into(target)
 
 
 async def integrity_problems(database: Database) -> list[str]:
