@@ -117,6 +117,8 @@ async def cmd_import(app: App, args: argparse.Namespace) -> int:
         f"Imported {len(result.added)} new, {len(result.updated)} updated, "
         f"{len(result.unchanged)} unchanged."
     )
+    for slug in result.skipped_deleted:
+        print(f"{slug}: skipped: the entry is deleted (restore it first to update it)")
     return 0
 
 

@@ -58,6 +58,8 @@ class ImportResult:
     added: tuple[str, ...]
     updated: tuple[str, ...]
     unchanged: tuple[str, ...]
+    # Deleted entries are left deleted: an import never quietly undoes an editor's delete.
+    skipped_deleted: tuple[str, ...] = ()
 
 
 ProgressCallback = Callable[[int, int], None]
@@ -88,6 +90,8 @@ class EntryStore:
         """Replace an entry's content, keeping the previous version as a revision."""
         async with self._db.write() as connection:
             current = await _fetch_one(connection, ref, include_deleted=True)
+            if current.is_deleted:
+                raise ValueError(f"{current.slug} is deleted; restore it before editing")
             if expected_revision is not None and current.revision != expected_revision:
                 raise StaleRevision(
                     f"{current.slug} was changed by {current.updated_by} "
@@ -127,6 +131,7 @@ class EntryStore:
         added: list[str] = []
         updated: list[str] = []
         unchanged: list[str] = []
+        skipped: list[str] = []
         async with self._db.write() as connection:
             existing = await _entries_by_slug(connection, [c.slug for c in contents])
             for done, content in enumerate(contents, start=1):
@@ -134,14 +139,16 @@ class EntryStore:
                 if current is None:
                     await _insert(connection, content, actor, now)
                     added.append(content.slug)
-                elif current.content == content and not current.is_deleted:
+                elif current.is_deleted:
+                    skipped.append(content.slug)
+                elif current.content == content:
                     unchanged.append(content.slug)
                 else:
                     await _update(connection, current, content, actor, now)
                     updated.append(content.slug)
                 if progress is not None:
                     progress(done, len(contents))
-        return ImportResult(tuple(added), tuple(updated), tuple(unchanged))
+        return ImportResult(tuple(added), tuple(updated), tuple(unchanged), tuple(skipped))
 
     # -- reads ----------------------------------------------------------------------------
 
@@ -348,7 +355,7 @@ async def _update(
     await connection.execute(
         "UPDATE entries SET slug = ?, title = ?, summary = ?, body = ?, event_date = ?,"
         " reported_at = ?, status = ?, importance = ?, topics = ?, actors = ?, sources = ?,"
-        " figures = ?, updated_by = ?, updated_at = ?, revision = ?, deleted_at = NULL"
+        " figures = ?, updated_by = ?, updated_at = ?, revision = ?"
         " WHERE id = ?",
         (*_content_columns(content), actor, stamp(now), revision, current.id),
     )
@@ -356,8 +363,6 @@ async def _update(
     await connection.execute("DELETE FROM figures WHERE entry_id = ?", (current.id,))
     await _write_children(connection, current.id, content)
     changes = changed_fields(current.content, content)
-    if current.is_deleted:
-        changes = (*changes, "restored")
     await _record(
         connection, current.id, revision, RevisionAction.EDIT, actor, now, changes, content
     )
