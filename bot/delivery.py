@@ -294,8 +294,9 @@ class DigestDelivery:
             return DeliveryResult(platform, server_id, day, DeliveryStatus.NOT_CLAIMED)
         target = DeliveryTarget(platform, server_id, claim.channel_id)
         try:
-            found = await self._poster.find_posted(target, digest_marker(day))
+            found = await self._find_with_retries(target, digest_marker(day))
         except (PermanentDeliveryError, TransientDeliveryError) as error:
+            # Posting blind could double the digest, so an unchecked channel fails the day.
             reason = f"could not check the channel for an earlier post: {error.reason}"
             await self._ledger.mark_failed(platform, server_id, day, reason, self._clock.now())
             return _result(claim, DeliveryStatus.FAILED, reason=reason)
@@ -325,6 +326,16 @@ class DigestDelivery:
         )
         status = DeliveryStatus.MISSED if recorded else DeliveryStatus.NOT_CLAIMED
         return DeliveryResult(server.platform, server.server_id, day, status, reason=reason)
+
+    async def _find_with_retries(self, target: DeliveryTarget, marker: str) -> str | None:
+        for delay in (*self._retry.delays, None):
+            try:
+                return await self._poster.find_posted(target, marker)
+            except TransientDeliveryError:
+                if delay is None:
+                    raise
+                await asyncio.sleep(delay)
+        raise AssertionError("unreachable")
 
     async def _look_for(self, target: DeliveryTarget, marker: str) -> str | None:
         try:

@@ -123,7 +123,9 @@ class Console:
         return render.render_digest(await self.service.digest(self.tz), more_hint="/brief latest")
 
 
-async def run_console(console: Console, read_line: Callable[[], Awaitable[str]], out: TextIO) -> None:
+async def run_console(
+    console: Console, read_line: Callable[[], Awaitable[str]], out: TextIO
+) -> None:
     """Greet, then answer lines until 'quit' or end of input."""
     out.write(await console.greeting() + "\n")
     while True:

@@ -38,7 +38,6 @@ STATUS_ICONS: dict[Status, str] = {
     Status.DISPUTED: "🟠",
     Status.DENIED: "🔴",
 }
-DIGEST_MARKER_PREFIX = "digest · "
 
 
 def status_label(status: Status) -> str:
@@ -51,12 +50,23 @@ def embeds_size(embeds: Sequence[discord.Embed]) -> int:
     return sum(len(embed) for embed in embeds)
 
 
+CARD_SUMMARY_LIMIT = 700
+BODY_RESERVE = 500
+
+
 def entry_card(entry: Entry) -> discord.Embed:
-    """A compact card for lists: title, status, date, summary."""
+    """A compact card for lists: title, status, date, summary.
+
+    At most ~1,100 characters, so five cards fit one message's 6000 even when escaping
+    Markdown and mentions has made the summary longer than the 600 typed.
+    """
     c = entry.content
     embed = discord.Embed(
         title=safe(c.title, TITLE_LIMIT),
-        description=f"**{status_label(c.status)}** · {c.event_date:%d %b %Y}\n{safe(c.summary)}",
+        description=(
+            f"**{status_label(c.status)}** · {c.event_date:%d %b %Y}\n"
+            f"{safe(c.summary, CARD_SUMMARY_LIMIT)}"
+        ),
         colour=STATUS_COLOURS[c.status],
     )
     embed.set_footer(text=f"{c.slug} · /brief show for details")
@@ -64,31 +74,52 @@ def entry_card(entry: Entry) -> discord.Embed:
 
 
 def entry_detail(entry: Entry) -> discord.Embed:
-    """Everything about one entry; sources go on link buttons beside it."""
+    """Everything about one entry that fits one message; sources go on link buttons beside it.
+
+    Within 6000 characters: summary and facts first, then figures (a pointer to
+    ``/brief figures`` replaces those that do not fit), then as much of the details as fits.
+    """
     c = entry.content
-    description = f"**{status_label(c.status)}** · importance {c.importance}/3\n\n{safe(c.summary)}"
-    if c.body:
-        room = DESCRIPTION_LIMIT - len(description) - 2
-        description += "\n\n" + safe(c.body, room)
+    head = f"**{status_label(c.status)}** · importance {c.importance}/3\n\n"
     embed = discord.Embed(
         title=safe(c.title, TITLE_LIMIT),
-        description=description,
+        description=head + safe(c.summary, DESCRIPTION_LIMIT - len(head)),
         colour=STATUS_COLOURS[c.status],
         timestamp=entry.updated_at,
     )
     embed.add_field(name="Event date", value=c.event_date.strftime("%d %B %Y"), inline=True)
     embed.add_field(name="Topics", value=", ".join(c.topics), inline=True)
     embed.add_field(name="Actors", value=", ".join(c.actors), inline=True)
-    for name, value in _figure_fields(c.figures):
-        embed.add_field(name=name, value=value, inline=False)
     sources = "\n".join(
         f"{safe(s.name, 100)}{f' ({s.published:%d %b %Y})' if s.published else ''}"
         for s in c.sources
     )
-    embed.add_field(name="Sources", value=shorten_block(sources), inline=False)
+    sources_value = shorten_block(sources)
     embed.set_footer(
         text=f"{c.slug} · revision {entry.revision} · last edited by {entry.updated_by}"[:2048]
     )
+    fixed = len(embed) + len("Sources") + len(sources_value)
+    figure_fields = _figure_fields(c.figures)
+    room = MESSAGE_EMBED_BUDGET - fixed - (BODY_RESERVE if c.body else 0)
+    shown = 0
+    for name, value in figure_fields:
+        if shown == MAX_FIELDS - 5 or len(name) + len(value) > room - 80:
+            break
+        embed.add_field(name=name, value=value, inline=False)
+        room -= len(name) + len(value)
+        shown += 1
+    if shown < len(figure_fields):
+        embed.add_field(
+            name="More figures",
+            value=f"{len(c.figures)} figures in all: `/brief figures` lists every claim.",
+            inline=False,
+        )
+    embed.add_field(name="Sources", value=sources_value, inline=False)
+    if c.body:
+        description = embed.description or ""
+        room = min(DESCRIPTION_LIMIT - len(description), MESSAGE_EMBED_BUDGET - len(embed)) - 2
+        if room > 40:
+            embed.description = description + "\n\n" + safe(c.body, room)
     return embed
 
 
@@ -127,7 +158,10 @@ def search_results(query: str, hits: Sequence[SearchHit], page: int) -> discord.
     for hit in hits:
         c = hit.entry.content
         name = f"{STATUS_ICONS[c.status]} {c.title}"
-        value = f"{highlighted(hit.snippet, 700)}\n`{c.slug}` · {c.event_date:%d %b %Y}"
+        value = (
+            f"{highlighted(hit.snippet, 700)}\n"
+            f"{status_label(c.status)} · `{c.slug}` · {c.event_date:%d %b %Y}"
+        )
         embed.add_field(name=safe(name, FIELD_NAME_LIMIT), value=value[:FIELD_VALUE_LIMIT])
     embed.set_footer(text=f"Page {page + 1}")
     return embed
@@ -136,7 +170,7 @@ def search_results(query: str, hits: Sequence[SearchHit], page: int) -> discord.
 def timeline(title: str, entries: Sequence[Entry]) -> discord.Embed:
     """Entries in event order, one line each."""
     lines = [
-        f"`{e.content.event_date:%Y-%m-%d}` {STATUS_ICONS[e.content.status]} "
+        f"`{e.content.event_date:%Y-%m-%d}` {status_label(e.content.status)} · "
         f"{safe(e.content.title, 150)} (`{e.slug}`)"
         for e in entries
     ]
@@ -178,13 +212,14 @@ def history(entry: Entry, revisions: Sequence[Revision]) -> discord.Embed:
     )
 
 
-def digest_marker(digest: Digest) -> str:
-    """The footer that identifies a posted digest (recovery looks for it in history)."""
-    return f"{DIGEST_MARKER_PREFIX}{digest.local_date.isoformat()}"
+def digest_embeds(
+    digest: Digest, marker: str | None = None, more_hint: str = "/brief latest"
+) -> list[discord.Embed]:
+    """The digest as one message's embeds (≤ 10, ≤ 6000 characters in all).
 
-
-def digest_embeds(digest: Digest, more_hint: str = "/brief latest") -> list[discord.Embed]:
-    """The digest as one message's embeds (≤ 10, ≤ 6000 characters in all)."""
+    ``marker`` goes in the footer: it identifies a posted digest, and recovery after a crash
+    looks for it in the channel's history.
+    """
     main = discord.Embed(
         title=f"Briefing digest — {digest.local_date:%A %d %B %Y}", colour=NEUTRAL_COLOUR
     )
@@ -204,7 +239,7 @@ def digest_embeds(digest: Digest, more_hint: str = "/brief latest") -> list[disc
     embeds = [main]
     if digest.key_figures:
         embeds.append(figures(digest.key_figures))
-    footer = digest_marker(digest)
+    footer = marker or f"preview · {digest.local_date.isoformat()}"
     if digest.omitted:
         footer = f"+{digest.omitted} more: {more_hint} · {footer}"
     if digest.sources:

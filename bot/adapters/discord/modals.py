@@ -8,10 +8,12 @@ from dataclasses import dataclass
 import discord
 
 from bot.adapters.discord import errors
+from bot.adapters.discord.views import OwnedView
 from bot.domain.entries import EntryContent
 from bot.domain.validation import BODY_MAX, SUMMARY_MAX, TITLE_MAX
 
 TEXT_INPUT_MAX = 4000
+FORM_TIMEOUT_S = 900.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +40,17 @@ class EntryForm:
             ),
         )
 
+    def too_long(self) -> list[str]:
+        """The inputs whose text does not fit the form (Discord caps each input)."""
+        limits = {
+            "title": (self.title, TITLE_MAX),
+            "summary": (self.summary, SUMMARY_MAX),
+            "details": (self.body, BODY_MAX),
+            "sources": (self.sources, TEXT_INPUT_MAX),
+            "figures": (self.figures, TEXT_INPUT_MAX),
+        }
+        return [name for name, (text, limit) in limits.items() if len(text) > limit]
+
 
 Submit = Callable[[discord.Interaction, EntryForm], Awaitable[None]]
 
@@ -46,7 +59,7 @@ class EntryModal(discord.ui.Modal):
     """Title, summary, details, sources and figures; validated by the core on submit."""
 
     def __init__(self, heading: str, form: EntryForm, on_submit: Submit) -> None:
-        super().__init__(title=heading[:45], timeout=900)
+        super().__init__(title=heading[:45], timeout=FORM_TIMEOUT_S)
         self._submit = on_submit
         self.entry_title: discord.ui.TextInput[EntryModal] = discord.ui.TextInput(
             label="Title", default=form.title[:TITLE_MAX] or None, max_length=TITLE_MAX
@@ -98,18 +111,17 @@ class EntryModal(discord.ui.Modal):
         await errors.handle(interaction, error)
 
 
-class ReopenForm(discord.ui.View):
-    """Offered after a failed submit: reopens the form with everything the editor typed."""
+class ReopenForm(OwnedView):
+    """Offered after a failed submit: reopens the form with everything the editor typed.
+
+    Only the editor who typed it may press it (others are told so privately).
+    """
 
     def __init__(self, owner_id: int, heading: str, form: EntryForm, on_submit: Submit) -> None:
-        super().__init__(timeout=900)
-        self.owner_id = owner_id
+        super().__init__(owner_id, timeout=FORM_TIMEOUT_S)
         self.heading = heading
         self.form = form
         self.on_submit = on_submit
-
-    async def interaction_check(self, interaction: discord.Interaction) -> bool:
-        return interaction.user.id == self.owner_id
 
     @discord.ui.button(label="Fix and resubmit", style=discord.ButtonStyle.primary)
     async def reopen(

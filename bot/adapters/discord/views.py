@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 import discord
 
@@ -12,6 +13,7 @@ from bot.adapters.discord import errors
 from bot.domain.entries import Source
 
 PAGE_TIMEOUT_S = 300.0
+CONFIRM_TIMEOUT_S = 120.0
 BUTTON_URL_LIMIT = 512
 
 
@@ -25,10 +27,15 @@ PageFetcher = Callable[[int], Awaitable[PageContent]]
 
 
 class OwnedView(discord.ui.View):
-    """A view only its invoker may press; its buttons are disabled when it times out."""
+    """A view only its invoker may press; its buttons are disabled when it times out.
 
-    def __init__(self, owner_id: int, timeout: float = PAGE_TIMEOUT_S) -> None:
-        super().__init__(timeout=timeout)
+    ``default_timeout`` is a class attribute so tests (and deployments) can shorten it.
+    """
+
+    default_timeout: ClassVar[float] = PAGE_TIMEOUT_S
+
+    def __init__(self, owner_id: int, timeout: float | None = None) -> None:
+        super().__init__(timeout=self.default_timeout if timeout is None else timeout)
         self.owner_id = owner_id
         self.origin: discord.Interaction | None = None
 
@@ -45,10 +52,9 @@ class OwnedView(discord.ui.View):
             if isinstance(item, discord.ui.Button):
                 item.disabled = True
         if self.origin is not None:
-            try:
+            # The message may be gone or the token expired: then there is nothing to disable.
+            with contextlib.suppress(discord.HTTPException):
                 await self.origin.edit_original_response(view=self)
-            except discord.HTTPException:
-                pass  # the message is gone or the token expired: nothing left to disable
 
     async def on_error(
         self, interaction: discord.Interaction, error: Exception, item: discord.ui.Item[Any]
@@ -126,18 +132,22 @@ def source_links(sources: Sequence[Source]) -> discord.ui.View | None:
 class Confirm(OwnedView):
     """A yes/no question for the invoker; ``on_confirm`` runs on yes."""
 
+    default_timeout: ClassVar[float] = CONFIRM_TIMEOUT_S
+
     def __init__(
         self,
         owner_id: int,
         on_confirm: Callable[[discord.Interaction], Awaitable[None]],
         confirm_label: str = "Confirm",
     ) -> None:
-        super().__init__(owner_id, timeout=120)
+        super().__init__(owner_id)
         self.on_confirm = on_confirm
         self.confirm.label = confirm_label
 
     @discord.ui.button(label="Confirm", style=discord.ButtonStyle.danger)
-    async def confirm(self, interaction: discord.Interaction, _: discord.ui.Button[Confirm]) -> None:
+    async def confirm(
+        self, interaction: discord.Interaction, _: discord.ui.Button[Confirm]
+    ) -> None:
         self.stop()
         await self.on_confirm(interaction)
 

@@ -7,7 +7,7 @@ live in their own group (hidden from readers by default) and are checked again a
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
 
@@ -20,10 +20,10 @@ from bot.adapters.discord.checks import EditorRoles, editors_only
 from bot.adapters.discord.deps import DiscordDeps
 from bot.adapters.discord.errors import UserFacingError, describe
 from bot.adapters.discord.importing import documents_from_attachment
-from bot.adapters.discord.safe_text import safe
 from bot.adapters.discord.modals import EntryForm, EntryModal, ReopenForm
+from bot.adapters.discord.safe_text import safe
 from bot.adapters.discord.views import Confirm
-from bot.domain.entries import Entry, Status
+from bot.domain.entries import Entry, Figure, Status
 from bot.domain.validation import EntryValidationError
 from bot.service import BriefingService
 
@@ -127,14 +127,23 @@ class BriefEditor(
         async def save(itx: discord.Interaction, form: EntryForm) -> None:
             raw = _with_form(fields, form)
             raw["sources"] = _keep_published(form.sources, published)
+            raw["figures"] = _keep_values(form.figures, c.figures)
             entry = await self.service.edit(
                 c.slug, raw, actor_name(itx.user), expected_revision=current.revision
             )
             await _saved(itx, entry, "Saved")
 
+        prefilled = EntryForm.of(c)
+        if too_long := prefilled.too_long():
+            # Opening it truncated would silently drop the rest on save.
+            raise UserFacingError(
+                f"`{c.slug}` has {' and '.join(too_long)} too long for the form (Discord allows "
+                "4000 characters per box). Edit its brief file (`briefbot export`) and load "
+                "it with /brief-admin import."
+            )
         heading = f"Edit: {c.title}"
         await interaction.response.send_modal(
-            EntryModal(heading, EntryForm.of(c), _guarded(heading, save))
+            EntryModal(heading, prefilled, _guarded(heading, save))
         )
 
     # -- delete / restore / history -------------------------------------------------------
@@ -259,6 +268,33 @@ def _keep_published(lines: str, published: dict[str, date | None]) -> list[dict[
     return rows
 
 
+def _keep_values(lines: str, figures: Sequence[Figure]) -> list[dict[str, Any]] | str:
+    """Figure lines as typed, keeping each unchanged figure's stored value.
+
+    The form shows a figure's display text ("more than a third"), not its number (0.33);
+    re-parsing the text would silently change the number on every edit.
+    """
+    values = {(f.display, f.subject): f.value for f in figures}
+    rows: list[dict[str, Any]] = []
+    for line in (line for line in lines.splitlines() if line.strip()):
+        cells = [cell.strip() for cell in line.split("|")]
+        if len(cells) < 4 or len(cells) > 5:
+            return lines  # let validation report the malformed line
+        display, counts, claimed_by, status = cells[:4]
+        subject = cells[4] if len(cells) == 5 else ""
+        row: dict[str, Any] = {
+            "display": display,
+            "counts": counts,
+            "claimed_by": claimed_by,
+            "status": status,
+            "subject": subject,
+        }
+        if (display, subject) in values:
+            row["value"] = values[(display, subject)]
+        rows.append(row)
+    return rows
+
+
 async def _saved(interaction: discord.Interaction, entry: Entry, verb: str) -> None:
     await interaction.response.send_message(
         f"{verb} `{entry.slug}` (revision {entry.revision}).",
@@ -277,7 +313,9 @@ def _guarded(
             await save(interaction, form)
         except EntryValidationError as error:
             message = describe(error) or str(error)
-            message += "\n\nNothing was saved. **Fix and resubmit** reopens the form as you typed it;"
+            message += (
+                "\n\nNothing was saved. **Fix and resubmit** reopens the form as you typed it;"
+            )
             message += " your text is also attached."
             typed = "\n\n".join(
                 f"## {name}\n{value}" for name, value in vars_of(form).items() if value

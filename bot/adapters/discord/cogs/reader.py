@@ -24,7 +24,7 @@ HELP_TEXT = (
     "**Everyone**\n"
     "`/brief latest [count] [topic] [actor]` newest entries\n"
     "`/brief show entry` one entry in full, with its sources\n"
-    "`/brief search query` full-text search (\"exact phrase\", -exclude, OR, prefix*)\n"
+    '`/brief search query` full-text search ("exact phrase", -exclude, OR, prefix*)\n'
     "`/brief since date` and `/brief timeline [from] [to] [actor]` in event order\n"
     "`/brief figures [subject]` every claim about each key number, side by side\n\n"
     "**Editors** (Manage Server or an editor role)\n"
@@ -41,9 +41,9 @@ def _parse_date(text: str, name: str) -> date:
 
 
 async def _choices(values: list[tuple[str, str]]) -> list[app_commands.Choice[str]]:
-    return [
-        app_commands.Choice(name=name[:100], value=value[:100]) for name, value in values
-    ][:MAX_CHOICES]
+    return [app_commands.Choice(name=name[:100], value=value[:100]) for name, value in values][
+        :MAX_CHOICES
+    ]
 
 
 @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=True)
@@ -105,9 +105,7 @@ class BriefReader(commands.GroupCog, group_name="brief", group_description="The 
             if not results.hits:
                 text = "No results." if page == 0 else "No more results."
                 return PageContent([discord.Embed(title="Search", description=text)], False)
-            return PageContent(
-                [embeds.search_results(query, results.hits, page)], results.has_next
-            )
+            return PageContent([embeds.search_results(query, results.hits, page)], results.has_next)
 
         await send_paged(interaction, fetch)
 
@@ -120,7 +118,9 @@ class BriefReader(commands.GroupCog, group_name="brief", group_description="The 
         await interaction.response.send_message(embed=embed)
 
     @app_commands.command(name="timeline", description="Entries in event order")
-    @app_commands.describe(start="From (YYYY-MM-DD)", end="To (YYYY-MM-DD)", actor="Only this actor")
+    @app_commands.describe(
+        start="From (YYYY-MM-DD)", end="To (YYYY-MM-DD)", actor="Only this actor"
+    )
     @app_commands.rename(start="from", end="to")
     async def timeline(
         self,

@@ -1,0 +1,100 @@
+"""Posting digests on Discord: the :class:`~bot.delivery.DigestPoster` port for discord.py.
+
+Sends with the ledger's deterministic nonce (discord.py then adds ``enforce_nonce``, so
+Discord itself drops a duplicate sent within its window) and with the digest marker in the
+footer, which recovery after a crash looks for in the channel's recent history.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import aiohttp
+import discord
+
+from bot.adapters.discord.embeds import MESSAGE_EMBED_BUDGET, digest_embeds, embeds_size
+from bot.delivery import DeliveryTarget, PermanentDeliveryError, TransientDeliveryError
+from bot.domain.digest import Digest
+
+log = logging.getLogger(__name__)
+
+HISTORY_LOOKBACK = 50
+# Room kept under Discord's 6000 characters for the footer the budget cannot foresee.
+DIGEST_BUDGET = MESSAGE_EMBED_BUDGET - 200
+
+
+def measure_digest(digest: Digest) -> int:
+    """The characters Discord will count for this digest (the composer trims to fit)."""
+    return embeds_size(digest_embeds(digest, "digest · 0000-00-00"))
+
+
+class DiscordDigestPoster:
+    """Posts a digest into a channel by id; errors become plain-words delivery errors."""
+
+    def __init__(self, client: discord.Client) -> None:
+        self._client = client
+
+    async def post(self, target: DeliveryTarget, digest: Digest, nonce: str, marker: str) -> str:
+        channel = self._channel(target)
+        try:
+            message = await channel.send(
+                embeds=digest_embeds(digest, marker),
+                nonce=nonce,
+                allowed_mentions=discord.AllowedMentions.none(),
+            )
+        except discord.HTTPException as error:
+            raise self._delivery_error(error, target) from None
+        except (aiohttp.ClientError, OSError) as error:
+            raise TransientDeliveryError(f"could not reach Discord ({type(error).__name__})") from None
+        await self._publish_if_announcement(message)
+        return str(message.id)
+
+    async def find_posted(self, target: DeliveryTarget, marker: str) -> str | None:
+        channel = self._channel(target)
+        me = self._client.user
+        try:
+            async for message in channel.history(limit=HISTORY_LOOKBACK):
+                if me is not None and message.author.id != me.id:
+                    continue
+                if any(marker in (embed.footer.text or "") for embed in message.embeds):
+                    return str(message.id)
+        except discord.HTTPException as error:
+            raise self._delivery_error(error, target) from None
+        except (aiohttp.ClientError, OSError) as error:
+            raise TransientDeliveryError(f"could not reach Discord ({type(error).__name__})") from None
+        return None
+
+    def _channel(self, target: DeliveryTarget) -> discord.PartialMessageable:
+        # A partial channel needs no cache: digests go out even before the guild is loaded.
+        return self._client.get_partial_messageable(
+            int(target.channel_id), guild_id=int(target.server_id)
+        )
+
+    def _channel_name(self, target: DeliveryTarget) -> str:
+        channel = self._client.get_channel(int(target.channel_id))
+        name = getattr(channel, "name", None)
+        return f"#{name}" if name else f"channel {target.channel_id}"
+
+    def _delivery_error(
+        self, error: discord.HTTPException, target: DeliveryTarget
+    ) -> PermanentDeliveryError | TransientDeliveryError:
+        where = self._channel_name(target)
+        if isinstance(error, discord.Forbidden):
+            return PermanentDeliveryError(f"missing permission to send in {where}")
+        if isinstance(error, discord.NotFound):
+            return PermanentDeliveryError(f"{where} no longer exists or the bot cannot see it")
+        if isinstance(error, discord.DiscordServerError) or error.status >= 500:
+            return TransientDeliveryError(f"Discord had a server error ({error.status})")
+        if error.status == 429:
+            return TransientDeliveryError("Discord rate limit")
+        return PermanentDeliveryError(f"Discord refused the digest ({error.status}: {error.text})")
+
+    async def _publish_if_announcement(self, message: discord.Message) -> None:
+        """Crosspost in announcement channels so servers that follow the channel get it."""
+        channel = self._client.get_channel(message.channel.id)
+        if not isinstance(channel, discord.TextChannel) or not channel.is_news():
+            return
+        try:
+            await message.publish()
+        except discord.HTTPException as error:
+            log.warning("digest %s posted but not published: %s", message.id, error)
