@@ -174,6 +174,11 @@ class DigestDelivery:
         today = local_date(now, server.schedule.tz)
         return await self.deliver(server, today, now, honour_quiet=False)
 
+    async def preview(self, server: ServerSchedule, now: datetime) -> Digest:
+        """Exactly what ``/digest now`` would post at ``now``; nothing is claimed or sent."""
+        day = local_date(now, server.schedule.tz)
+        return await self._compose_for(server.platform, server.server_id, server.schedule, day)
+
     async def run_due(self, now: datetime) -> list[DeliveryResult]:
         """Deliver, concurrently, every server whose digest is due today and not yet handled."""
         due: dict[_Key, ServerSchedule] = {}
@@ -235,13 +240,18 @@ class DigestDelivery:
             return _result(claim, DeliveryStatus.FAILED, reason=reason)
 
     async def _compose(self, schedule: DigestSchedule, claim: Claim) -> Digest:
-        previous = await self._ledger.last_posted(claim.platform, claim.server_id)
+        return await self._compose_for(claim.platform, claim.server_id, schedule, claim.local_date)
+
+    async def _compose_for(
+        self, platform: str, server_id: str, schedule: DigestSchedule, day: date
+    ) -> Digest:
+        previous = await self._ledger.last_posted(platform, server_id)
         since = None
-        if previous is not None and previous.local_date < claim.local_date:
+        if previous is not None and previous.local_date < day:
             since = previous.covers_until or previous.claimed_at
         return await self._service.digest(
             schedule.tz,
-            day=claim.local_date,
+            day=day,
             since=since,
             topics=schedule.topics,
             budget=self._budget,

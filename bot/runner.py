@@ -14,6 +14,7 @@ from bot.adapters.console.shell import Console, run_console
 from bot.app import App, seed_if_empty
 from bot.domain.schedule import zone
 from bot.storage.app_state import AppState
+from bot.storage.digests import DigestLedger
 from bot.storage.servers import ServerStore
 
 if TYPE_CHECKING:
@@ -49,7 +50,8 @@ def _discord_token(app: App) -> str:
     return token.get_secret_value().strip()
 
 
-def _discord_bot(app: App, *, sync_on_start: bool = True) -> BriefingBot:
+def _discord_bot(app: App, *, serve: bool = True) -> BriefingBot:
+    """The bot; ``serve=False`` only logs in (no command sync at start, no digests)."""
     from bot.adapters.discord.client import BriefingBot
     from bot.adapters.discord.deps import DiscordDeps
     from bot.adapters.discord.endpoints import configure_endpoints
@@ -61,14 +63,15 @@ def _discord_bot(app: App, *, sync_on_start: bool = True) -> BriefingBot:
         service=app.service,
         app_state=AppState(app.database),
         servers=ServerStore(app.database),
+        ledger=DigestLedger(app.database),
         clock=app.service.clock,
     )
-    return BriefingBot(deps, sync_on_start=sync_on_start)
+    return BriefingBot(deps, sync_on_start=serve, digests=serve)
 
 
 async def sync_commands(app: App, guild_id: int | None) -> int:
     """``briefbot sync-commands``: push the slash commands to Discord now."""
-    bot = _discord_bot(app, sync_on_start=False)
+    bot = _discord_bot(app, serve=False)
     async with bot:
         try:
             await bot.login(_discord_token(app))

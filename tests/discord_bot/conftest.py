@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from dataclasses import dataclass
+import json
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -13,13 +15,24 @@ from bot.adapters.discord.client import BriefingBot
 from bot.adapters.discord.deps import DiscordDeps
 from bot.app import App, open_app, seed_if_empty
 from bot.clock import FixedClock
+from bot.service import BriefingService
 from bot.settings import Settings
 from bot.storage.app_state import AppState
+from bot.storage.digests import DigestLedger
 from bot.storage.servers import ServerStore
-from tests.discord_standin import MANAGE_GUILD, Channel, DiscordStandIn, Guild, Member, running_bot
+from tests.discord_standin import (
+    MANAGE_GUILD,
+    Channel,
+    DiscordStandIn,
+    Guild,
+    Member,
+    Reply,
+    running_bot,
+)
 
 BRIEFS = Path(__file__).resolve().parents[2] / "briefs"
 NOW = datetime(2026, 11, 29, 9, 0, tzinfo=UTC)
+SEEDED = 10
 
 
 @dataclass
@@ -33,11 +46,49 @@ class Server:
 
 
 @dataclass
+class SentBody:
+    """One JSON body the bot sent to the stand-in (``payload_json`` for multipart)."""
+
+    method: str
+    path: str
+    body: Any
+
+
+@dataclass
 class BotWorld:
     discord: DiscordStandIn
     app: App
     bot: BriefingBot
     server: Server
+    sent: list[SentBody] = field(default_factory=list)
+
+    async def run(self, member: Member, command: str, **options: Any) -> Reply:
+        """``/command`` as ``member`` in the server's briefing channel."""
+        s = self.server
+        return await self.discord.run_command(
+            s.guild, member, command, channel=s.channel, **options
+        )
+
+    async def snapshot(self) -> list[tuple[str, int, bool]]:
+        """Every entry's slug, revision and deleted flag: what 'nothing changed' compares."""
+        entries = await self.app.service.store.all(include_deleted=True)
+        return sorted((e.slug, e.revision, e.is_deleted) for e in entries)
+
+
+def record_bodies(discord: DiscordStandIn) -> list[SentBody]:
+    """Keep every request body the stand-in receives (it validates them but keeps none)."""
+    sent: list[SentBody] = []
+    read_body = discord.rest._read_body
+
+    async def recording(request: Any) -> Any:
+        result = await read_body(request)
+        if result[0] is not None:
+            path = request.path.split("/api/v10", 1)[-1]
+            sent.append(SentBody(request.method, path, json.loads(json.dumps(result[0]))))
+        return result
+
+    discord.rest._read_body = recording  # type: ignore[method-assign]
+    return sent
 
 
 @pytest.fixture
@@ -46,15 +97,42 @@ def clock() -> FixedClock:
 
 
 @pytest.fixture
-async def app(tmp_path: Path, clock: FixedClock) -> AsyncIterator[App]:
-    settings = Settings(BRIEFBOT_DB=tmp_path / "bot.sqlite3", BRIEFBOT_BRIEFS_DIR=BRIEFS)
+def settings(tmp_path: Path) -> Settings:
+    return Settings(BRIEFBOT_DB=tmp_path / "bot.sqlite3", BRIEFBOT_BRIEFS_DIR=BRIEFS)
+
+
+@pytest.fixture
+async def app(settings: Settings, clock: FixedClock) -> AsyncIterator[App]:
     async with open_app(settings, clock) as opened:
         await seed_if_empty(opened)
         yield opened
 
 
+ServiceFactory = Callable[[App], BriefingService]
+
+
 @pytest.fixture
-async def world(discord: DiscordStandIn, app: App, clock: FixedClock) -> AsyncIterator[BotWorld]:
+def service_factory() -> ServiceFactory:
+    """The service handed to the bot; override in a test module to inject failures."""
+    return lambda app: app.service
+
+
+def make_deps(app: App, clock: FixedClock, service: BriefingService | None = None) -> DiscordDeps:
+    return DiscordDeps(
+        settings=app.settings,
+        service=service or app.service,
+        app_state=AppState(app.database),
+        servers=ServerStore(app.database),
+        ledger=DigestLedger(app.database),
+        clock=clock,
+    )
+
+
+@pytest.fixture
+async def world(
+    discord: DiscordStandIn, app: App, clock: FixedClock, service_factory: ServiceFactory
+) -> AsyncIterator[BotWorld]:
+    sent = record_bodies(discord)
     guild = discord.add_guild("Analysts")
     server = Server(
         guild=guild,
@@ -62,13 +140,6 @@ async def world(discord: DiscordStandIn, app: App, clock: FixedClock) -> AsyncIt
         admin=guild.add_member("admin", permissions=MANAGE_GUILD),
         reader=guild.add_member("reader"),
     )
-    deps = DiscordDeps(
-        settings=app.settings,
-        service=app.service,
-        app_state=AppState(app.database),
-        servers=ServerStore(app.database),
-        clock=clock,
-    )
-    bot = BriefingBot(deps, guild_ready_timeout=0.1)
+    bot = BriefingBot(make_deps(app, clock, service_factory(app)), guild_ready_timeout=0.1)
     async with running_bot(bot, discord) as running:
-        yield BotWorld(discord, app, running, server)
+        yield BotWorld(discord, app, running, server, sent)

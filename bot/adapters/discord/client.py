@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import logging
+from datetime import timedelta
 
 import discord
 from discord.ext import commands
 
+from bot.adapters.discord.cogs.digest import DigestCommands
 from bot.adapters.discord.cogs.editor import BriefEditor
 from bot.adapters.discord.cogs.reader import BriefReader
 from bot.adapters.discord.deps import DiscordDeps
+from bot.adapters.discord.digest_poster import DIGEST_BUDGET, DiscordDigestPoster, measure_digest
 from bot.adapters.discord.errors import ErrorHandlingTree
+from bot.delivery import DigestDelivery
+from bot.scheduling.scheduler import DigestScheduler
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +36,12 @@ class BriefingBot(commands.Bot):
     """The bot. Everything it uses is handed in through :class:`DiscordDeps`."""
 
     def __init__(
-        self, deps: DiscordDeps, *, guild_ready_timeout: float = 2.0, sync_on_start: bool = True
+        self,
+        deps: DiscordDeps,
+        *,
+        guild_ready_timeout: float = 2.0,
+        sync_on_start: bool = True,
+        digests: bool = True,
     ) -> None:
         super().__init__(
             command_prefix=commands.when_mentioned,
@@ -42,12 +53,54 @@ class BriefingBot(commands.Bot):
         )
         self.deps = deps
         self.sync_on_start = sync_on_start
+        self.digests = digests
+        self.delivery = DigestDelivery(
+            deps.service,
+            deps.servers,
+            deps.ledger,
+            DiscordDigestPoster(self),
+            deps.clock,
+            retry=deps.retry,
+            budget=DIGEST_BUDGET,
+            measure=measure_digest,
+        )
+        self.scheduler = DigestScheduler(deps.servers, self.delivery, deps.clock)
+        self._catch_up: asyncio.Task[None] | None = None
 
     async def setup_hook(self) -> None:
         await self.add_cog(BriefReader(self.deps))
         await self.add_cog(BriefEditor(self.deps))
+        await self.add_cog(DigestCommands(self.deps, self.delivery, self.scheduler))
         if self.sync_on_start:
             await self.sync_commands_if_changed()
+        if self.digests:
+            await self.start_digests()
+
+    async def start_digests(self) -> None:
+        """Rebuild the digest jobs from the database, then catch up what was missed."""
+        await self.scheduler.start()
+        self._catch_up = asyncio.create_task(self._run_catch_up(), name="digest-catch-up")
+
+    async def _run_catch_up(self) -> None:
+        await self.wait_until_ready()
+        grace = timedelta(hours=self.deps.settings.digest_grace_hours)
+        results = await self.delivery.catch_up(self.deps.clock.now(), grace)
+        for result in results:
+            log.info(
+                "catch-up %s/%s %s: %s %s",
+                result.platform,
+                result.server_id,
+                result.local_date,
+                result.status.value,
+                result.reason or "",
+            )
+
+    async def close(self) -> None:
+        """Stop the scheduler first so no digest starts while the connection closes."""
+        await self.scheduler.shutdown()
+        if self._catch_up is not None and not self._catch_up.done():
+            self._catch_up.cancel()
+        await super().close()
 
     def commands_hash(self) -> str:
         """A hash of the command definitions as Discord would receive them."""

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bot.clock import Clock
+from bot.delivery import RetryPolicy
 from bot.service import BriefingService
 from bot.settings import Settings
 from bot.storage.app_state import AppState
+from bot.storage.digests import DigestLedger
 from bot.storage.servers import ServerStore
 
 
@@ -17,4 +19,6 @@ class DiscordDeps:
     service: BriefingService
     app_state: AppState
     servers: ServerStore
+    ledger: DigestLedger
     clock: Clock
+    retry: RetryPolicy = field(default_factory=RetryPolicy)

@@ -45,7 +45,9 @@ class DiscordDigestPoster:
         except discord.HTTPException as error:
             raise self._delivery_error(error, target) from None
         except (aiohttp.ClientError, OSError) as error:
-            raise TransientDeliveryError(f"could not reach Discord ({type(error).__name__})") from None
+            raise TransientDeliveryError(
+                f"could not reach Discord ({type(error).__name__})"
+            ) from None
         await self._publish_if_announcement(message)
         return str(message.id)
 
@@ -61,7 +63,9 @@ class DiscordDigestPoster:
         except discord.HTTPException as error:
             raise self._delivery_error(error, target) from None
         except (aiohttp.ClientError, OSError) as error:
-            raise TransientDeliveryError(f"could not reach Discord ({type(error).__name__})") from None
+            raise TransientDeliveryError(
+                f"could not reach Discord ({type(error).__name__})"
+            ) from None
         return None
 
     def _channel(self, target: DeliveryTarget) -> discord.PartialMessageable:

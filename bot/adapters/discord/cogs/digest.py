@@ -1,0 +1,213 @@
+"""``/digest …`` for editors: set up, preview, post now, check and switch off the digest."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.adapters.discord.checks import EditorRoles, editors_only
+from bot.adapters.discord.deps import DiscordDeps
+from bot.adapters.discord.embeds import NEUTRAL_COLOUR, digest_embeds
+from bot.adapters.discord.errors import UserFacingError
+from bot.delivery import DeliveryStatus, DigestDelivery, digest_marker
+from bot.domain.digest_schedule import DigestSchedule, next_run
+from bot.domain.schedule import zone_names
+from bot.domain.validation import choice_list
+from bot.scheduling.scheduler import DigestScheduler
+from bot.storage.digests import LedgerRow, LedgerStatus
+from bot.storage.servers import ServerSchedule
+
+PLATFORM = "discord"
+REQUIRED = ("view_channel", "send_messages", "embed_links")
+QUIET_CHOICES = [
+    app_commands.Choice(name="post a short 'no new developments' digest", value="post"),
+    app_commands.Choice(name="skip the day", value="skip"),
+]
+
+
+def _roles(interaction: discord.Interaction) -> EditorRoles:
+    cog = _cog(interaction)
+    return cog.deps.servers
+
+
+def _cog(interaction: discord.Interaction) -> DigestCommands:
+    bot = interaction.client
+    assert isinstance(bot, commands.Bot)
+    cog = bot.get_cog("DigestCommands")
+    assert isinstance(cog, DigestCommands)
+    return cog
+
+
+def discord_time(moment: datetime, style: str = "F") -> str:
+    """Discord's ``<t:…>`` markup: every reader sees the moment in their own time zone."""
+    return f"<t:{int(moment.timestamp())}:{style}>"
+
+
+def message_link(guild_id: str, channel_id: str | None, message_id: str | None) -> str | None:
+    if not channel_id or not message_id:
+        return None
+    return f"https://discord.com/channels/{guild_id}/{channel_id}/{message_id}"
+
+
+@app_commands.guild_only()
+@app_commands.default_permissions(manage_guild=True)
+class DigestCommands(commands.GroupCog, group_name="digest", group_description="Daily digest"):
+    """Digest settings live in the database; the scheduler follows them at once."""
+
+    def __init__(
+        self, deps: DiscordDeps, delivery: DigestDelivery, scheduler: DigestScheduler
+    ) -> None:
+        self.deps = deps
+        self.delivery = delivery
+        self.scheduler = scheduler
+        super().__init__()
+
+    @app_commands.command(name="setup", description="Post a daily digest in a channel")
+    @app_commands.describe(
+        channel="Where the digest is posted",
+        time="Local time, 24-hour HH:MM (e.g. 08:00)",
+        timezone="IANA time zone, e.g. Asia/Seoul (start typing)",
+        topics="Only these topics, comma-separated (default: all)",
+        quiet_days="On days with nothing new",
+    )
+    @app_commands.choices(quiet_days=QUIET_CHOICES)
+    @editors_only(_roles)
+    async def setup(
+        self,
+        interaction: discord.Interaction,
+        channel: discord.TextChannel,
+        time: app_commands.Range[str, 1, 10],
+        timezone: app_commands.Range[str, 1, 64],
+        topics: str | None = None,
+        quiet_days: app_commands.Choice[str] | None = None,
+    ) -> None:
+        guild = interaction.guild
+        assert guild is not None
+        chosen_topics = choice_list(topics, self.deps.service.vocabulary.topics) if topics else ()
+        schedule = DigestSchedule.parse(
+            str(channel.id),
+            time,
+            timezone,
+            chosen_topics,
+            quiet_days.value if quiet_days else "post",
+        )
+        self._check_channel(guild, channel)
+        now = self.deps.clock.now()
+        server = await self.deps.servers.set_schedule(PLATFORM, str(guild.id), schedule, now)
+        self.scheduler.reschedule(server)
+        upcoming = next_run(schedule, now)
+        local = upcoming.astimezone(schedule.tz)
+        what = ", ".join(schedule.topics) if schedule.topics else "all topics"
+        await interaction.response.send_message(
+            f"Daily digest set: {channel.mention} at {schedule.time_text} {schedule.timezone} "
+            f"({what}; quiet days: {schedule.quiet_days.value}).\n"
+            f"Next digest: {local:%A %d %B %Y, %H:%M} {local.tzname()} — "
+            f"{discord_time(upcoming)}.",
+            ephemeral=True,
+        )
+
+    @app_commands.command(name="preview", description="See exactly what would be posted now")
+    @editors_only(_roles)
+    async def preview(self, interaction: discord.Interaction) -> None:
+        server = await self._server(interaction)
+        digest = await self.delivery.preview(server, self.deps.clock.now())
+        embeds = digest_embeds(digest, f"preview of {digest_marker(digest.local_date)}")
+        await interaction.response.send_message(embeds=embeds, ephemeral=True)
+
+    @app_commands.command(name="now", description="Post today's digest now (counts as today's)")
+    @editors_only(_roles)
+    async def now(self, interaction: discord.Interaction) -> None:
+        server = await self._server(interaction)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        result = await self.delivery.post_now(server, self.deps.clock.now())
+        link = message_link(server.server_id, server.schedule.channel_id, result.message_id)
+        if result.status is DeliveryStatus.POSTED:
+            text = f"Posted today's digest: {link}"
+        elif result.status is DeliveryStatus.NOT_CLAIMED:
+            text = f"Not posted: {result.reason or 'today’s digest is already handled'}."
+            if link:
+                text += f" It is here: {link}"
+        else:
+            text = f"Not posted ({result.status.value}): {result.reason}"
+        await interaction.followup.send(text, ephemeral=True)
+
+    @app_commands.command(name="status", description="Next digest, last result and any problem")
+    @editors_only(_roles)
+    async def status(self, interaction: discord.Interaction) -> None:
+        server = await self._server(interaction)
+        schedule = server.schedule
+        upcoming = next_run(schedule, self.deps.clock.now())
+        embed = discord.Embed(title="Daily digest", colour=NEUTRAL_COLOUR)
+        embed.add_field(name="Channel", value=f"<#{schedule.channel_id}>")
+        embed.add_field(name="Time", value=f"{schedule.time_text} {schedule.timezone}")
+        embed.add_field(name="Next", value=discord_time(upcoming))
+        topics = ", ".join(schedule.topics) if schedule.topics else "all"
+        embed.add_field(name="Topics", value=topics)
+        embed.add_field(name="Quiet days", value=schedule.quiet_days.value)
+        rows = await self.delivery_ledger_rows(server)
+        lines = [self._describe(server, row) for row in rows] or ["No digest posted yet."]
+        embed.add_field(name="Recent digests", value="\n".join(lines)[:1024], inline=False)
+        await interaction.response.send_message(embed=embed, ephemeral=True)
+
+    @app_commands.command(name="off", description="Stop the daily digest")
+    @editors_only(_roles)
+    async def off(self, interaction: discord.Interaction) -> None:
+        guild = interaction.guild
+        assert guild is not None
+        was_on = await self.deps.servers.disable_schedule(
+            PLATFORM, str(guild.id), self.deps.clock.now()
+        )
+        self.scheduler.remove(PLATFORM, str(guild.id))
+        text = "The daily digest is off." if was_on else "The daily digest was not on."
+        await interaction.response.send_message(text, ephemeral=True)
+
+    @setup.autocomplete("timezone")
+    async def _zones(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        needle = current.strip().lower().replace(" ", "_")
+        matches = [name for name in zone_names() if needle in name.lower()]
+        return [app_commands.Choice(name=name, value=name) for name in matches[:25]]
+
+    # -- helpers --------------------------------------------------------------------------
+
+    async def _server(self, interaction: discord.Interaction) -> ServerSchedule:
+        assert interaction.guild is not None
+        server = await self.deps.servers.get_schedule(PLATFORM, str(interaction.guild.id))
+        if server is None:
+            raise UserFacingError(
+                "No daily digest is set up here yet: use /digest setup channel time timezone."
+            )
+        return server
+
+    async def delivery_ledger_rows(self, server: ServerSchedule) -> list[LedgerRow]:
+        return await self.deps.ledger.status(server.platform, server.server_id, limit=5)
+
+    @staticmethod
+    def _describe(server: ServerSchedule, row: LedgerRow) -> str:
+        day = row.local_date.isoformat()
+        if row.status is LedgerStatus.POSTED:
+            link = message_link(server.server_id, row.channel_id, row.message_id)
+            return f"{day}: posted — {link}"
+        if row.status is LedgerStatus.CLAIMED:
+            return f"{day}: being posted (attempt {row.attempts})"
+        reason = f": {row.last_error}" if row.last_error else ""
+        return f"{day}: {row.status.value}{reason}"
+
+    @staticmethod
+    def _check_channel(guild: discord.Guild, channel: discord.TextChannel) -> None:
+        if channel.guild.id != guild.id:
+            raise UserFacingError("That channel is in another server; pick one in this server.")
+        missing = [
+            name.replace("_", " ").title()
+            for name in REQUIRED
+            if not getattr(channel.permissions_for(guild.me), name)
+        ]
+        if missing:
+            raise UserFacingError(
+                f"I can't post in {channel.mention}: missing {', '.join(missing)}. "
+                "Give the bot those permissions there, or pick another channel."
+            )

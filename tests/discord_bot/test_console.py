@@ -1,0 +1,55 @@
+"""Without a token, `briefbot run` is a console: the same commands typed on stdin."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+from tests.discord_bot.conftest import BRIEFS
+
+ROOT = Path(__file__).resolve().parents[2]
+BRIEFBOT = ROOT / ".venv" / "bin" / "briefbot"
+
+
+def console_env(tmp_path: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "BRIEFBOT_"))}
+    env.update(BRIEFBOT_DB=str(tmp_path / "console.sqlite3"), BRIEFBOT_BRIEFS_DIR=str(BRIEFS))
+    return env
+
+
+def test_console_answers_typed_commands(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [str(BRIEFBOT), "run"],
+        input="/brief search commandos\n/brief figures\n/brief show nope\nquit\n",
+        capture_output=True,
+        text=True,
+        env=console_env(tmp_path),
+        cwd=tmp_path,  # no .env from the checkout
+        timeout=30,
+    )
+
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    assert "console mode (no DISCORD_TOKEN set)" in out
+    assert "set DISCORD_TOKEN" in out, "the banner says how to connect to Discord"
+    after_search = out.split("> ", 1)[1]
+    assert "commandos" in after_search.lower()
+    assert "nis-confirms-north-korean-special-forces-in-russia" in after_search
+    assert "1,500" in after_search and "up to 12,000" in after_search
+    assert "Error:" in after_search, "an unknown entry is answered, not a crash"
+    assert "Traceback" not in done.stderr
+
+
+def test_console_ends_cleanly_at_end_of_input(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [str(BRIEFBOT), "run"],
+        input="/brief latest 2\n",
+        capture_output=True,
+        text=True,
+        env=console_env(tmp_path),
+        cwd=tmp_path,
+        timeout=30,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Yoon tells NATO's Rutte" in done.stdout
