@@ -306,21 +306,24 @@ def _sources(value: Any, found: _Collector, latest: date) -> tuple[Source, ...] 
     if len(rows) > MAX_SOURCES:
         found.add("sources", f"{len(rows)} given; at most {MAX_SOURCES} allowed")
         return None
-    sources: list[Source] = []
-    for index, row in enumerate(rows, start=1):
-        where = f"sources[{index}]"
-        if row.get("_invalid") or row.get("_cells", 2) < 2:
-            found.add(where, "write each source as: Name | https://address")
-            continue
-        name = found.check(f"{where}.name", lambda r=row: text_field(r.get("name"), NAME_MAX))  # type: ignore[misc]
-        url = found.check(f"{where}.url", lambda r=row: url_field(r.get("url")))  # type: ignore[misc]
-        published = found.check(
-            f"{where}.published",
-            lambda r=row: date_field(r.get("published"), latest, required=False),  # type: ignore[misc]
-        )
-        if name and url:
-            sources.append(Source(name=name, url=url, published=published))
-    return tuple(sources)
+    sources = [
+        _source(row, f"sources[{index}]", found, latest) for index, row in enumerate(rows, 1)
+    ]
+    return tuple(source for source in sources if source is not None)
+
+
+def _source(row: Mapping[str, Any], where: str, found: _Collector, latest: date) -> Source | None:
+    if row.get("_invalid") or row.get("_cells", 2) < 2:
+        found.add(where, "write each source as: Name | https://address")
+        return None
+    name = found.check(f"{where}.name", lambda: text_field(row.get("name"), NAME_MAX))
+    url = found.check(f"{where}.url", lambda: url_field(row.get("url")))
+    published = found.check(
+        f"{where}.published", lambda: date_field(row.get("published"), latest, required=False)
+    )
+    if name and url:
+        return Source(name=name, url=url, published=published)
+    return None
 
 
 _FIGURE_KEYS = ("display", "counts", "claimed_by", "status", "subject")
