@@ -9,7 +9,8 @@ Catch-up rule (start-up): for each server, take its last due instant at or befor
 that local date has no ledger row and the instant is at most ``grace`` ago, the digest is
 posted now; if it is older, the date is recorded ``missed``. A row left ``claimed`` by a
 crash is first looked for in the channel (by its marker) and only posted if not found and
-still within grace.
+still within grace of its due time or of the claim, whichever is later (a ``/digest now``
+in the evening that died mid-post is still owed).
 """
 
 from __future__ import annotations
@@ -170,9 +171,28 @@ class DigestDelivery:
         return await self._fulfil(server.schedule, claim, honour_quiet=honour_quiet)
 
     async def post_now(self, server: ServerSchedule, now: datetime) -> DeliveryResult:
-        """``/digest now``: today's digest, posted even on a quiet day; it counts as today's."""
+        """``/digest now``: today's digest, posted even on a quiet day; it counts as today's.
+
+        A day that ended ``failed`` or ``missed`` is taken over: an editor asking after
+        fixing the cause (a permission, the bot's downtime) gets the digest. A failed day
+        may have landed after all (a 5xx after Discord stored it), so the channel is
+        checked for it first.
+        """
         today = local_date(now, server.schedule.tz)
-        return await self.deliver(server, today, now, honour_quiet=False)
+        result = await self.deliver(server, today, now, honour_quiet=False)
+        if result.status is not DeliveryStatus.NOT_CLAIMED or result.message_id:
+            return result
+        claim = await self._ledger.retake(
+            server.platform, server.server_id, today, server.schedule.channel_id, now
+        )
+        if claim is None:
+            return result
+        target = DeliveryTarget(claim.platform, claim.server_id, claim.channel_id)
+        found = await self._look_for(target, digest_marker(today))
+        if found is not None:
+            await self._ledger.mark_posted(*_key(claim), found, self._clock.now())
+            return _result(claim, DeliveryStatus.RECOVERED, message_id=found)
+        return await self._fulfil(server.schedule, claim, honour_quiet=False)
 
     async def preview(self, server: ServerSchedule, now: datetime) -> Digest:
         """Exactly what ``/digest now`` would post at ``now``; nothing is claimed or sent."""
@@ -193,14 +213,21 @@ class DigestDelivery:
             if key not in handled
         )
 
-    async def catch_up(self, now: datetime, grace: timedelta) -> list[DeliveryResult]:
-        """Start-up: recover crashed claims, post recent missed digests, record older ones."""
+    async def catch_up(
+        self, now: datetime, grace: timedelta, *, stale_before: datetime | None = None
+    ) -> list[DeliveryResult]:
+        """Start-up: recover crashed claims, post recent missed digests, record older ones.
+
+        ``stale_before`` is when this process started (default ``now``): only claims older
+        than that belong to a run that died; younger ones are this process's, in flight.
+        """
         active = {(s.platform, s.server_id): s for s in await self._servers.active_schedules()}
         jobs: list[tuple[_Key, Awaitable[DeliveryResult]]] = []
-        for row in await self._ledger.stale_claims(stale_before=now):
+        started = now if stale_before is None else min(stale_before, now)
+        for row in await self._ledger.stale_claims(stale_before=started):
             key = (row.platform, row.server_id, row.local_date)
             server = active.get((row.platform, row.server_id))
-            jobs.append((key, self._recover(key, server, now, grace)))
+            jobs.append((key, self._recover(key, server, now, grace, started, row.claimed_at)))
         recovering = {key for key, _ in jobs}
         last_due: dict[_Key, tuple[ServerSchedule, datetime]] = {}
         for server in active.values():
@@ -295,11 +322,17 @@ class DigestDelivery:
         return _result(claim, DeliveryStatus.POSTED, message_id=message_id)
 
     async def _recover(
-        self, key: _Key, server: ServerSchedule | None, now: datetime, grace: timedelta
+        self,
+        key: _Key,
+        server: ServerSchedule | None,
+        now: datetime,
+        grace: timedelta,
+        stale_before: datetime,
+        claimed_at: datetime | None,
     ) -> DeliveryResult:
         """Finish a claim a crashed run left: find its message, else post (within grace)."""
         platform, server_id, day = key
-        claim = await self._ledger.reclaim_stale(platform, server_id, day, now, now)
+        claim = await self._ledger.reclaim_stale(platform, server_id, day, stale_before, now)
         if claim is None:
             return DeliveryResult(platform, server_id, day, DeliveryStatus.NOT_CLAIMED)
         target = DeliveryTarget(platform, server_id, claim.channel_id)
@@ -315,8 +348,12 @@ class DigestDelivery:
                 platform, server_id, day, found, self._clock.now(), claim.covers_until
             )
             return _result(claim, DeliveryStatus.RECOVERED, message_id=found)
-        if server is not None and now - run_at(server.schedule, day) <= grace:
-            return await self._fulfil(server.schedule, claim, honour_quiet=True)
+        if server is not None:
+            owed_from = run_at(server.schedule, day)
+            if claimed_at is not None and claimed_at > owed_from:
+                owed_from = claimed_at  # claimed early or late by /digest now
+            if now - owed_from <= grace:
+                return await self._fulfil(server.schedule, claim, honour_quiet=True)
         reason = "the bot stopped while posting and came back too late to post it"
         await self._ledger.mark_missed(
             platform, server_id, day, claim.channel_id, reason, self._clock.now()

@@ -1,9 +1,11 @@
 """The digest ledger: one row per (server, local date), claimed before anything is posted.
 
 Status moves only forward: ``claimed`` → ``posted`` | ``skipped`` | ``failed`` | ``missed``;
-a missing row may also become ``missed`` directly. Every change is one ``BEGIN IMMEDIATE``
-transaction, so of any number of concurrent callers exactly one wins a claim, and only the
-claimer posts. That is what makes digests exactly-once whatever the scheduler does.
+a missing row may also become ``missed`` directly. The one way back: an editor's explicit
+``/digest now`` may :meth:`DigestLedger.retake` a ``failed`` or ``missed`` date. Every change
+is one ``BEGIN IMMEDIATE`` transaction, so of any number of concurrent callers exactly one
+wins a claim, and only the claimer posts. That is what makes digests exactly-once whatever
+the scheduler does.
 """
 
 from __future__ import annotations
@@ -123,6 +125,37 @@ class DigestLedger:
             now,
             covers_until,
             recovered=True,
+        )
+
+    async def retake(
+        self, platform: str, server_id: str, local_date: date, channel_id: str, now: datetime
+    ) -> Claim | None:
+        """Claim again a date that ended ``failed`` or ``missed`` (an editor's explicit retry).
+
+        None if the row is in any other state (posted, skipped, or claimed by someone).
+        """
+        async with self._db.write() as connection:
+            rows = list(
+                await connection.execute_fetchall(
+                    "UPDATE digests SET status = 'claimed', channel_id = ?, claimed_at = ?,"
+                    " attempts = attempts + 1, finished_at = NULL, message_id = NULL,"
+                    " covers_until = ?"
+                    " WHERE platform = ? AND server_id = ? AND local_date = ?"
+                    " AND status IN ('failed', 'missed') RETURNING attempts",
+                    (
+                        channel_id,
+                        stamp(now),
+                        stamp(now),
+                        platform,
+                        server_id,
+                        local_date.isoformat(),
+                    ),
+                )
+            )
+        if not rows:
+            return None
+        return Claim(
+            platform, server_id, local_date, channel_id, int(rows[0]["attempts"]), now, now
         )
 
     async def stale_claims(self, stale_before: datetime) -> list[LedgerRow]:

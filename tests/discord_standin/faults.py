@@ -83,6 +83,7 @@ class Fault:
     is_global: bool = False
     code: int | None = None
     message: str | None = None
+    respond_delay: float = 0.0
     hits: int = 0
 
     def matches(self, route_key: str | None) -> bool:
@@ -118,12 +119,17 @@ class Faults:
         is_global: bool = False,
         code: int | None = None,
         message: str | None = None,
+        respond_delay: float = 0.0,
     ) -> Fault:
         """Inject a fault for ``route`` ("METHOD /template", e.g. "POST /channels/{channel_id}/
         messages") or every route if None. ``status=None`` with ``delay`` only slows requests
-        down (a timeout); ``times=None`` keeps the fault forever.
+        down (a timeout); ``times=None`` keeps the fault forever. ``respond_delay`` (with
+        ``status=None``) lets the request take effect, then holds the answer back that long:
+        a message is stored but the client does not hear so before it dies or times out.
         """
-        fault = Fault(route, status, times, delay, retry_after, is_global, code, message)
+        fault = Fault(
+            route, status, times, delay, retry_after, is_global, code, message, respond_delay
+        )
         self._faults.append(fault)
         return fault
 

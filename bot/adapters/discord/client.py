@@ -6,7 +6,7 @@ import asyncio
 import hashlib
 import json
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import discord
 from discord.ext import commands
@@ -78,13 +78,15 @@ class BriefingBot(commands.Bot):
 
     async def start_digests(self) -> None:
         """Rebuild the digest jobs from the database, then catch up what was missed."""
+        # Claims from before this moment were left by a run that died; later ones are ours.
+        started = self.deps.clock.now()
         await self.scheduler.start()
-        self._catch_up = asyncio.create_task(self._run_catch_up(), name="digest-catch-up")
+        self._catch_up = asyncio.create_task(self._run_catch_up(started), name="digest-catch-up")
 
-    async def _run_catch_up(self) -> None:
+    async def _run_catch_up(self, started: datetime) -> None:
         await self.wait_until_ready()
         grace = timedelta(hours=self.deps.settings.digest_grace_hours)
-        results = await self.delivery.catch_up(self.deps.clock.now(), grace)
+        results = await self.delivery.catch_up(self.deps.clock.now(), grace, stale_before=started)
         for result in results:
             log.info(
                 "catch-up %s/%s %s: %s %s",

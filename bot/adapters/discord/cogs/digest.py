@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 import discord
 from discord import app_commands
@@ -26,6 +27,32 @@ QUIET_CHOICES = [
     app_commands.Choice(name="post a short 'no new developments' digest", value="post"),
     app_commands.Choice(name="skip the day", value="skip"),
 ]
+
+
+class ChannelHere(app_commands.Transformer):
+    """A text or announcement channel of the server the command runs in.
+
+    discord.py's own ``TextChannel`` option fails with a bare TransformerError (answered as
+    an internal error) for a channel it cannot resolve in this server's cache, e.g. one from
+    another server; this says what is wrong instead.
+    """
+
+    @property
+    def type(self) -> discord.AppCommandOptionType:
+        return discord.AppCommandOptionType.channel
+
+    @property
+    def channel_types(self) -> list[discord.ChannelType]:
+        return [discord.ChannelType.text, discord.ChannelType.news]
+
+    async def transform(self, interaction: discord.Interaction, value: Any, /) -> Any:
+        guild = interaction.guild
+        channel = guild.get_channel(int(value.id)) if guild is not None else None
+        if not isinstance(channel, discord.TextChannel):
+            raise UserFacingError(
+                "That channel is not in this server; pick a text or announcement channel here."
+            )
+        return channel
 
 
 def _roles(interaction: discord.Interaction) -> EditorRoles:
@@ -78,7 +105,7 @@ class DigestCommands(commands.GroupCog, group_name="digest", group_description="
     async def setup(
         self,
         interaction: discord.Interaction,
-        channel: discord.TextChannel,
+        channel: app_commands.Transform[discord.TextChannel, ChannelHere],
         time: app_commands.Range[str, 1, 10],
         timezone: app_commands.Range[str, 1, 64],
         topics: str | None = None,
