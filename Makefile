@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck pytest clean
+.PHONY: run test lint typecheck pytest chaos bench clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -12,9 +12,9 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $(STAMP)
 
+# `briefbot run` loads briefs/ into an empty database only, so editors' changes survive.
 run: $(STAMP)
 	$(BIN)/briefbot db migrate
-	$(BIN)/briefbot import briefs
 	$(BIN)/briefbot run
 
 lint: $(STAMP)
@@ -29,6 +29,14 @@ pytest: $(STAMP)
 	$(BIN)/pytest -q
 
 test: lint typecheck pytest
+
+# Benchmarks against the floor on a 1M-entry archive (cached under bench/.cache/): results in
+# bench/results.json and the table in docs/benchmarks.md. Smaller: make bench BENCH_ARGS='--entries 100000'
+bench: $(STAMP)
+	$(BIN)/python -m bench --doc docs/benchmarks.md $(BENCH_ARGS)
+
+chaos: $(STAMP)
+	$(BIN)/pytest -q -s -m chaos tests/reliability
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

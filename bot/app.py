@@ -26,7 +26,7 @@ class App:
 @asynccontextmanager
 async def open_app(settings: Settings, clock: Clock | None = None) -> AsyncIterator[App]:
     """Open the database (migrating it) and build the service; closes everything after."""
-    database = await open_database(settings.db_path)
+    database = await open_database(settings.db_path, busy_timeout_ms=settings.busy_timeout_ms)
     try:
         service = BriefingService(EntryStore(database), clock or SystemClock(), settings.vocabulary)
         yield App(settings, database, service)

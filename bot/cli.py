@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import sqlite3
 import sys
 import time
 from collections.abc import Awaitable, Callable, Sequence
@@ -25,6 +26,7 @@ from bot.service import ImportRejected
 from bot.settings import Settings
 from bot.storage.database import LATEST_VERSION, DatabaseError, schema_version
 from bot.storage.entries import DuplicateSlug, EntryNotFound
+from bot.storage.errors import translate
 from bot.storage.maintenance import backup, integrity_problems
 
 log = logging.getLogger("briefbot")
@@ -292,6 +294,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         ValueError,
     ) as error:
         print(f"briefbot: {_first_line(error)}", file=sys.stderr)
+        return EXIT_FAILED
+    except sqlite3.Error as error:  # a read that met a damaged or locked file
+        mapped = translate(error)
+        print(f"briefbot: {mapped or f'database error: {_first_line(error)}'}", file=sys.stderr)
         return EXIT_FAILED
     except KeyboardInterrupt:
         return 130

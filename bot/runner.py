@@ -1,4 +1,4 @@
-"""``briefbot run``: the Discord bot when a token is set, otherwise a local console."""
+"""``briefbot run``: every platform with credentials (Discord, Slack, or both), else a console."""
 
 from __future__ import annotations
 
@@ -13,23 +13,41 @@ import discord
 from bot.adapters.console.shell import Console, run_console
 from bot.app import App, seed_if_empty
 from bot.domain.schedule import zone
+from bot.scheduling.platforms import PlatformLedger, PlatformServers
 from bot.storage.app_state import AppState
-from bot.storage.digests import DigestLedger
-from bot.storage.servers import ServerStore
 
 if TYPE_CHECKING:
     from bot.adapters.discord.client import BriefingBot
 
 log = logging.getLogger(__name__)
 
+PLATFORM = "discord"
+
 
 async def run(app: App) -> int:
     """Run until stopped (SIGINT/SIGTERM, or end of input in the console)."""
+    from bot.adapters.slack.run import run_slack, slack_configured
+
     await seed_if_empty(app)
     token = app.settings.discord_token
-    if token is None or not token.get_secret_value().strip():
+    discord_on = token is not None and bool(token.get_secret_value().strip())
+    slack_on = slack_configured(app.settings)
+    if not (discord_on or slack_on):
         return await _run_console(app)
-    return await _run_discord(app, _discord_token(app))
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    platforms = []
+    if discord_on:
+        platforms.append(asyncio.create_task(_run_discord(app, _discord_token(app), stop)))
+    if slack_on:
+        platforms.append(asyncio.create_task(run_slack(app, stop)))
+    # One platform failing (e.g. a refused token) stops the others, then the error is shown.
+    await asyncio.wait(platforms, return_when=asyncio.FIRST_EXCEPTION)
+    stop.set()
+    await asyncio.gather(*platforms)
+    return 0
 
 
 async def _run_console(app: App) -> int:
@@ -62,8 +80,9 @@ def _discord_bot(app: App, *, serve: bool = True) -> BriefingBot:
         settings=settings,
         service=app.service,
         app_state=AppState(app.database),
-        servers=ServerStore(app.database),
-        ledger=DigestLedger(app.database),
+        # Discord's scheduler and recovery see only Discord's servers; Slack has its own.
+        servers=PlatformServers(app.database, {PLATFORM}),
+        ledger=PlatformLedger(app.database, {PLATFORM}),
         clock=app.service.clock,
     )
     return BriefingBot(deps, sync_on_start=serve, digests=serve)
@@ -80,12 +99,9 @@ async def sync_commands(app: App, guild_id: int | None) -> int:
         return await bot.sync_commands(guild_id)
 
 
-async def _run_discord(app: App, token: str) -> int:
+async def _run_discord(app: App, token: str, stop: asyncio.Event) -> None:
+    """Run the Discord bot until ``stop`` is set or the connection fails for good."""
     bot = _discord_bot(app)
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(signum, stop.set)
     async with bot:
         runner = asyncio.create_task(bot.start(token))
         stopper = asyncio.create_task(stop.wait())
@@ -100,4 +116,3 @@ async def _run_discord(app: App, token: str) -> int:
             raise ValueError("Discord refused the token in DISCORD_TOKEN") from None
         except discord.PrivilegedIntentsRequired:
             raise ValueError("Discord asks for privileged intents this bot does not use") from None
-    return 0

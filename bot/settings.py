@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -22,10 +23,21 @@ class Settings(BaseSettings):
     actors: tuple[str, ...] = Field(default=DEFAULT_ACTORS, alias="BRIEFBOT_ACTORS")
     log_level: str = Field(default="INFO", alias="BRIEFBOT_LOG_LEVEL")
     digest_grace_hours: float = Field(default=6.0, ge=0, alias="BRIEFBOT_DIGEST_GRACE_HOURS")
+    # How long a write waits for another process's write lock before "busy, try again".
+    busy_timeout_ms: int = Field(default=5000, ge=0, le=600_000, alias="BRIEFBOT_BUSY_TIMEOUT_MS")
 
     discord_token: SecretStr | None = Field(default=None, alias="DISCORD_TOKEN")
     discord_api_base_url: str | None = Field(default=None, alias="DISCORD_API_BASE_URL")
     discord_gateway_url: str | None = Field(default=None, alias="DISCORD_GATEWAY_URL")
+
+    slack_bot_token: SecretStr | None = Field(default=None, alias="SLACK_BOT_TOKEN")
+    slack_app_token: SecretStr | None = Field(default=None, alias="SLACK_APP_TOKEN")
+    slack_signing_secret: SecretStr | None = Field(default=None, alias="SLACK_SIGNING_SECRET")
+    # "socket" (default: no public URL needed) or "http" (Slack calls SLACK_HTTP_PORT).
+    slack_mode: Literal["socket", "http"] = Field(default="socket", alias="SLACK_MODE")
+    slack_http_host: str = Field(default="0.0.0.0", alias="SLACK_HTTP_HOST")
+    slack_http_port: int = Field(default=3000, ge=0, le=65535, alias="SLACK_HTTP_PORT")
+    slack_api_base_url: str | None = Field(default=None, alias="SLACK_API_BASE_URL")
 
     @property
     def heartbeat_file(self) -> Path:

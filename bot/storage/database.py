@@ -18,14 +18,14 @@ from pathlib import Path
 
 import aiosqlite
 
+from bot.storage.errors import DatabaseError, translate
+
+__all__ = ["BUSY_TIMEOUT_MS", "LATEST_VERSION", "Database", "DatabaseError", "open_database"]
+
 log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 5000
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
-
-
-class DatabaseError(RuntimeError):
-    """The database cannot be used (unreadable, corrupted, locked or full); says why."""
 
 
 def migrations() -> list[tuple[int, str, str]]:
@@ -45,11 +45,19 @@ def migrations() -> list[tuple[int, str, str]]:
 LATEST_VERSION = len(migrations())
 
 
-async def _connect(path: Path) -> aiosqlite.Connection:
-    connection = await aiosqlite.connect(path, isolation_level=None)
+async def _connect(path: Path, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> aiosqlite.Connection:
+    connection = aiosqlite.connect(path, isolation_level=None)
+    try:
+        await connection
+    except BaseException:
+        # aiosqlite queues its worker thread's stop without waiting for it; if the event loop
+        # closes first (a one-shot CLI command), the thread prints a traceback from the closed
+        # loop. Wait for it here so a file that cannot be opened gives one clean error.
+        await asyncio.to_thread(connection._thread.join, 5)
+        raise
     try:
         connection.row_factory = aiosqlite.Row
-        await connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        await connection.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
         await connection.execute("PRAGMA foreign_keys = ON")
         await connection.execute("PRAGMA synchronous = NORMAL")  # fails if not a database
     except BaseException:
@@ -69,15 +77,37 @@ class Database:
 
     @asynccontextmanager
     async def write(self) -> AsyncIterator[aiosqlite.Connection]:
-        """One ``BEGIN IMMEDIATE`` transaction: committed on success, rolled back on error."""
+        """One ``BEGIN IMMEDIATE`` transaction: committed on success, rolled back on error.
+
+        SQLite's "database is locked" (another process kept the write lock past the busy
+        timeout), "database or disk is full" and "malformed" errors leave the transaction
+        rolled back and are raised as a :class:`DatabaseError` with a plain message.
+        """
         async with self._write_lock:
-            await self._writer.execute("BEGIN IMMEDIATE")
+            try:
+                await self._writer.execute("BEGIN IMMEDIATE")
+            except sqlite3.DatabaseError as error:
+                raise _refused(error) from error
             try:
                 yield self._writer
-            except BaseException:
-                await self._writer.rollback()
+            except BaseException as error:
+                await self._rollback()
+                if isinstance(error, sqlite3.DatabaseError) and translate(error) is not None:
+                    raise _refused(error) from error
                 raise
-            await self._writer.commit()
+            try:
+                await self._writer.commit()
+            except sqlite3.DatabaseError as error:
+                await self._rollback()
+                raise _refused(error) from error
+
+    async def _rollback(self) -> None:
+        # SQLite may already have rolled back (e.g. after SQLITE_FULL); rollback() is then a
+        # no-op. A failing rollback must not hide the error that caused it.
+        try:
+            await self._writer.rollback()
+        except sqlite3.Error:
+            log.warning("rollback failed", exc_info=True)
 
     async def vacuum_into(self, target: Path) -> None:
         """Write a consistent copy of the database to ``target`` (a new file).
@@ -94,22 +124,35 @@ class Database:
         await self._writer.close()
 
 
-async def open_database(path: Path, *, migrate: bool = True) -> Database:
+def _refused(error: sqlite3.DatabaseError) -> DatabaseError:
+    """The plain-words error for a failed write; unknown SQLite errors keep their text."""
+    mapped = translate(error)
+    log.info("database write refused: %s", error)
+    return (
+        mapped if mapped is not None else DatabaseError(f"the database refused a change: {error}")
+    )
+
+
+async def open_database(
+    path: Path, *, migrate: bool = True, busy_timeout_ms: int = BUSY_TIMEOUT_MS
+) -> Database:
     """Open (creating if needed) and migrate the database at ``path``.
 
     Raises :class:`DatabaseError` with a plain explanation when the file is not a usable
-    SQLite database, rather than silently starting a fresh one.
+    SQLite database (not SQLite, damaged, a folder, unreadable), rather than silently starting
+    a fresh one or failing later in the middle of a command. A damaged file is never written.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     writer = reader = None
     try:
-        writer = await _connect(path)
+        writer = await _connect(path, busy_timeout_ms)
+        await _check_not_damaged(writer, path)
         mode = await writer.execute_fetchall("PRAGMA journal_mode = WAL")
         if next(iter(mode))[0] != "wal":
             raise DatabaseError(f"{path}: could not switch to WAL journal mode")
         if migrate:
             await apply_migrations(writer)
-        reader = await _connect(path)
+        reader = await _connect(path, busy_timeout_ms)
         await reader.execute("PRAGMA query_only = ON")
         return Database(path, writer, reader)
     except (sqlite3.DatabaseError, DatabaseError) as error:
@@ -119,6 +162,21 @@ async def open_database(path: Path, *, migrate: bool = True) -> Database:
         if isinstance(error, DatabaseError):
             raise
         raise DatabaseError(f"{path}: cannot open the database: {error}") from None
+
+
+async def _check_not_damaged(connection: aiosqlite.Connection, path: Path) -> None:
+    """Refuse a damaged file before anything writes to it (``quick_check`` reads every page).
+
+    A truncated or partly overwritten file often opens fine and only fails on the query that
+    reaches the missing pages, so the check runs at start-up rather than mid-command.
+    """
+    rows = list(await connection.execute_fetchall("PRAGMA quick_check(1)"))
+    result = str(rows[0][0]) if rows else "ok"
+    if result != "ok":
+        raise DatabaseError(
+            f"{path}: the database file is damaged ({result[:120]}); "
+            "restore it from a backup (nothing was changed)"
+        )
 
 
 async def schema_version(connection: aiosqlite.Connection) -> int:

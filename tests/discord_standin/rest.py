@@ -31,7 +31,7 @@ from .model import (
     StoredFile,
     iso_now,
 )
-from .validation import Violation, validate_body
+from .validation import Violation, mention_problems, validate_body
 
 if TYPE_CHECKING:
     from .server import DiscordStandIn
@@ -65,6 +65,16 @@ class ApiRequest:
 
 
 Handler = Callable[[ApiRequest], Awaitable[web.Response]]
+
+
+@dataclass
+class SentBody:
+    """One JSON body the bot sent (``payload_json`` for multipart), in arrival order."""
+
+    method: str
+    path: str
+    template: str
+    body: Any
 
 
 class HttpError(Exception):
@@ -173,15 +183,24 @@ class Rest:
                 return response
         body, files, multipart = await self._read_body(request)
         if body is not None:
+            self.s.sent_bodies.append(SentBody(method, path, template, body))
             result = validate_body(method, template, body, multipart=multipart)
             if result:
                 self.s.record(Violation(result.kind, method, path, template, result.problems, body))
                 return error_response(400, 50035, "Invalid Form Body", errors=result.errors)
         api_request = ApiRequest(method, path, template, params, dict(request.query), body, files)
         try:
-            return await handler(api_request)
+            response = await handler(api_request)
         except HttpError as exc:
             return error_response(exc.status, exc.code, exc.message)
+        # Only a message Discord accepted could ping anyone; refused ones are reported above.
+        silent = mention_problems(method, template, body) if body is not None else []
+        if silent:
+            problems = [f"{'.'.join(map(str, where))}: {text}" for where, text in silent]
+            self.s.record(Violation("mentions", method, path, template, problems, body))
+        if fault is not None and fault.respond_delay:
+            await asyncio.sleep(fault.respond_delay)  # done, but the answer comes late
+        return response
 
     async def _read_body(
         self, request: web.Request

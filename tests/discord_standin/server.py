@@ -20,7 +20,7 @@ from .faults import Faults, GlobalRateLimiter
 from .gateway import Gateway, SessionEvent
 from .interactions import Interactions
 from .model import Channel, Member, Message, Role, World
-from .rest import API_PREFIX, Rest, serve_attachment
+from .rest import API_PREFIX, Rest, SentBody, serve_attachment
 from .validation import Violation, warm_up
 
 JSON = dict[str, Any]
@@ -49,6 +49,8 @@ class DiscordStandIn(UserActions):
         self.rate_limiter = GlobalRateLimiter()
         self.violations: list[Violation] = []
         self.requests: list[tuple[str, str, str]] = []
+        # Every JSON body received (after faults), with method, path and route template.
+        self.sent_bodies: list[SentBody] = []
         self.commands: dict[int | None, list[JSON]] = {}
         self.commands_synced = asyncio.Event()
         self.interactions = Interactions()

@@ -338,3 +338,43 @@ def _option_count_problems(command: Any, path: list[str | int]) -> list[Problem]
     for i, option in enumerate(options):
         problems += _option_count_problems(option, [*path, "options", i])
     return problems
+
+
+# --- the bot's own policy: no message may ping ------------------------------------------------
+
+SILENT_MENTIONS: JSON = {"parse": []}
+
+
+def mention_problems(method: str, template: str, body: Any) -> list[Problem]:
+    """Problems if a message-creating or -editing body could ping anyone.
+
+    Discord accepts such bodies; the stand-in still records them (kind ``"mentions"``) so
+    every test enforces the bot's rule that user text never pings: ``allowed_mentions`` must
+    be present with ``parse: []`` and no user or role ids, on channel messages, interaction
+    callbacks that carry a message (types 4 and 7), followups and edits of them.
+    """
+    key = (method, template)
+    if key == CALLBACK_ROUTE and isinstance(body, dict):
+        if body.get("type") not in (4, 7):
+            return []
+        data = body.get("data")
+        return _mention_problems(data if isinstance(data, dict) else {}, ["data"])
+    if key in MESSAGE_BODY_ROUTES and isinstance(body, dict):
+        return _mention_problems(body, [])
+    return []
+
+
+def _mention_problems(data: JSON, prefix: list[str | int]) -> list[Problem]:
+    allowed = data.get("allowed_mentions")
+    where: list[str | int] = [*prefix, "allowed_mentions"]
+    if not isinstance(allowed, dict):
+        return [(where, "allowed_mentions missing: user text in this message could ping")]
+    problems: list[Problem] = []
+    if allowed.get("parse") != []:
+        problems.append((where, f"parse must be [] (got {allowed.get('parse')!r})"))
+    for name in ("users", "roles"):
+        if allowed.get(name):
+            problems.append(([*where, name], f"{name} may not be listed (got {allowed[name]!r})"))
+    if allowed.get("replied_user"):
+        problems.append(([*where, "replied_user"], "replied_user must not be true"))
+    return problems

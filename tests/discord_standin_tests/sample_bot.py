@@ -45,7 +45,13 @@ class SampleBot(commands.Bot):
     def __init__(self) -> None:
         intents = discord.Intents.none()
         intents.guilds = True
-        super().__init__(command_prefix="!", intents=intents, guild_ready_timeout=0.1)
+        super().__init__(
+            command_prefix="!",
+            intents=intents,
+            guild_ready_timeout=0.1,
+            # The stand-in records any message that could ping (validation.mention_problems).
+            allowed_mentions=discord.AllowedMentions.none(),
+        )
         self.slow_delay = 0.0
         self.errors: list[BaseException] = []
         self.tree.on_error = self._on_tree_error  # type: ignore[method-assign]

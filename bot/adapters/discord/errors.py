@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import logging
 import secrets
+import sqlite3
 
 import discord
 from discord import app_commands
 
 from bot.domain.validation import EntryValidationError
 from bot.service import ImportRejected
-from bot.storage.database import DatabaseError
 from bot.storage.entries import DuplicateSlug, EntryNotFound, StaleRevision
+from bot.storage.errors import DatabaseBusy, DatabaseDamaged, DatabaseError, DatabaseFull, translate
 
 log = logging.getLogger(__name__)
 
@@ -48,10 +49,14 @@ def describe(error: BaseException) -> str | None:
         return f"Nothing was imported:\n{lines}{more}"
     if isinstance(error, app_commands.NoPrivateMessage):
         return "This command only works in a server."
+    if isinstance(error, app_commands.CommandOnCooldown):  # a CheckFailure: ask it first
+        return f"Slow down: try again in {max(error.retry_after, 1):.0f} s."
     if isinstance(error, app_commands.CheckFailure | UserFacingError):
         return str(error) or "You are not allowed to use this command."
-    if isinstance(error, app_commands.CommandOnCooldown):
-        return f"Slow down: try again in {error.retry_after:.0f} s."
+    if isinstance(error, sqlite3.DatabaseError):  # e.g. a read that met a damaged page
+        error = translate(error) or error
+    if isinstance(error, DatabaseFull | DatabaseBusy | DatabaseDamaged):
+        return str(error)
     if isinstance(error, DatabaseError):
         return "The briefing database is unavailable right now; nothing was changed."
     if isinstance(error, USER_ERRORS):

@@ -27,6 +27,8 @@ from bot.domain.entries import Entry, Figure, Status
 from bot.domain.validation import EntryValidationError
 from bot.service import BriefingService
 
+# Per user: an import parses up to 2,000 files and rewrites the search index.
+IMPORT_RATE, IMPORT_PER_S = 2, 60.0
 STATUS_CHOICES = [app_commands.Choice(name=s.label, value=s.value) for s in Status]
 
 
@@ -192,7 +194,8 @@ class BriefEditor(
 
     @app_commands.command(name="import", description="Import brief files (.md, .yaml or .zip)")
     @app_commands.describe(file="A brief file, or a .zip of them; all-or-nothing")
-    @editors_only(_roles)
+    @app_commands.checks.cooldown(IMPORT_RATE, IMPORT_PER_S, key=lambda i: i.user.id)
+    @editors_only(_roles)  # checked first (decorators apply bottom-up): readers are told so
     async def import_(self, interaction: discord.Interaction, file: discord.Attachment) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
         documents, problems = await documents_from_attachment(file)

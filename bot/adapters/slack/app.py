@@ -1,0 +1,228 @@
+"""The Slack app: slack-bolt's ``AsyncApp`` with ``/brief``, its buttons and its form.
+
+Every listener acknowledges Slack at once (Slack waits 3 seconds), then answers through
+the ``response_url`` with a :class:`~bot.adapters.slack.blocks.Reply`; errors go through
+one handler (:func:`~bot.adapters.slack.errors.report`). The entry form is the exception:
+its submission is answered in the acknowledgement, so problems show next to their fields.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import Awaitable, Callable
+from dataclasses import replace
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncApp
+from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.webhook.async_client import AsyncWebhookClient
+
+from bot.adapters.slack.blocks import Reply, text_reply
+from bot.adapters.slack.deps import Invocation, SlackDeps
+from bot.adapters.slack.digest import DigestCommands
+from bot.adapters.slack.editor import CANCEL_ACTION, DELETE_ACTION, Editor
+from bot.adapters.slack.errors import report
+from bot.adapters.slack.modals import ENTRY_CALLBACK, field_errors
+from bot.adapters.slack.parsing import split_command
+from bot.adapters.slack.permissions import NOT_AN_EDITOR, NotAnEditor, can_edit, require_editor
+from bot.adapters.slack.poster import DIGEST_BUDGET, SlackDigestPoster, measure_digest
+from bot.adapters.slack.reader import PAGE_ACTION, Reader
+from bot.delivery import DigestDelivery
+from bot.domain.validation import EntryValidationError
+from bot.scheduling.scheduler import DigestScheduler
+from bot.storage.entries import DuplicateSlug, EntryNotFound, StaleRevision
+
+log = logging.getLogger(__name__)
+
+COMMAND = "/brief"
+Handler = Callable[[Invocation, AsyncWebClient], Awaitable[Reply | None]]
+
+
+class SlackBot:
+    """The app and its digest machinery; everything it uses is handed in."""
+
+    def __init__(
+        self, deps: SlackDeps, client: AsyncWebClient, signing_secret: str | None = None
+    ) -> None:
+        self.deps = deps
+        self.client = client
+        self.delivery = DigestDelivery(
+            deps.service,
+            deps.servers,
+            deps.ledger,
+            SlackDigestPoster(client),
+            deps.clock,
+            retry=deps.retry,
+            budget=DIGEST_BUDGET,
+            measure=measure_digest,
+        )
+        self.scheduler = DigestScheduler(deps.servers, self.delivery, deps.clock)
+        self.reader = Reader(deps.service)
+        self.editor = Editor(deps)
+        self.digests = DigestCommands(deps, self.delivery, self.scheduler)
+        self.app = AsyncApp(
+            client=client,
+            signing_secret=signing_secret or "",
+            request_verification_enabled=bool(signing_secret),
+            logger=logging.getLogger("slack_bolt"),
+        )
+        self._register()
+
+    # -- routing --------------------------------------------------------------------------
+
+    def _commands(self) -> dict[str, tuple[bool, Handler]]:
+        """Subcommand → (editors only, handler)."""
+        r, e, d = self.reader, self.editor, self.digests
+
+        def plain(method: Callable[[Invocation], Awaitable[Reply]]) -> Handler:
+            async def call(inv: Invocation, client: AsyncWebClient) -> Reply | None:
+                return await method(inv)
+
+            return call
+
+        return {
+            "latest": (False, plain(r.latest)),
+            "show": (False, plain(r.show)),
+            "search": (False, plain(r.search)),
+            "since": (False, plain(r.since)),
+            "timeline": (False, plain(r.timeline)),
+            "figures": (False, plain(r.figures)),
+            "help": (False, plain(r.help)),
+            "add": (True, e.add),
+            "edit": (True, e.edit),
+            "delete": (True, plain(e.delete)),
+            "restore": (True, plain(e.restore)),
+            "history": (True, plain(e.history)),
+            "import": (True, e.import_),
+            "editors": (True, plain(e.editors)),
+            "digest": (True, d.run),
+        }
+
+    async def handle_command(self, inv: Invocation, client: AsyncWebClient) -> Reply | None:
+        """Run one ``/brief`` call; unknown subcommands get the help."""
+        commands = self._commands()
+        name, rest = split_command(inv.text)
+        if name not in commands:
+            return await self._unknown(name)(inv, client)
+        editors_only, handler = commands[name]
+        if editors_only:
+            await require_editor(client, self.deps.servers, inv.team_id, inv.user_id)
+        return await handler(replace(inv, text=rest), client)
+
+    def _unknown(self, name: str) -> Handler:
+        async def unknown(inv: Invocation, client: AsyncWebClient) -> Reply:
+            help_reply = await self.reader.help(inv)
+            intro = f"There is no `/brief {name[:30]}` command." if name != "help" else ""
+            return Reply(
+                text=help_reply.text, blocks=[*text_reply(intro).blocks, *help_reply.blocks]
+            )
+
+        return unknown
+
+    # -- listeners ------------------------------------------------------------------------
+
+    def _register(self) -> None:
+        app = self.app
+        app.command(COMMAND)(self._on_command)
+        app.action(re.compile(f"^{PAGE_ACTION}_"))(self._on_page)
+        app.action(DELETE_ACTION)(self._on_delete)
+        app.action(CANCEL_ACTION)(self._on_cancel)
+        app.view(ENTRY_CALLBACK)(self._on_entry_form)
+        app.error(self._on_error)
+
+    async def _on_command(
+        self, ack: AsyncAck, command: dict[str, Any], client: AsyncWebClient
+    ) -> None:
+        await ack()
+        inv = Invocation(
+            team_id=str(command.get("team_id", "")),
+            user_id=str(command.get("user_id", "")),
+            user_name=str(command.get("user_name", "")),
+            channel_id=str(command.get("channel_id", "")),
+            text=str(command.get("text", "")),
+            trigger_id=str(command.get("trigger_id", "")),
+            response_url=str(command.get("response_url", "")),
+        )
+        try:
+            reply = await self.handle_command(inv, client)
+        except Exception as error:
+            what = f"{COMMAND} {split_command(inv.text)[0]}"
+            reply = text_reply(report(error, what, inv.team_id, inv.user_id))
+        if reply is not None:
+            await send(inv.response_url, reply)
+
+    async def _on_page(self, ack: AsyncAck, body: dict[str, Any]) -> None:
+        await ack()
+        user_id, team_id, url = _who(body)
+        try:
+            state = json.loads(body["actions"][0]["value"])
+            if state.get("o") != user_id:
+                reply = text_reply("Only the person who ran this command can use these buttons.")
+            else:
+                reply = await self.reader.page(state, int(state.get("p", 0)))
+                reply = Reply(reply.text, reply.blocks, reply.ephemeral, replace_original=True)
+        except Exception as error:
+            reply = text_reply(report(error, "paging", team_id, user_id))
+        await send(url, reply)
+
+    async def _on_delete(self, ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
+        await ack()
+        user_id, team_id, url = _who(body)
+        try:
+            await require_editor(client, self.deps.servers, team_id, user_id)
+            actor = f"{body.get('user', {}).get('username', '')} ({user_id})"
+            reply = await self.editor.confirmed_delete(body["actions"][0]["value"], actor)
+        except Exception as error:
+            reply = text_reply(report(error, "delete", team_id, user_id))
+        await send(url, reply)
+
+    async def _on_cancel(self, ack: AsyncAck, body: dict[str, Any]) -> None:
+        await ack()
+        reply = text_reply("Cancelled; nothing changed.")
+        await send(_who(body)[2], Reply(reply.text, reply.blocks, replace_original=True))
+
+    async def _on_entry_form(
+        self, ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient
+    ) -> None:
+        user_id, team_id, _ = _who(body)
+        actor = f"{body.get('user', {}).get('username', '')} ({user_id})"
+        try:
+            if not await can_edit(client, self.deps.servers, team_id, user_id):
+                raise NotAnEditor(NOT_AN_EDITOR)
+            entry, meta = await self.editor.save(view, actor)
+        except EntryValidationError as error:
+            await ack(response_action="errors", errors=field_errors(error.problems))
+            return
+        except (DuplicateSlug, StaleRevision, EntryNotFound, NotAnEditor) as error:
+            await ack(response_action="errors", errors=field_errors([str(error)]))
+            return
+        except Exception as error:
+            message = report(error, "entry form", team_id, user_id)
+            await ack(response_action="errors", errors=field_errors([message]))
+            return
+        await ack()
+        verb = "Saved" if meta.slug else "Added"
+        await send(meta.response_url, self.editor.saved(entry, verb))
+
+    async def _on_error(self, error: Exception, body: dict[str, Any]) -> None:
+        log.error("unhandled Slack request %s", body.get("type"), exc_info=error)
+
+
+def _who(body: dict[str, Any]) -> tuple[str, str, str]:
+    """(user id, team id, response url) of an interactive payload."""
+    user = body.get("user") or {}
+    team = body.get("team") or {}
+    team_id = str(team.get("id") or user.get("team_id") or "")
+    return str(user.get("id", "")), team_id, str(body.get("response_url", ""))
+
+
+async def send(response_url: str, reply: Reply) -> None:
+    """Answer through Slack's ``response_url`` (valid 30 minutes, up to 5 times)."""
+    if not response_url:
+        log.warning("no response_url to answer with: %s", reply.text[:80])
+        return
+    response = await AsyncWebhookClient(response_url).send_dict(reply.payload())
+    if response.status_code != 200:
+        log.warning("Slack refused an answer (%s): %s", response.status_code, response.body)

@@ -1,0 +1,39 @@
+"""What the Slack adapter is handed: the use cases and stores it calls, nothing global."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from bot.clock import Clock
+from bot.delivery import RetryPolicy
+from bot.service import BriefingService
+from bot.storage.digests import DigestLedger
+from bot.storage.servers import ServerStore
+
+
+@dataclass(frozen=True, slots=True)
+class SlackDeps:
+    service: BriefingService
+    servers: ServerStore
+    ledger: DigestLedger
+    clock: Clock
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
+    grace_hours: float = 6.0
+
+
+@dataclass(frozen=True, slots=True)
+class Invocation:
+    """One ``/brief`` call, as Slack sent it (the payload fields a handler needs)."""
+
+    team_id: str
+    user_id: str
+    user_name: str
+    channel_id: str
+    text: str
+    trigger_id: str
+    response_url: str
+
+    @property
+    def actor(self) -> str:
+        """How editors appear in revisions: their name and their stable id."""
+        return f"{self.user_name} ({self.user_id})" if self.user_name else self.user_id

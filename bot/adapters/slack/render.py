@@ -1,0 +1,206 @@
+"""Entries, search results, figures, history and digests drawn as Block Kit blocks.
+
+Everything an entry's author typed passes through :func:`~bot.adapters.slack.escape.safe`,
+so nothing in an entry can mention anyone or forge a link.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from bot.adapters.slack.blocks import (
+    MAX_BLOCKS,
+    Block,
+    chunk_lines,
+    context,
+    divider,
+    fit,
+    header,
+    section,
+)
+from bot.adapters.slack.escape import highlighted, link, safe
+from bot.domain.digest import Digest, DigestItem
+from bot.domain.entries import Entry, Revision, SearchHit, Status
+from bot.domain.figures import FigureGroup
+
+STATUS_ICONS: dict[Status, str] = {
+    Status.CONFIRMED: "🟢",
+    Status.REPORTED: "🔵",
+    Status.UNCONFIRMED: "🟡",
+    Status.DISPUTED: "🟠",
+    Status.DENIED: "🔴",
+}
+CARD_SUMMARY_LIMIT = 700
+
+
+def status_label(status: Status) -> str:
+    """Icon and words, so the status reads without relying on colour."""
+    return f"{STATUS_ICONS[status]} {status.label}"
+
+
+def slack_date(moment: datetime, style: str = "{date_short_pretty} {time}") -> str:
+    """Slack's date token: every reader sees the moment in their own time zone."""
+    fallback = moment.strftime("%Y-%m-%d %H:%M UTC")
+    return f"<!date^{int(moment.timestamp())}^{style}|{fallback}>"
+
+
+def entry_cards(entries: Sequence[Entry]) -> list[Block]:
+    """Compact cards for lists: title, status, date, summary, slug."""
+    if not entries:
+        return [section("No entries match.")]
+    blocks: list[Block] = []
+    for entry in entries:
+        c = entry.content
+        blocks.append(
+            section(
+                f"*{safe(c.title, 200)}*\n{status_label(c.status)} · {c.event_date:%d %b %Y}\n"
+                f"{safe(c.summary, CARD_SUMMARY_LIMIT)}"
+            )
+        )
+        blocks.append(context(f"`{c.slug}` · `/brief show {c.slug}` for details"))
+    return blocks
+
+
+def entry_detail(entry: Entry) -> list[Block]:
+    """Everything about one entry: facts, summary, figures, sources, details, revision."""
+    c = entry.content
+    blocks: list[Block] = [
+        header(c.title),
+        section(
+            f"*{status_label(c.status)}* · importance {c.importance}/3 · "
+            f"{c.event_date:%d %B %Y}\n*Topics:* {', '.join(c.topics)} · "
+            f"*Actors:* {', '.join(c.actors)}"
+        ),
+        section(safe(c.summary)),
+    ]
+    if c.figures:
+        lines = [
+            f"• *{safe(f.display, 60)}* {safe(f.counts, 200)} — {safe(f.claimed_by, 200)} "
+            f"({status_label(f.status)})"
+            for f in c.figures
+        ]
+        chunks = chunk_lines(["*Figures*", *lines])
+        blocks += [section(chunk) for chunk in chunks]
+    sources = [
+        f"• {link(s.url, s.name)}{f' ({s.published:%d %b %Y})' if s.published else ''}"
+        for s in c.sources
+    ]
+    blocks += [section(chunk) for chunk in chunk_lines(["*Sources*", *sources])]
+    if c.body:
+        blocks += [section(chunk) for chunk in chunk_lines(safe(c.body).split("\n"))]
+    blocks.append(
+        context(
+            f"`{c.slug}` · revision {entry.revision} · last edited by "
+            f"{safe(entry.updated_by, 200)} · {slack_date(entry.updated_at)}"
+        )
+    )
+    return fit(blocks)
+
+
+def search_results(query: str, hits: Sequence[SearchHit], page: int) -> list[Block]:
+    blocks: list[Block] = [section(f"*Search:* {safe(query, 200)} · page {page + 1}")]
+    for hit in hits:
+        c = hit.entry.content
+        blocks.append(
+            section(
+                f"{STATUS_ICONS[c.status]} *{safe(c.title, 200)}*\n"
+                f"{highlighted(hit.snippet, 700)}\n"
+                f"{status_label(c.status)} · `{c.slug}` · {c.event_date:%d %b %Y}"
+            )
+        )
+    return blocks
+
+
+def timeline(title: str, entries: Sequence[Entry]) -> list[Block]:
+    """Entries in event order, one line each, in as many sections as needed (≤ 50 blocks)."""
+    lines = [
+        f"`{e.content.event_date:%Y-%m-%d}` {status_label(e.content.status)} · "
+        f"{safe(e.content.title, 150)} (`{e.slug}`)"
+        for e in entries
+    ]
+    blocks = [header(title)]
+    blocks += [section(chunk) for chunk in chunk_lines(lines)] or [section("No entries.")]
+    return fit(blocks)
+
+
+def figures(groups: Sequence[FigureGroup]) -> list[Block]:
+    """The key-figures tracker: each quantity with every claim side by side."""
+    blocks: list[Block] = [header("Key figures")]
+    if not groups:
+        return [*blocks, section("No figures recorded.")]
+    room = MAX_BLOCKS - 2
+    for group in groups[:room]:
+        contested = " ⚖️ _claims differ_" if group.is_contested else ""
+        lines = [f"*{safe(group.counts, 200)}*{contested}"]
+        lines += [
+            f"• *{safe(c.figure.display, 60)}* — {safe(c.figure.claimed_by, 150)} · "
+            f"{status_label(c.figure.status)} · {c.event_date:%d %b %Y} (`{c.entry_slug}`)"
+            for c in group.claims
+        ]
+        blocks.append(section(chunk_lines(lines)[0]))
+    if len(groups) > room:
+        blocks.append(context(f"+{len(groups) - room} more: `/brief figures <subject>`"))
+    return blocks
+
+
+def history(entry: Entry, revisions: Sequence[Revision]) -> list[Block]:
+    lines = []
+    for rev in revisions:
+        changes = f": {', '.join(rev.changed_fields)}" if rev.changed_fields else ""
+        lines.append(
+            f"r{rev.revision} · {slack_date(rev.at)} · *{rev.action.value}* "
+            f"by {safe(rev.actor, 100)}{changes}"
+        )
+    blocks = [header(f"History: {entry.title}")]
+    blocks += [section(chunk) for chunk in chunk_lines(lines)] or [section("No revisions.")]
+    return fit(blocks)
+
+
+def digest_blocks(
+    digest: Digest,
+    marker: str | None = None,
+    more_hint: str = "/brief latest",
+    *,
+    fitted: bool = True,
+) -> list[Block]:
+    """The digest as one message (≤ 50 blocks); ``marker`` goes in the last context block.
+
+    Recovery after a crash looks for the marker in the channel's history.
+    """
+    blocks: list[Block] = [header(f"Briefing digest — {digest.local_date:%A %d %B %Y}")]
+    if digest.is_quiet:
+        text = "No new developments since the last digest."
+        if digest.latest is not None:
+            text += f"\nMost recent entry: {_item_line(digest.latest)}"
+        blocks.append(section(text))
+    else:
+        blocks.append(section("\n".join(f"• {_item_line(i)}" for i in digest.headlines)))
+        for part in digest.sections:
+            lines = [f"*{part.topic.replace('-', ' ').capitalize()}*"]
+            lines += [f"{_item_line(i)}\n{safe(i.summary, 300)}" for i in part.items]
+            blocks += [section(chunk) for chunk in chunk_lines(lines)]
+    if digest.key_figures:
+        blocks.append(divider())
+        blocks += figures(digest.key_figures)
+    if digest.sources:
+        names = ", ".join(link(s.url, s.name, 80) for s in digest.sources)
+        blocks.append(section(f"*Sources:* {names}"))
+    footer = marker or f"preview · {digest.local_date.isoformat()}"
+    if digest.omitted:
+        footer = f"+{digest.omitted} more: {more_hint} · {footer}"
+    return [*fit(blocks, MAX_BLOCKS - 1), context(footer)] if fitted else [*blocks, context(footer)]
+
+
+def digest_size(digest: Digest) -> int:
+    """How many blocks the digest needs before any cut (the composer trims it to 50)."""
+    return len(digest_blocks(digest, "digest · 0000-00-00", fitted=False))
+
+
+def digest_text(digest: Digest) -> str:
+    """The notification text of a digest (what a phone shows)."""
+    return f"Briefing digest — {digest.local_date:%A %d %B %Y}"
+
+
+def _item_line(item: DigestItem) -> str:
+    return f"{STATUS_ICONS[item.status]} *{safe(item.title, 200)}* ({item.event_date:%d %b})"

@@ -1,0 +1,134 @@
+"""Running the Slack app: Socket Mode by default, HTTP mode as an option.
+
+``briefbot run`` calls :func:`run_slack` beside (or instead of) the Discord bot when
+:func:`slack_configured` says the credentials are there; it returns when ``stop`` is set.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import timedelta
+
+from aiohttp import web
+from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.adapters.slack.app import SlackBot
+from bot.adapters.slack.deps import SlackDeps
+from bot.app import App
+from bot.scheduling.platforms import PlatformLedger, PlatformServers
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+PLATFORM = "slack"
+EVENTS_PATH = "/slack/events"
+
+
+def _secret(value: object) -> str:
+    getter = getattr(value, "get_secret_value", None)
+    return str(getter()).strip() if getter is not None else ""
+
+
+def slack_configured(settings: Settings) -> bool:
+    """True when Slack can run: a bot token, plus the app token (socket) or secret (http)."""
+    if not _secret(settings.slack_bot_token):
+        return False
+    if settings.slack_mode == "http":
+        return bool(_secret(settings.slack_signing_secret))
+    return bool(_secret(settings.slack_app_token))
+
+
+def build_slack_bot(app: App, client: AsyncWebClient | None = None) -> SlackBot:
+    """The Slack bot over the app's service, its digests scoped to Slack's servers."""
+    settings = app.settings
+    if client is None:
+        base_url = settings.slack_api_base_url or AsyncWebClient.BASE_URL
+        client = AsyncWebClient(token=_secret(settings.slack_bot_token), base_url=base_url)
+    deps = SlackDeps(
+        service=app.service,
+        servers=PlatformServers(app.database, {PLATFORM}),
+        ledger=PlatformLedger(app.database, {PLATFORM}),
+        clock=app.service.clock,
+        grace_hours=settings.digest_grace_hours,
+    )
+    secret = _secret(settings.slack_signing_secret) or None
+    return SlackBot(deps, client, signing_secret=secret if settings.slack_mode == "http" else None)
+
+
+async def start_digests(bot: SlackBot) -> None:
+    """Rebuild the digest jobs from the database, then catch up what was missed."""
+    await bot.scheduler.start()
+    grace = timedelta(hours=bot.deps.grace_hours)
+    for result in await bot.delivery.catch_up(bot.deps.clock.now(), grace):
+        log.info(
+            "catch-up %s/%s %s: %s %s",
+            result.platform,
+            result.server_id,
+            result.local_date,
+            result.status.value,
+            result.reason or "",
+        )
+
+
+def http_app(bot: SlackBot) -> web.Application:
+    """An aiohttp application serving Slack's requests at ``/slack/events`` (signed)."""
+
+    async def events(request: web.Request) -> web.Response:
+        response = await bot.app.async_dispatch(await to_bolt_request(request))
+        return await to_aiohttp_response(response)
+
+    application = web.Application()
+    application.router.add_post(EVENTS_PATH, events)
+    return application
+
+
+@asynccontextmanager
+async def serve_http(bot: SlackBot, host: str, port: int) -> AsyncIterator[int]:
+    """Serve HTTP mode on ``host:port`` (0 picks a free port, yielded)."""
+    runner = web.AppRunner(http_app(bot))
+    await runner.setup()
+    site = web.TCPSite(runner, host, port)
+    await site.start()
+    bound = runner.addresses[0][1] if runner.addresses else port
+    try:
+        yield int(bound)
+    finally:
+        await runner.cleanup()
+
+
+@asynccontextmanager
+async def connect_socket_mode(
+    bot: SlackBot, app_token: str
+) -> AsyncIterator[AsyncSocketModeHandler]:
+    """Connect over Socket Mode (``apps.connections.open`` with the app-level token)."""
+    handler = AsyncSocketModeHandler(bot.app, app_token=app_token, web_client=bot.client)
+    await handler.connect_async()  # type: ignore[no-untyped-call]  # untyped in slack-bolt
+    try:
+        yield handler
+    finally:
+        await handler.close_async()  # type: ignore[no-untyped-call]  # untyped in slack-bolt
+
+
+async def run_slack(app: App, stop: asyncio.Event, client: AsyncWebClient | None = None) -> None:
+    """Run the Slack app until ``stop`` is set: commands, buttons, forms and digests."""
+    settings = app.settings
+    bot = build_slack_bot(app, client)
+    auth = await bot.client.auth_test()
+    log.info("Slack: connected as %s to team %s", auth.get("user"), auth.get("team"))
+    await start_digests(bot)
+    try:
+        if settings.slack_mode == "http":
+            async with serve_http(bot, settings.slack_http_host, settings.slack_http_port) as port:
+                log.info("Slack: HTTP mode on port %d%s", port, EVENTS_PATH)
+                await stop.wait()
+        else:
+            async with connect_socket_mode(bot, _secret(settings.slack_app_token)):
+                log.info("Slack: Socket Mode connected")
+                await stop.wait()
+    finally:
+        await bot.scheduler.shutdown()

@@ -1,0 +1,98 @@
+"""Helpers for the reliability suite: subprocesses, raw database checks, brief files."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+BRIEFBOT = ROOT / ".venv" / "bin" / "briefbot"
+PYTHON = ROOT / ".venv" / "bin" / "python"
+BRIEFS = ROOT / "briefs"
+
+
+def clean_env(**extra: str) -> dict[str, str]:
+    """The environment without any DISCORD_/BRIEFBOT_ setting, plus ``extra``."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "BRIEFBOT_"))}
+    env.update(extra)
+    return env
+
+
+def briefbot(
+    *args: str, db: Path, cwd: Path, timeout: float = 120, **env: str
+) -> subprocess.CompletedProcess[str]:
+    """Run the ``briefbot`` console script to completion (no token: never reaches Discord)."""
+    return subprocess.run(
+        [str(BRIEFBOT), *args],
+        env=clean_env(BRIEFBOT_DB=str(db), BRIEFBOT_BRIEFS_DIR=str(BRIEFS), **env),
+        cwd=cwd,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
+def integrity(db: Path) -> str:
+    """``PRAGMA integrity_check`` plus the search index's own check, on a fresh connection."""
+    with closing_connection(db) as raw:
+        result = "\n".join(str(row[0]) for row in raw.execute("PRAGMA integrity_check"))
+        try:
+            raw.execute("INSERT INTO entries_fts (entries_fts, rank) VALUES ('integrity-check', 1)")
+        except sqlite3.DatabaseError as error:
+            result += f"\nsearch index: {error}"
+        return result
+
+
+def entry_count(db: Path) -> int:
+    with closing_connection(db) as raw:
+        return int(raw.execute("SELECT count(*) FROM entries").fetchone()[0])
+
+
+@contextmanager
+def closing_connection(db: Path, timeout: float = 30.0) -> Iterator[sqlite3.Connection]:
+    raw = sqlite3.connect(db, timeout=timeout, isolation_level=None)
+    try:
+        yield raw
+    finally:
+        raw.close()
+
+
+def brief_text(slug: str, title: str, *, body: str = "Body text.") -> str:
+    return f"""---
+slug: {slug}
+title: {title}
+summary: A short summary of {title}.
+event_date: 2026-11-20
+topics: [diplomacy]
+actors: [south-korea]
+status: reported
+importance: 2
+sources:
+  - name: Example News
+    url: https://example.org/{slug}
+figures:
+  - display: about {len(slug)},000
+    counts: things counted for {slug}
+    claimed_by: Example officials
+    status: reported
+    subject: {slug}-subject
+---
+{body}
+"""
+
+
+def write_briefs(folder: Path, count: int, prefix: str) -> list[str]:
+    """``count`` valid brief files in ``folder``; returns their slugs."""
+    folder.mkdir(parents=True, exist_ok=True)
+    slugs = [f"{prefix}-{i:03d}" for i in range(count)]
+    for i, slug in enumerate(slugs):
+        (folder / f"{slug}.md").write_text(
+            brief_text(slug, f"Bulk entry {prefix} {i}", body="Padding. " * 200), encoding="utf-8"
+        )
+    return slugs
