@@ -134,10 +134,9 @@ async def test_a_revoked_editor_role_is_refused_at_once(world: BotWorld) -> None
     refused = await world.run(member, "brief-admin add", **ADD_OPTIONS)
 
     assert refused.modal is None and refused.content.startswith("Only editors"), refused
-    # Known gap (docs/reliability.md): a form opened while the role was granted is still saved;
-    # the run-time check runs when a command is run, not again on submit.
-    assert late.ephemeral and late.content.startswith("Added"), late
-    assert len(await world.snapshot()) == len(before) + 1
+    # A form opened while the role was granted is checked again when it is submitted.
+    assert late.ephemeral and late.content.startswith("Only editors"), late
+    assert await world.snapshot() == before
 
 
 # -- cooldowns ----------------------------------------------------------------------------------

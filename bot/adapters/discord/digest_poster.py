@@ -7,7 +7,10 @@ footer, which recovery after a crash looks for in the channel's recent history.
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import time
+from collections import deque
 
 import aiohttp
 import discord
@@ -23,6 +26,36 @@ HISTORY_LOOKBACK = 50
 DIGEST_BUDGET = MESSAGE_EMBED_BUDGET - 200
 
 
+# Discord's global limit is 50 requests/s per bot; digests keep under it so a thousand servers
+# due at the same minute never meet a 429 (discord.py's retries of a global 429 stampede).
+GLOBAL_PER_SECOND = 50
+
+
+class GlobalPacer:
+    """At most ``limit`` calls in any sliding ``window`` seconds (Discord counts per second).
+
+    The defaults stay a little under the limit: clocks and networks are not exact, and a
+    command answered during the fan-out also counts.
+    """
+
+    def __init__(self, limit: int = GLOBAL_PER_SECOND - 2, window: float = 1.02) -> None:
+        self._limit = limit
+        self._window = window
+        self._sent: deque[float] = deque()
+        self._lock = asyncio.Lock()
+
+    async def wait(self) -> None:
+        async with self._lock:
+            while True:
+                now = time.monotonic()
+                while self._sent and now - self._sent[0] >= self._window:
+                    self._sent.popleft()
+                if len(self._sent) < self._limit:
+                    self._sent.append(now)
+                    return
+                await asyncio.sleep(self._window - (now - self._sent[0]))
+
+
 def measure_digest(digest: Digest) -> int:
     """The characters Discord will count for this digest (the composer trims to fit)."""
     return embeds_size(digest_embeds(digest, "digest · 0000-00-00"))
@@ -31,11 +64,13 @@ def measure_digest(digest: Digest) -> int:
 class DiscordDigestPoster:
     """Posts a digest into a channel by id; errors become plain-words delivery errors."""
 
-    def __init__(self, client: discord.Client) -> None:
+    def __init__(self, client: discord.Client, pacer: GlobalPacer | None = None) -> None:
         self._client = client
+        self._pacer = pacer or GlobalPacer()
 
     async def post(self, target: DeliveryTarget, digest: Digest, nonce: str, marker: str) -> str:
         channel = self._channel(target)
+        await self._pacer.wait()
         try:
             message = await channel.send(
                 embeds=digest_embeds(digest, marker),
@@ -54,6 +89,7 @@ class DiscordDigestPoster:
     async def find_posted(self, target: DeliveryTarget, marker: str) -> str | None:
         channel = self._channel(target)
         me = self._client.user
+        await self._pacer.wait()
         try:
             async for message in channel.history(limit=HISTORY_LOOKBACK):
                 if me is not None and message.author.id != me.id:
@@ -98,6 +134,7 @@ class DiscordDigestPoster:
         channel = self._client.get_channel(message.channel.id)
         if not isinstance(channel, discord.TextChannel) or not channel.is_news():
             return
+        await self._pacer.wait()
         try:
             await message.publish()
         except discord.HTTPException as error:

@@ -10,6 +10,7 @@ import discord
 from bot.adapters.discord import errors
 from bot.adapters.discord.views import OwnedView
 from bot.domain.entries import EntryContent
+from bot.domain.entry_lines import figure_lines, source_lines
 from bot.domain.validation import BODY_MAX, SUMMARY_MAX, TITLE_MAX
 
 TEXT_INPUT_MAX = 4000
@@ -33,11 +34,8 @@ class EntryForm:
             title=content.title,
             summary=content.summary,
             body=content.body,
-            sources="\n".join(f"{s.name} | {s.url}" for s in content.sources),
-            figures="\n".join(
-                f"{f.display} | {f.counts} | {f.claimed_by} | {f.status.value} | {f.subject}"
-                for f in content.figures
-            ),
+            sources=source_lines(content),
+            figures=figure_lines(content),
         )
 
     def too_long(self) -> list[str]:

@@ -7,8 +7,7 @@ live in their own group (hidden from readers by default) and are checked again a
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Sequence
-from datetime import date
+from collections.abc import Callable
 from typing import Any
 
 import discord
@@ -16,14 +15,15 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.adapters.discord import embeds
-from bot.adapters.discord.checks import EditorRoles, editors_only
+from bot.adapters.discord.checks import EditorRoles, editors_only, ensure_editor
 from bot.adapters.discord.deps import DiscordDeps
 from bot.adapters.discord.errors import UserFacingError, describe
 from bot.adapters.discord.importing import documents_from_attachment
 from bot.adapters.discord.modals import EntryForm, EntryModal, ReopenForm
 from bot.adapters.discord.safe_text import safe
 from bot.adapters.discord.views import Confirm
-from bot.domain.entries import Entry, Figure, Status
+from bot.domain.entries import Entry, Status
+from bot.domain.entry_lines import keep_published, keep_values
 from bot.domain.validation import EntryValidationError
 from bot.service import BriefingService
 
@@ -92,6 +92,7 @@ class BriefEditor(
         }
 
         async def save(itx: discord.Interaction, form: EntryForm) -> None:
+            await ensure_editor(itx, self.deps.servers)
             entry = await self.service.add(_with_form(fields, form), actor_name(itx.user))
             await _saved(itx, entry, "Added")
 
@@ -127,9 +128,10 @@ class BriefEditor(
         published = {s.url: s.published for s in c.sources}
 
         async def save(itx: discord.Interaction, form: EntryForm) -> None:
+            await ensure_editor(itx, self.deps.servers)
             raw = _with_form(fields, form)
-            raw["sources"] = _keep_published(form.sources, published)
-            raw["figures"] = _keep_values(form.figures, c.figures)
+            raw["sources"] = keep_published(form.sources, published)
+            raw["figures"] = keep_values(form.figures, c.figures)
             entry = await self.service.edit(
                 c.slug, raw, actor_name(itx.user), expected_revision=current.revision
             )
@@ -157,6 +159,7 @@ class BriefEditor(
         found = await self.service.show(entry)
 
         async def confirmed(itx: discord.Interaction) -> None:
+            await ensure_editor(itx, self.deps.servers)
             await self.service.delete(found.slug, actor_name(itx.user))
             await itx.response.edit_message(
                 content=f"Deleted `{found.slug}`. `/brief-admin restore` brings it back.",
@@ -258,44 +261,6 @@ def _with_form(fields: dict[str, Any], form: EntryForm) -> dict[str, Any]:
         "sources": form.sources,
         "figures": form.figures,
     }
-
-
-def _keep_published(lines: str, published: dict[str, date | None]) -> list[dict[str, Any]] | str:
-    """Source lines as typed, keeping the publication dates the form cannot show."""
-    rows: list[dict[str, Any]] = []
-    for line in (line for line in lines.splitlines() if line.strip()):
-        cells = [cell.strip() for cell in line.split("|")]
-        if len(cells) < 2:
-            return lines  # let validation report the malformed line
-        rows.append({"name": cells[0], "url": cells[1], "published": published.get(cells[1])})
-    return rows
-
-
-def _keep_values(lines: str, figures: Sequence[Figure]) -> list[dict[str, Any]] | str:
-    """Figure lines as typed, keeping each unchanged figure's stored value.
-
-    The form shows a figure's display text ("more than a third"), not its number (0.33);
-    re-parsing the text would silently change the number on every edit.
-    """
-    values = {(f.display, f.subject): f.value for f in figures}
-    rows: list[dict[str, Any]] = []
-    for line in (line for line in lines.splitlines() if line.strip()):
-        cells = [cell.strip() for cell in line.split("|")]
-        if len(cells) < 4 or len(cells) > 5:
-            return lines  # let validation report the malformed line
-        display, counts, claimed_by, status = cells[:4]
-        subject = cells[4] if len(cells) == 5 else ""
-        row: dict[str, Any] = {
-            "display": display,
-            "counts": counts,
-            "claimed_by": claimed_by,
-            "status": status,
-            "subject": subject,
-        }
-        if (display, subject) in values:
-            row["value"] = values[(display, subject)]
-        rows.append(row)
-    return rows
 
 
 async def _saved(interaction: discord.Interaction, entry: Entry, verb: str) -> None:
