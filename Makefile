@@ -18,8 +18,8 @@ run: $(STAMP)
 	$(BIN)/briefbot run
 
 lint: $(STAMP)
-	$(BIN)/ruff check bot tests
-	$(BIN)/ruff format --check bot tests
+	$(BIN)/ruff check bot tests bench
+	$(BIN)/ruff format --check bot tests bench
 	$(BIN)/hadolint Dockerfile
 
 typecheck: $(STAMP)

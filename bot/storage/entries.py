@@ -64,6 +64,13 @@ class ImportResult:
 
 ProgressCallback = Callable[[int, int], None]
 
+IMPORT_BATCH = 5000
+# Autocomplete looks for its text in the newest entries only: a substring match cannot use
+# an index, so the scan is bounded (newest first, it stops at the first page of matches).
+SUGGEST_WINDOW = 20_000
+# The quiet-day digest names the figures of this many newest entries that carry figures.
+RECENT_FIGURE_ENTRIES = 200
+
 
 class EntryStore:
     """Every query about entries; the one place their SQL lives."""
@@ -134,10 +141,11 @@ class EntryStore:
         skipped: list[str] = []
         async with self._db.write() as connection:
             existing = await _entries_by_slug(connection, [c.slug for c in contents])
-            for done, content in enumerate(contents, start=1):
+            new: list[EntryContent] = []
+            for content in contents:
                 current = existing.get(content.slug)
                 if current is None:
-                    await _insert(connection, content, actor, now)
+                    new.append(content)
                     added.append(content.slug)
                 elif current.is_deleted:
                     skipped.append(content.slug)
@@ -146,8 +154,16 @@ class EntryStore:
                 else:
                     await _update(connection, current, content, actor, now)
                     updated.append(content.slug)
+            # New entries go in a few executemany calls per batch rather than four awaits
+            # each: every await is a round trip to aiosqlite's thread.
+            done = len(contents) - len(new)
+            for start in range(0, len(new), IMPORT_BATCH):
+                chunk = new[start : start + IMPORT_BATCH]
+                await _insert_many(connection, chunk, actor, now)
                 if progress is not None:
-                    progress(done, len(contents))
+                    for _ in chunk:
+                        done += 1
+                        progress(done, len(contents))
         return ImportResult(tuple(added), tuple(updated), tuple(unchanged), tuple(skipped))
 
     # -- reads ----------------------------------------------------------------------------
@@ -173,12 +189,19 @@ class EntryStore:
         actor: str | None = None,
     ) -> list[Entry]:
         """Newest entries first (by event date), optionally with a topic and/or actor."""
-        where, params = _tag_filters(topic, actor)
+        if topic or actor:
+            # Walk the tag index (kind, tag, event_date, entry_id) newest first: no sort.
+            tagged, params = _tagged(topic, actor)
+            sql = (
+                f"{tagged} AND e.deleted_at IS NULL"
+                " ORDER BY t.event_date DESC, t.entry_id DESC LIMIT ? OFFSET ?"
+            )
+            return await self._entries(sql, (*params, limit, offset))
         sql = (
-            f"SELECT {ENTRY_COLUMNS} FROM entries WHERE deleted_at IS NULL {where}"
+            f"SELECT {ENTRY_COLUMNS} FROM entries WHERE deleted_at IS NULL"
             " ORDER BY event_date DESC, id DESC LIMIT ? OFFSET ?"
         )
-        return await self._entries(sql, (*params, limit, offset))
+        return await self._entries(sql, (limit, offset))
 
     async def between(
         self,
@@ -188,15 +211,21 @@ class EntryStore:
         limit: int = 200,
     ) -> list[Entry]:
         """Entries whose event date lies in [start, end], oldest first (a timeline)."""
-        where, params = _tag_filters(None, actor)
+        low = (start or date.min).isoformat()
+        high = (end or date.max).isoformat()
+        if actor:
+            tagged, params = _tagged(None, actor)
+            sql = (
+                f"{tagged} AND e.deleted_at IS NULL AND t.event_date >= ? AND t.event_date <= ?"
+                " ORDER BY t.event_date, t.entry_id LIMIT ?"
+            )
+            return await self._entries(sql, (*params, low, high, limit))
         sql = (
-            f"SELECT {ENTRY_COLUMNS} FROM entries WHERE deleted_at IS NULL {where}"
+            f"SELECT {ENTRY_COLUMNS} FROM entries WHERE deleted_at IS NULL"
             " AND event_date >= ? AND event_date <= ?"
             " ORDER BY event_date, id LIMIT ?"
         )
-        low = (start or date.min).isoformat()
-        high = (end or date.max).isoformat()
-        return await self._entries(sql, (*params, low, high, limit))
+        return await self._entries(sql, (low, high, limit))
 
     async def recorded_between(self, start: datetime, end: datetime) -> list[Entry]:
         """Entries first recorded in [start, end): what is new for a digest window."""
@@ -215,24 +244,36 @@ class EntryStore:
         """Best matches first (bm25; titles weigh most) with a marked snippet each."""
         if query.fts is None:
             return []
+        # Rank every match keeping only (rowid, score) in the sort, then build entries and
+        # snippets for the one page: snippet() per match made common words cost seconds.
+        # Deleted entries are few; their ids come from a small partial index (0005).
         sql = (
-            f"SELECT {_prefixed('e.')}, snippet(entries_fts, -1, ?, ?, ?, 16) AS snippet"
-            " FROM entries_fts JOIN entries AS e ON e.id = entries_fts.rowid"
-            " WHERE entries_fts MATCH ? AND e.deleted_at IS NULL"
-            " ORDER BY bm25(entries_fts, 10.0, 4.0, 1.0) LIMIT ? OFFSET ?"
+            "WITH page AS (SELECT rowid AS id, bm25(entries_fts, 10.0, 4.0, 1.0) AS score"
+            " FROM entries_fts WHERE entries_fts MATCH ?"
+            " AND rowid NOT IN (SELECT id FROM entries WHERE deleted_at IS NOT NULL)"
+            " ORDER BY score LIMIT ? OFFSET ?)"
+            f" SELECT {_prefixed('e.')}, snippet(entries_fts, -1, ?, ?, ?, 16) AS snippet"
+            " FROM page CROSS JOIN entries_fts CROSS JOIN entries AS e"
+            " WHERE entries_fts MATCH ? AND entries_fts.rowid = page.id AND e.id = page.id"
+            " ORDER BY page.score, page.id"
         )
-        params = (MARK_START, MARK_END, _ELLIPSIS, query.fts, limit, offset)
+        params = (query.fts, limit, offset, MARK_START, MARK_END, _ELLIPSIS, query.fts)
         rows = await self._db.read.execute_fetchall(sql, params)
         return [SearchHit(entry_from_row(row), row["snippet"]) for row in rows]
 
     async def suggest(self, text: str, limit: int = 25) -> list[tuple[str, str]]:
-        """(slug, title) pairs whose title or slug contains ``text``, newest first."""
+        """(slug, title) pairs whose title or slug contains ``text``, newest first.
+
+        Only the newest SUGGEST_WINDOW entries are looked at (``show`` still takes any slug).
+        """
         pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         rows = await self._db.read.execute_fetchall(
-            "SELECT slug, title FROM entries WHERE deleted_at IS NULL"
+            "SELECT slug, title FROM entries WHERE deleted_at IS NULL AND event_date >= coalesce("
+            " (SELECT event_date FROM entries WHERE deleted_at IS NULL"
+            "  ORDER BY event_date DESC, id DESC LIMIT 1 OFFSET ?), '')"
             " AND (title LIKE ? ESCAPE '\\' OR slug LIKE ? ESCAPE '\\')"
             " ORDER BY event_date DESC, id DESC LIMIT ?",
-            (pattern, pattern, limit),
+            (SUGGEST_WINDOW, pattern, pattern, limit),
         )
         return [(row["slug"], row["title"]) for row in rows]
 
@@ -258,10 +299,12 @@ class EntryStore:
     async def recent_subjects(self, limit: int) -> list[str]:
         """The figure subjects of the newest entries that carry figures."""
         rows = await self._db.read.execute_fetchall(
-            "SELECT f.subject, max(e.event_date) AS newest FROM figures AS f"
-            " JOIN entries AS e ON e.id = f.entry_id WHERE e.deleted_at IS NULL"
+            "SELECT f.subject, max(e.event_date) AS newest FROM (SELECT id, event_date,"
+            " importance FROM entries WHERE deleted_at IS NULL AND figures != '[]'"
+            " ORDER BY event_date DESC, id DESC LIMIT ?) AS e"
+            " CROSS JOIN figures AS f ON f.entry_id = e.id"
             " GROUP BY f.subject ORDER BY max(e.importance) DESC, newest DESC LIMIT ?",
-            (limit,),
+            (RECENT_FIGURE_ENTRIES, limit),
         )
         return [row["subject"] for row in rows]
 
@@ -284,14 +327,24 @@ def _prefixed(prefix: str) -> str:
     return ", ".join(prefix + column.strip() for column in ENTRY_COLUMNS.split(","))
 
 
-def _tag_filters(topic: str | None, actor: str | None) -> tuple[str, tuple[Any, ...]]:
-    clauses: list[str] = []
-    params: list[Any] = []
-    for kind, tag in (("topic", topic), ("actor", actor)):
-        if tag:
-            clauses.append("AND id IN (SELECT entry_id FROM entry_tags WHERE kind = ? AND tag = ?)")
-            params.extend((kind, tag))
-    return " ".join(clauses), tuple(params)
+def _tagged(topic: str | None, actor: str | None) -> tuple[str, tuple[Any, ...]]:
+    """``SELECT … FROM entry_tags AS t JOIN entries AS e … WHERE …`` for one or two tags.
+
+    The first tag drives (its index is in event order); a second is one index lookup.
+    """
+    tags = [(kind, tag) for kind, tag in (("topic", topic), ("actor", actor)) if tag]
+    sql = (
+        f"SELECT {_prefixed('e.')} FROM entry_tags AS t CROSS JOIN entries AS e"
+        " WHERE e.id = t.entry_id AND t.kind = ? AND t.tag = ?"
+    )
+    params: list[Any] = list(tags[0])
+    for kind, tag in tags[1:]:
+        sql += (
+            " AND EXISTS (SELECT 1 FROM entry_tags AS u WHERE u.kind = ? AND u.tag = ?"
+            " AND u.event_date = t.event_date AND u.entry_id = t.entry_id)"
+        )
+        params += [kind, tag]
+    return sql, tuple(params)
 
 
 async def _fetch_one(connection: aiosqlite.Connection, ref: str, include_deleted: bool) -> Entry:
@@ -336,6 +389,43 @@ async def _insert(
     await _write_children(connection, entry_id, content)
     await _record(connection, entry_id, 1, RevisionAction.ADD, actor, now, (), content)
     return entry_id
+
+
+async def _insert_many(
+    connection: aiosqlite.Connection, contents: Sequence[EntryContent], actor: str, now: datetime
+) -> None:
+    """Insert new entries (slugs known to be free) with their tags, figures and revision 1.
+
+    Ids are assigned here, inside the write transaction, so children need no read-back.
+    """
+    rows = await connection.execute_fetchall("SELECT coalesce(max(id), 0) FROM entries")
+    first = int(next(iter(rows))[0]) + 1
+    at = stamp(now)
+    entries, tags, figures, revisions = [], [], [], []
+    for entry_id, content in enumerate(contents, start=first):
+        entries.append((entry_id, *_content_columns(content), actor, at, actor, at))
+        tags += _tag_rows(entry_id, content)
+        figures += _figure_rows(entry_id, content)
+        revisions.append(
+            (
+                entry_id,
+                1,
+                RevisionAction.ADD.value,
+                actor,
+                at,
+                "[]",
+                json.dumps(content_dict(content), ensure_ascii=False),
+            )
+        )
+    await connection.executemany(
+        "INSERT INTO entries (id, slug, title, summary, body, event_date, reported_at, status,"
+        " importance, topics, actors, sources, figures, created_by, created_at, updated_by,"
+        " updated_at, revision) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)",
+        entries,
+    )
+    await connection.executemany(_TAG_INSERT, tags)
+    await connection.executemany(_FIGURE_INSERT, figures)
+    await connection.executemany(_REVISION_INSERT, revisions)
 
 
 async def _update(
@@ -385,23 +475,35 @@ def _content_columns(content: EntryContent) -> tuple[Any, ...]:
     )
 
 
+_TAG_INSERT = "INSERT INTO entry_tags (kind, tag, event_date, entry_id) VALUES (?, ?, ?, ?)"
+_FIGURE_INSERT = (
+    "INSERT INTO figures (entry_id, position, subject, value, display, counts, claimed_by,"
+    " status) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+)
+_REVISION_INSERT = (
+    "INSERT INTO revisions (entry_id, revision, action, actor, at, changed_fields, content)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+def _tag_rows(entry_id: int, content: EntryContent) -> list[tuple[str, str, str, int]]:
+    day = content.event_date.isoformat()
+    tags = [("topic", t, day, entry_id) for t in content.topics]
+    return tags + [("actor", a, day, entry_id) for a in content.actors]
+
+
+def _figure_rows(entry_id: int, content: EntryContent) -> list[tuple[Any, ...]]:
+    return [
+        (entry_id, i, f.subject, f.value, f.display, f.counts, f.claimed_by, f.status.value)
+        for i, f in enumerate(content.figures)
+    ]
+
+
 async def _write_children(
     connection: aiosqlite.Connection, entry_id: int, content: EntryContent
 ) -> None:
-    day = content.event_date.isoformat()
-    tags = [("topic", t, day, entry_id) for t in content.topics]
-    tags += [("actor", a, day, entry_id) for a in content.actors]
-    await connection.executemany(
-        "INSERT INTO entry_tags (kind, tag, event_date, entry_id) VALUES (?, ?, ?, ?)", tags
-    )
-    await connection.executemany(
-        "INSERT INTO figures (entry_id, position, subject, value, display, counts, claimed_by,"
-        " status) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        [
-            (entry_id, i, f.subject, f.value, f.display, f.counts, f.claimed_by, f.status.value)
-            for i, f in enumerate(content.figures)
-        ],
-    )
+    await connection.executemany(_TAG_INSERT, _tag_rows(entry_id, content))
+    await connection.executemany(_FIGURE_INSERT, _figure_rows(entry_id, content))
 
 
 async def _record(
@@ -415,8 +517,7 @@ async def _record(
     content: EntryContent,
 ) -> None:
     await connection.execute(
-        "INSERT INTO revisions (entry_id, revision, action, actor, at, changed_fields, content)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        _REVISION_INSERT,
         (
             entry_id,
             revision,

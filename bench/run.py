@@ -1,0 +1,598 @@
+"""``python -m bench``: build the archive, measure each figure against its floor, report.
+
+Every figure is a ratio to the cheapest way to do the same work on the same machine in the
+same run (the floor), so a busy machine moves both sides together.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import re
+import sqlite3
+import sys
+import tempfile
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from datetime import time as clock_time
+from pathlib import Path
+from typing import Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bench import synth
+from bench.generate import create_schema, ensure_archive, insert_batch
+from bench.report import write_markdown
+from bench.stats import Budget, p50, p99, repeat, summary
+from bot.adapters.discord.client import BriefingBot
+from bot.adapters.discord.deps import DiscordDeps
+from bot.app import App, open_app
+from bot.brief_files import BriefDocument
+from bot.clock import FixedClock
+from bot.delivery import DeliveryStatus
+from bot.domain.digest_schedule import DigestSchedule
+from bot.domain.search_query import parse_search
+from bot.settings import Settings
+from bot.storage.app_state import AppState
+from bot.storage.digests import DigestLedger
+from bot.storage.servers import ServerStore
+from tests.discord_standin import Channel, DiscordStandIn, Guild, Member, running_bot
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "bench" / "results.json"
+DOC = ROOT / "docs" / "benchmarks.md"
+NOW = synth.NOW
+
+TYPICAL_QUERIES = ("ballistic missiles", "ambassador summoned", "kursk casualties")
+WORST_QUERIES = ("the", "ka*", '"north korea"')  # very common word, short prefix, phrase
+SEARCH_LIMIT = 6  # what /brief search asks for: a page of 5 and one to tell if more follow
+FLOOR_SQL = (
+    "SELECT rowid FROM entries_fts WHERE entries_fts MATCH ?"
+    " ORDER BY bm25(entries_fts, 10.0, 4.0, 1.0) LIMIT ?"
+)
+
+
+@dataclass
+class Report:
+    """The figures so far; each is also printed as one JSON line when recorded."""
+
+    entries: int
+    figures: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def add(self, name: str, value: float, target: str, met: bool | None, **detail: Any) -> None:
+        record = {"name": name, "value": round(value, 3), "target": target, "met": met, **detail}
+        self.figures[name] = record
+        print(json.dumps(record), flush=True)
+
+
+def say(text: str) -> None:
+    print(f"# {text}", file=sys.stderr, flush=True)
+
+
+# -- the bot in this process, against the stand-in -----------------------------------------
+
+
+class Noop(commands.Cog):
+    """The floor command: answers at once, touching nothing."""
+
+    @app_commands.command(name="bench-noop", description="Benchmark floor: does nothing")
+    async def noop(self, interaction: discord.Interaction) -> None:
+        await interaction.response.send_message("ok")
+
+
+class BenchBot(BriefingBot):
+    """The product bot plus the no-op command (benchmark only; the product has no such cog)."""
+
+    async def setup_hook(self) -> None:
+        await self.add_cog(Noop())
+        await super().setup_hook()
+
+
+@dataclass
+class World:
+    standin: DiscordStandIn
+    app: App
+    bot: BenchBot
+    guilds: list[tuple[Guild, Channel, Member]]
+    callbacks: dict[int, float]
+    failures: list[str] = field(default_factory=list)
+    users: int = 0
+
+    async def command(self, name: str, **options: Any) -> float:
+        """Seconds from the stand-in sending INTERACTION_CREATE to receiving the callback."""
+        guild, channel, _ = self.guilds[0]
+        # A new user each time: the bot's per-user cooldown would otherwise answer instead.
+        self.users += 1
+        member = guild.add_member(f"reader-{self.users}")
+        record = self.standin.start_command(guild, member, name, channel=channel, **options)
+        reply = await self.standin.wait_reply(record)
+        title = str(reply.embeds[0].get("title", "")) if reply.embeds else ""
+        if name == "brief search" and not title.startswith("Search"):
+            self.failures.append(f"{name} {options}: {reply!r}"[:300])
+        return self.callbacks[record.id] - record.sent_at
+
+
+def _stamp_callbacks(standin: DiscordStandIn) -> dict[int, float]:
+    """Record when each interaction callback reaches the stand-in, before it reads the body."""
+    stamps: dict[int, float] = {}
+    read_body = standin.rest._read_body
+    callback = re.compile(r"/interactions/(\d+)/[^/]+/callback$")
+
+    async def stamped(request: Any) -> Any:
+        found = callback.search(request.path)
+        if found:
+            stamps[int(found.group(1))] = asyncio.get_running_loop().time()
+        return await read_body(request)
+
+    standin.rest._read_body = stamped  # type: ignore[method-assign]
+    return stamps
+
+
+@asynccontextmanager
+async def bot_world(db: Path, guilds: int = 1) -> AsyncIterator[World]:
+    clock = FixedClock(NOW)
+    settings = Settings(BRIEFBOT_DB=db, BRIEFBOT_BRIEFS_DIR=ROOT / "no-briefs")
+    standin = DiscordStandIn(reply_timeout=60.0, interaction_deadline=60.0)
+    await standin.start()
+    try:
+        made = []
+        for n in range(guilds):
+            guild = standin.add_guild(f"Server {n}")
+            made.append((guild, guild.add_text_channel("briefing"), guild.add_member("reader")))
+        async with open_app(settings, clock) as app:
+            deps = DiscordDeps(
+                settings=settings,
+                service=app.service,
+                app_state=AppState(app.database),
+                servers=ServerStore(app.database, clock),
+                ledger=DigestLedger(app.database),
+                clock=clock,
+            )
+            bot = BenchBot(deps, guild_ready_timeout=0.5, digests=False)
+            async with running_bot(bot, standin, sync_commands=True, ready_timeout=120.0):
+                yield World(standin, app, bot, made, _stamp_callbacks(standin))
+    finally:
+        await standin.stop()
+
+
+# -- 1 and 2: /brief latest and search ------------------------------------------------------
+
+
+async def bench_commands(report: Report, db: Path, quick: bool) -> None:
+    scale = 0.2 if quick else 1.0
+    async with bot_world(db) as world:
+        for _ in range(5):  # warm the caches and discord.py's paths
+            await world.command("bench-noop")
+            await world.command("brief latest")
+        noop: list[float] = []
+        latest: list[float] = []
+
+        async def pair() -> float:
+            noop.append(await world.command("bench-noop"))
+            latest.append(await world.command("brief latest"))
+            return 0.0
+
+        await repeat(Budget(60, 300, 25.0).scaled(scale), pair)
+        variants = {}
+        for label, options in (
+            ("topic", {"topic": "sanctions"}),
+            ("actor", {"actor": "japan"}),
+            ("topic_actor", {"topic": "treaty", "actor": "un"}),
+        ):
+
+            async def variant(options: dict[str, str] = options) -> float:
+                return await world.command("brief latest", **options)
+
+            variants[label] = summary(await repeat(Budget(10, 60, 5.0).scaled(scale), variant))
+        ratio = p50(latest) / p50(noop)
+        report.add(
+            "latest_ratio",
+            ratio,
+            "<= 1.5",
+            ratio <= 1.5,
+            latest_ratio_p50=round(ratio, 3),
+            latest_ratio_p99=round(p99(latest) / p99(noop), 3),
+            latest=summary(latest),
+            noop=summary(noop),
+            filtered=variants,
+        )
+
+        commands_ms: dict[str, dict[str, float]] = {}
+        every: list[float] = []
+        for query in TYPICAL_QUERIES + WORST_QUERIES:
+
+            async def search(query: str = query) -> float:
+                return await world.command("brief search", query=query)
+
+            samples = await repeat(Budget(5, 40, 4.0).scaled(scale), search)
+            every += samples
+            commands_ms[query] = summary(samples)
+        report.add(
+            "search_command_p99_ms",
+            p99(every) * 1000,
+            "< 50",
+            p99(every) * 1000 < 50,
+            per_query=commands_ms,
+            failed_replies=len(world.failures),
+            failure_examples=world.failures[:3],
+        )
+        # Autocomplete of /brief show (the suggest query), reported for information.
+        guild, channel, member = world.guilds[0]
+
+        async def complete() -> float:
+            started = time.perf_counter()
+            await world.standin.autocomplete(
+                guild, member, "brief show", focused="entry", value="kursk", channel=channel
+            )
+            return time.perf_counter() - started
+
+        report.add(
+            "suggest_ms",
+            p50(await repeat(Budget(5, 40, 4.0).scaled(scale), complete)) * 1000,
+            "info",
+            None,
+        )
+
+
+async def bench_search_store(report: Report, db: Path, quick: bool) -> None:
+    """Our store's search call vs the same FTS5 query and ranking through plain sqlite3."""
+    scale = 0.2 if quick else 1.0
+    plain = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    per_query: dict[str, Any] = {}
+    ratios: list[float] = []
+    ours_all: list[float] = []
+    async with open_app(Settings(BRIEFBOT_DB=db), FixedClock(NOW)) as app:
+        store = app.service.store
+        for query in TYPICAL_QUERIES + WORST_QUERIES:
+            parsed = parse_search(query)
+            assert parsed.fts is not None
+
+            async def floor(fts: str = parsed.fts) -> float:
+                started = time.perf_counter()
+                plain.execute(FLOOR_SQL, (fts, SEARCH_LIMIT)).fetchall()
+                return time.perf_counter() - started
+
+            async def ours(parsed: Any = parsed) -> float:
+                started = time.perf_counter()
+                await store.search(parsed, SEARCH_LIMIT)
+                return time.perf_counter() - started
+
+            budget = Budget(5, 60, 4.0).scaled(scale)
+            await floor()
+            await ours()
+            floor_s: list[float] = []
+            ours_s: list[float] = []
+
+            async def both(floor_s: list[float] = floor_s, ours_s: list[float] = ours_s) -> float:
+                floor_s.append(await floor())
+                ours_s.append(await ours())
+                return 0.0
+
+            await repeat(budget, both)
+            ratio = p50(ours_s) / p50(floor_s)
+            ratios.append(ratio)
+            ours_all += ours_s
+            per_query[query] = {
+                "ratio": round(ratio, 3),
+                "ours": summary(ours_s),
+                "floor": summary(floor_s),
+            }
+    plain.close()
+    worst = max(ratios)
+    report.add(
+        "search_ratio",
+        worst,
+        "<= 2.0",
+        worst <= 2.0,
+        search_ratio_p50=round(p50(ratios), 3),
+        search_ratio_p99=round(worst, 3),
+        note="value = worst of the six queries' median ratios",
+        per_query=per_query,
+    )
+
+
+# -- 3: import ---------------------------------------------------------------------------------
+
+
+def _clear(folder: Path) -> None:
+    for leftover in folder.iterdir():
+        leftover.unlink()
+
+
+async def bench_import(report: Report, count: int, quick: bool) -> None:
+    say(f"import: building {count:,} documents")
+    docs: list[BriefDocument] = []
+    rows: synth.Batch = ([], [], [], [])
+    for i, doc, _ in synth.documents(0, count, count, seed=synth.SEED + 1):
+        docs.append(BriefDocument(f"{doc['slug']}.md", doc))
+        made = synth.rows(i + 1, doc, NOW)
+        rows[0].append(made.entry)
+        rows[1].extend(made.tags)
+        rows[2].extend(made.figures)
+        rows[3].append(made.revision)
+    ours: list[float] = []
+    floor: list[float] = []
+    reps = 1 if quick or count >= 50_000 else 3  # 100k: ~2 min a repetition; keep < 15 min
+    with tempfile.TemporaryDirectory(prefix="bench-import-") as tmp:
+        for rep in range(reps):
+            path = Path(tmp) / f"floor-{rep}.sqlite3"
+            await create_schema(path)
+            connection = sqlite3.connect(path, isolation_level=None)
+            connection.execute("PRAGMA synchronous = NORMAL")
+            started = time.perf_counter()
+            connection.execute("BEGIN IMMEDIATE")
+            insert_batch(connection, rows)
+            connection.execute("COMMIT")
+            floor.append(time.perf_counter() - started)
+            connection.close()
+
+            path = Path(tmp) / f"ours-{rep}.sqlite3"
+            async with open_app(Settings(BRIEFBOT_DB=path), FixedClock(NOW)) as app:
+                started = time.perf_counter()
+                result = await app.service.import_documents(docs, synth.ACTOR)
+                ours.append(time.perf_counter() - started)
+                assert len(result.added) == count
+            say(f"import rep {rep}: ours {ours[-1]:.2f}s, floor {floor[-1]:.2f}s")
+            _clear(Path(tmp))
+    ratio = p50(ours) / p50(floor)
+    report.add(
+        "import_ratio",
+        ratio,
+        "<= 3.0",
+        ratio <= 3.0,
+        import_ratio_p50=round(ratio, 3),
+        import_ratio_p99=round(max(ours) / min(floor), 3),
+        entries=count,
+        ours_s=[round(s, 3) for s in ours],
+        floor_s=[round(s, 3) for s in floor],
+    )
+
+
+# -- 4: digest fan-out -----------------------------------------------------------------------
+
+
+async def bench_fanout(report: Report, db: Path, servers: int) -> None:
+    per_second = 50
+    async with bot_world(db, guilds=servers) as world:
+        database = world.app.database
+        async with database.write() as connection:
+            await connection.execute("DELETE FROM digests")
+            await connection.execute("DELETE FROM servers")
+        store = ServerStore(database)
+        due = NOW.replace(hour=9, minute=0)
+        for guild, channel, _ in world.guilds:
+            schedule = DigestSchedule(str(channel.id), clock_time(9, 0), "UTC")
+            await store.set_schedule("discord", str(guild.id), schedule, now=NOW.replace(hour=1))
+        world.standin.rate_limiter.per_second = per_second
+        world.standin.requests.clear()
+        say(f"fan-out: {servers} servers due at {due:%H:%M}")
+        started = time.perf_counter()
+        results = await world.bot.delivery.run_due(due)
+        elapsed = time.perf_counter() - started
+        world.standin.rate_limiter.per_second = None
+        posted = [r for r in results if r.status is DeliveryStatus.POSTED]
+        failed = [r for r in results if r.status is not DeliveryStatus.POSTED]
+        per_channel = [len(world.standin.messages(c)) for _, c, _ in world.guilds]
+        duplicates = sum(n - 1 for n in per_channel if n > 1)
+        posts = sum(
+            1 for m, p, _ in world.standin.requests if m == "POST" and p.endswith("/messages")
+        )
+        refused = world.standin.rate_limiter.refused
+        minimum = (posts - refused) / per_second
+        ratio = elapsed / minimum if minimum else float("inf")
+        async with database.write() as connection:
+            await connection.execute("DELETE FROM digests")
+            await connection.execute("DELETE FROM servers")
+        ok = ratio <= 1.2 and not failed and duplicates == 0 and len(posted) == servers
+        report.add(
+            "fanout_ratio",
+            ratio,
+            "<= 1.2, no failures, no duplicates",
+            ok,
+            fanout_ratio_p50=round(ratio, 3),
+            fanout_ratio_p99=round(ratio, 3),
+            servers=servers,
+            seconds=round(elapsed, 3),
+            minimum_seconds=round(minimum, 3),
+            posted=len(posted),
+            failed=len(failed),
+            failures=sorted({str(r.reason) for r in failed})[:5],
+            duplicates=duplicates,
+            requests_refused_429=refused,
+        )
+
+
+# -- 5 and 6: memory and start-up (subprocesses) ----------------------------------------------
+
+
+def _rss_kib(pid: int) -> int:
+    status = Path(f"/proc/{pid}/status").read_text()
+    found = re.search(r"VmRSS:\s+(\d+) kB", status)
+    assert found is not None
+    return int(found.group(1))
+
+
+async def _process_to_ready(
+    standin: DiscordStandIn, argv: list[str], env: dict[str, str], marker: str
+) -> tuple[float, int]:
+    """(seconds from start to ``marker`` on stderr, RSS KiB after idling) of one process."""
+    started = time.perf_counter()
+    process = await asyncio.create_subprocess_exec(
+        *argv,
+        env=env,
+        cwd=ROOT,
+        stdin=asyncio.subprocess.DEVNULL,
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    assert process.stderr is not None
+    drain: asyncio.Task[bytes] | None = None
+    try:
+        tail: list[str] = []
+
+        async def until_ready() -> float:
+            assert process.stderr is not None
+            while line := await process.stderr.readline():
+                text = line.decode(errors="replace")
+                tail.append(text)
+                if marker in text:
+                    return time.perf_counter() - started
+            raise RuntimeError("process ended before ready:\n" + "".join(tail[-20:]))
+
+        ready = await asyncio.wait_for(until_ready(), 120)
+        drain = asyncio.create_task(process.stderr.read())  # keep the pipe from filling
+        await asyncio.sleep(3.0)  # idle: let start-up garbage settle
+        rss = _rss_kib(process.pid)
+        return ready, rss
+    finally:
+        if process.returncode is None:
+            process.terminate()
+            try:
+                await asyncio.wait_for(process.wait(), 10)
+            except TimeoutError:
+                process.kill()
+                await process.wait()
+        if drain is not None:
+            drain.cancel()
+
+
+async def bench_process(report: Report, db: Path, quick: bool) -> None:
+    python = sys.executable
+    reps = 1 if quick else 3
+    bot_ready: list[float] = []
+    bot_rss: list[int] = []
+    bare_ready: list[float] = []
+    bare_rss: list[int] = []
+    for _ in range(reps):
+        for bare in (True, False):
+            async with DiscordStandIn() as standin:
+                guild = standin.add_guild("Analysts")
+                guild.add_text_channel("briefing")
+                env = {
+                    k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "BRIEF"))
+                }
+                env.update(
+                    DISCORD_TOKEN=standin.token,
+                    DISCORD_API_BASE_URL=standin.api_base_url,
+                    DISCORD_GATEWAY_URL=standin.gateway_url,
+                    BRIEFBOT_DB=str(db),
+                    BRIEFBOT_BRIEFS_DIR=str(ROOT / "no-briefs"),
+                )
+                if bare:
+                    ready, rss = await _process_to_ready(
+                        standin, [python, "-m", "bench.bare_bot"], env, "ready"
+                    )
+                    bare_ready.append(ready)
+                    bare_rss.append(rss)
+                else:
+                    argv = [python, "-m", "bot", "run"]
+                    ready, rss = await _process_to_ready(standin, argv, env, "connected as")
+                    bot_ready.append(ready)
+                    bot_rss.append(rss)
+    ratio = p50([float(x) for x in bot_rss]) / p50([float(x) for x in bare_rss])
+    report.add(
+        "memory_ratio",
+        ratio,
+        "<= 1.5",
+        ratio <= 1.5,
+        memory_ratio_p50=round(ratio, 3),
+        memory_ratio_p99=round(max(bot_rss) / min(bare_rss), 3),
+        bot_rss_mib=[round(x / 1024, 1) for x in bot_rss],
+        bare_rss_mib=[round(x / 1024, 1) for x in bare_rss],
+    )
+    report.add(
+        "ready_s",
+        p50(bot_ready),
+        "info (no full-table work at start-up)",
+        None,
+        ready_s_p50=round(p50(bot_ready), 3),
+        ready_s_p99=round(p99(bot_ready), 3),
+        bare_ready_s=round(p50(bare_ready), 3),
+    )
+
+
+# -- main --------------------------------------------------------------------------------------
+
+
+def machine() -> dict[str, Any]:
+    cpu = "unknown"
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        found = re.search(r"model name\s*:\s*(.+)", cpuinfo.read_text())
+        cpu = found.group(1).strip() if found else cpu
+    return {
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+        "sqlite": sqlite3.sqlite_version,
+        "discord.py": discord.__version__,
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "load_average": [round(x, 2) for x in os.getloadavg()],
+    }
+
+
+STEPS = ("commands", "search", "import", "fanout", "process")
+
+
+async def run(args: argparse.Namespace, db: Path, built: float | None) -> Report:
+    report = Report(args.entries)
+    started = time.perf_counter() - (built or 0.0)
+    if built is not None:
+        report.add("generate_s", built, "info", None, path=str(db.relative_to(ROOT)))
+    chosen = set(args.only or STEPS)
+    steps: list[tuple[str, Callable[[], Awaitable[None]]]] = [
+        ("commands", lambda: bench_commands(report, db, args.quick)),
+        ("search", lambda: bench_search_store(report, db, args.quick)),
+        (
+            "import",
+            lambda: bench_import(report, min(args.import_entries, args.entries), args.quick),
+        ),
+        ("fanout", lambda: bench_fanout(report, db, args.servers)),
+        ("process", lambda: bench_process(report, db, args.quick)),
+    ]
+    for name, step in steps:
+        if name in chosen:
+            say(f"{name} ({time.perf_counter() - started:.0f}s so far)")
+            await step()
+    report.add("total_s", time.perf_counter() - started, "< 900 (15 minutes)", None)
+    return report
+
+
+def parse(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--entries", type=int, default=1_000_000, help="archive size")
+    parser.add_argument("--import-entries", type=int, default=100_000)
+    parser.add_argument("--servers", type=int, default=1000, help="servers in the fan-out")
+    parser.add_argument("--quick", action="store_true", help="fewer repetitions (smoke run)")
+    parser.add_argument("--only", action="append", choices=STEPS, help="run only these")
+    parser.add_argument("--results", type=Path, default=RESULTS, help="JSON results file")
+    parser.add_argument("--doc", type=Path, default=None, help="also update this Markdown table")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse(argv)
+    say(f"archive of {args.entries:,} entries")
+    db, built = ensure_archive(args.entries, say)
+    report = asyncio.run(run(args, db, built))
+    document = {
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "entries": args.entries,
+        "quick": args.quick,
+        "machine": machine(),
+        "results": report.figures,
+    }
+    args.results.parent.mkdir(parents=True, exist_ok=True)
+    args.results.write_text(json.dumps(document, indent=2) + "\n")
+    if args.doc is not None:
+        write_markdown(args.doc, document)
+    say(f"wrote {args.results}")
+    return 0
