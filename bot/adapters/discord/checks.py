@@ -6,8 +6,8 @@ admins can re-grant any command to anyone in Discord's integration settings.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine
-from typing import Any, Protocol, TypeVar
+from collections.abc import Callable
+from typing import Protocol, TypeVar
 
 import discord
 from discord import app_commands
@@ -54,6 +54,3 @@ def editors_only(roles: Callable[[discord.Interaction], EditorRoles]) -> Callabl
 
     check: Callable[[T], T] = app_commands.check(predicate)
     return check
-
-
-AsyncCallback = Callable[..., Coroutine[Any, Any, Any]]

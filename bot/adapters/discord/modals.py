@@ -38,6 +38,16 @@ class EntryForm:
             figures=figure_lines(content),
         )
 
+    def labelled(self) -> dict[str, str]:
+        """Each input's text under the label the editor saw."""
+        return {
+            "Title": self.title,
+            "Summary": self.summary,
+            "Details": self.body,
+            "Sources": self.sources,
+            "Figures": self.figures,
+        }
+
     def too_long(self) -> list[str]:
         """The inputs whose text does not fit the form (Discord caps each input)."""
         limits = {

@@ -286,7 +286,7 @@ def _guarded(
             )
             message += " your text is also attached."
             typed = "\n\n".join(
-                f"## {name}\n{value}" for name, value in vars_of(form).items() if value
+                f"## {name}\n{value}" for name, value in form.labelled().items() if value
             )
             await interaction.response.send_message(
                 message[:2000],
@@ -296,13 +296,3 @@ def _guarded(
             )
 
     return submit
-
-
-def vars_of(form: EntryForm) -> dict[str, str]:
-    return {
-        "Title": form.title,
-        "Summary": form.summary,
-        "Details": form.body,
-        "Sources": form.sources,
-        "Figures": form.figures,
-    }
