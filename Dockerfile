@@ -9,10 +9,14 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     BRIEFBOT_BRIEFS_DIR=/app/briefs
 
 WORKDIR /app
+# Dependencies first, exactly as locked (with hashes), so code changes reuse this layer.
+COPY requirements.lock ./
+RUN pip install --no-cache-dir --require-hashes -r requirements.lock
+
 COPY pyproject.toml README.md ./
 COPY bot ./bot
 COPY briefs ./briefs
-RUN pip install . \
+RUN pip install --no-cache-dir --no-deps . \
     && useradd --create-home --uid 10001 briefbot \
     && mkdir -p /data \
     && chown briefbot:briefbot /data
