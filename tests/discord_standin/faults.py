@@ -8,6 +8,7 @@ headers discord.py reads (and the ``Via`` header without which it assumes a Clou
 from __future__ import annotations
 
 import json
+import random
 import time
 from collections import deque
 from dataclasses import dataclass
@@ -84,13 +85,19 @@ class Fault:
     code: int | None = None
     message: str | None = None
     respond_delay: float = 0.0
+    probability: float | None = None  # None = every matching request
     hits: int = 0
 
-    def matches(self, route_key: str | None) -> bool:
-        """Whether this fault applies to ``route_key`` and has uses left."""
+    def matches(self, route_key: str | None, rng: random.Random | None = None) -> bool:
+        """Whether this fault applies to ``route_key`` and has uses left (and, with a
+        ``probability``, whether the seeded draw picks this request)."""
         if self.times is not None and self.hits >= self.times:
             return False
-        return self.route is None or self.route == route_key
+        if self.route is not None and self.route != route_key:
+            return False
+        if self.probability is None:
+            return True
+        return (rng or random).random() < self.probability
 
     def response(self) -> web.Response | None:
         """The error answer, or None if this fault only delays the request."""
@@ -105,8 +112,13 @@ class Fault:
 class Faults:
     """The set of active faults of one stand-in."""
 
-    def __init__(self) -> None:
+    def __init__(self, seed: int = 0) -> None:
         self._faults: list[Fault] = []
+        self.rng = random.Random(seed)  # draws for ``probability`` faults: reproducible
+
+    def seed(self, seed: int) -> None:
+        """Restart the draws of ``probability`` faults from ``seed``."""
+        self.rng.seed(seed)
 
     def add(
         self,
@@ -120,15 +132,28 @@ class Faults:
         code: int | None = None,
         message: str | None = None,
         respond_delay: float = 0.0,
+        probability: float | None = None,
     ) -> Fault:
         """Inject a fault for ``route`` ("METHOD /template", e.g. "POST /channels/{channel_id}/
         messages") or every route if None. ``status=None`` with ``delay`` only slows requests
         down (a timeout); ``times=None`` keeps the fault forever. ``respond_delay`` (with
         ``status=None``) lets the request take effect, then holds the answer back that long:
         a message is stored but the client does not hear so before it dies or times out.
+        ``probability`` (0–1) applies the fault to that share of matching requests, drawn
+        from the seeded :attr:`rng` (e.g. ``add(None, status=503, times=None,
+        probability=0.07)`` fails about 7% of all requests; the draws are reproducible).
         """
         fault = Fault(
-            route, status, times, delay, retry_after, is_global, code, message, respond_delay
+            route,
+            status,
+            times,
+            delay,
+            retry_after,
+            is_global,
+            code,
+            message,
+            respond_delay,
+            probability,
         )
         self._faults.append(fault)
         return fault
@@ -140,7 +165,7 @@ class Faults:
     def take(self, route_key: str | None) -> Fault | None:
         """The first fault matching this request, counting the hit."""
         for fault in self._faults:
-            if fault.matches(route_key):
+            if fault.matches(route_key, self.rng):
                 fault.hits += 1
                 return fault
         return None

@@ -21,6 +21,7 @@ from bot.storage.errors import DatabaseBusy, DatabaseDamaged, DatabaseError, Dat
 log = logging.getLogger(__name__)
 
 USER_ERRORS = (EntryNotFound, DuplicateSlug, StaleRevision, ValueError)
+UNKNOWN_INTERACTION = 10062  # the 3 s to answer have passed: nobody can be answered now
 
 
 class UserFacingError(Exception):
@@ -64,9 +65,38 @@ def describe(error: BaseException) -> str | None:
     return None
 
 
+def refused_by_discord(error: BaseException) -> discord.HTTPException | None:
+    """The HTTP error if Discord itself refused what the bot sent (5xx, 429, expired token).
+
+    Not our bug: no error id, and the user is told to try again (if they can be told).
+    """
+    if isinstance(error, app_commands.CommandInvokeError):
+        error = error.__cause__ or error
+    if isinstance(error, discord.HTTPException) and (
+        error.status >= 500 or error.status == 429 or error.code == UNKNOWN_INTERACTION
+    ):
+        return error
+    return None
+
+
 async def handle(interaction: discord.Interaction, error: BaseException) -> None:
     """Answer the user for ``error`` and log what needs logging."""
-    message = describe(error)
+    refused = refused_by_discord(error)
+    if refused is not None:
+        log.warning(
+            "Discord refused the answer to interaction %s (%s %s)",
+            interaction.id,
+            refused.status,
+            refused.code or refused.text[:80],
+        )
+        if refused.code == UNKNOWN_INTERACTION:
+            return
+        message: str | None = (
+            f"Discord did not take the answer (HTTP {refused.status}); "
+            "please run the command again."
+        )
+    else:
+        message = describe(error)
     if message is None:
         error_id = secrets.token_hex(4)
         command = interaction.command.qualified_name if interaction.command else "component"
