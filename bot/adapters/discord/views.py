@@ -51,7 +51,8 @@ class OwnedView(discord.ui.View):
         for item in self.children:
             if isinstance(item, discord.ui.Button):
                 item.disabled = True
-        if self.origin is not None:
+        # After the bot has shut down there is no connection left to edit the message with.
+        if self.origin is not None and not self.origin.client.is_closed():
             # The message may be gone or the token expired: then there is nothing to disable.
             with contextlib.suppress(discord.HTTPException):
                 await self.origin.edit_original_response(view=self)
