@@ -51,6 +51,8 @@ class SearchResults:
     hits: tuple[SearchHit, ...]
     number: int
     has_next: bool
+    # False when ranking ran out of time (a very common search): the newest matches instead.
+    ranked: bool = True
 
 
 class BriefingService:
@@ -81,8 +83,9 @@ class BriefingService:
         """Full-text search; any text is safe to pass."""
         per_page = _page_size(per_page)
         query = parse_search(text)
-        hits = await self.store.search(query, per_page + 1, page * per_page)
-        return SearchResults(query, tuple(hits[:per_page]), page, len(hits) > per_page)
+        found = await self.store.search(query, per_page + 1, page * per_page)
+        hits = found.hits
+        return SearchResults(query, hits[:per_page], page, len(hits) > per_page, found.ranked)
 
     async def timeline(
         self, start: date | None, end: date | None = None, actor: str | None = None

@@ -114,6 +114,15 @@ class SearchHit:
     snippet: str
 
 
+@dataclass(frozen=True, slots=True)
+class SearchPage:
+    """One page of search hits; ``ranked`` is False when the best-match ranking ran out of
+    time (a very common word or prefix) and the hits are the newest matches instead."""
+
+    hits: tuple[SearchHit, ...]
+    ranked: bool = True
+
+
 class RevisionAction(StrEnum):
     ADD = "add"
     EDIT = "edit"

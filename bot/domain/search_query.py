@@ -2,7 +2,8 @@
 
 User text never reaches ``MATCH`` as written: it is broken into words, phrases, prefixes,
 exclusions and ORs, and each piece is re-quoted, so any input yields a valid query or none.
-Supported syntax: ``word``, ``"exact phrase"``, ``-exclude``, ``a OR b``, ``prefix*``.
+Supported syntax: ``word``, ``"exact phrase"``, ``-exclude``, ``a OR b``, ``prefix*`` (at
+least :data:`MIN_PREFIX` letters; a shorter ``x*`` is searched as the whole word).
 """
 
 from __future__ import annotations
@@ -11,6 +12,11 @@ import re
 from dataclasses import dataclass
 
 MAX_PARTS = 16
+# A prefix needs this many letters; "ka*" is the word "ka" (two letters expand to thousands of
+# words at a large archive, and every search of it costs seconds).
+MIN_PREFIX = 3
+# Told to the reader when ranking ran out of time and the newest matches are shown instead.
+UNRANKED_NOTE = "Very common search: showing the newest matches; add words to narrow it."
 _TOKEN = re.compile(r'-?"[^"]*"?|\S+')
 _WORD = re.compile(r"[^\W_]+")
 
@@ -84,4 +90,4 @@ def _part(token: str) -> _Part | None:
     if not words:
         return None
     # A prefix applies to the last word only; "north-kor*" means "north" then "kor…".
-    return _Part(words, prefix and len(words[-1]) >= 2)
+    return _Part(words, prefix and len(words[-1]) >= MIN_PREFIX)

@@ -10,6 +10,7 @@ from typing import Any, Literal
 from bot.domain.digest import Digest, DigestItem
 from bot.domain.entries import Entry, Revision, Status
 from bot.domain.figures import FigureGroup
+from bot.domain.search_query import UNRANKED_NOTE
 from bot.service import Page, SearchResults
 from bot.storage.entries import MARK_END, MARK_START
 
@@ -91,7 +92,7 @@ def render_search(results: SearchResults, style: Style = "text") -> str:
     if not results.hits:
         return f"No results for {results.query.text.strip()[:100]!r}."
     start, end = _MARKS[style].highlight
-    lines = []
+    lines = [] if results.ranked else [UNRANKED_NOTE]
     for hit in results.hits:
         lines.append(entry_line(hit.entry, style))
         lines.append("    " + hit.snippet.replace(MARK_START, start).replace(MARK_END, end))

@@ -3,6 +3,10 @@
 Two aiosqlite connections are kept: one for writes, serialised by a lock and always inside
 ``BEGIN IMMEDIATE`` (Python's implicit transactions lose concurrent read-modify-writes),
 and one for reads, which in WAL mode sees only committed data and never waits on a writer.
+A third, read-only like the reader, runs full-text searches only: a search may be interrupted
+when it runs out of time (SQLite's interrupt stops whatever its connection is running), so it
+gets a connection of its own, used one search at a time (``search_lock``). Other reads then
+neither wait behind a slow search nor risk being interrupted in its place.
 """
 
 from __future__ import annotations
@@ -69,10 +73,19 @@ async def _connect(path: Path, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> aiosql
 class Database:
     """An open database: ``write()`` for transactions, ``read`` for queries."""
 
-    def __init__(self, path: Path, writer: aiosqlite.Connection, reader: aiosqlite.Connection):
+    def __init__(
+        self,
+        path: Path,
+        writer: aiosqlite.Connection,
+        reader: aiosqlite.Connection,
+        searcher: aiosqlite.Connection,
+    ):
         self.path = path
         self._writer = writer
         self.read = reader
+        # Full-text searches only, one at a time (see the module docstring).
+        self.search = searcher
+        self.search_lock = asyncio.Lock()
         self._write_lock = asyncio.Lock()
 
     @asynccontextmanager
@@ -119,7 +132,8 @@ class Database:
             await self._writer.execute("VACUUM INTO ?", (str(target),))
 
     async def close(self) -> None:
-        """Close both connections (an unclosed aiosqlite connection hangs interpreter exit)."""
+        """Close the connections (an unclosed aiosqlite connection hangs interpreter exit)."""
+        await self.search.close()
         await self.read.close()
         await self._writer.close()
 
@@ -143,7 +157,7 @@ async def open_database(
     a fresh one or failing later in the middle of a command. A damaged file is never written.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    writer = reader = None
+    writer = reader = searcher = None
     try:
         writer = await _connect(path, busy_timeout_ms)
         await _check_not_damaged(writer, path)
@@ -154,9 +168,11 @@ async def open_database(
             await apply_migrations(writer)
         reader = await _connect(path, busy_timeout_ms)
         await reader.execute("PRAGMA query_only = ON")
-        return Database(path, writer, reader)
+        searcher = await _connect(path, busy_timeout_ms)
+        await searcher.execute("PRAGMA query_only = ON")
+        return Database(path, writer, reader, searcher)
     except (sqlite3.DatabaseError, DatabaseError) as error:
-        for connection in (writer, reader):
+        for connection in (writer, reader, searcher):
             if connection is not None:
                 await connection.close()
         if isinstance(error, DatabaseError):

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import sqlite3
+import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -18,6 +20,7 @@ from bot.domain.entries import (
     Revision,
     RevisionAction,
     SearchHit,
+    SearchPage,
     Status,
 )
 from bot.domain.search_query import SearchQuery
@@ -39,6 +42,36 @@ from bot.storage.database import Database
 MARK_START = "\x02"
 MARK_END = "\x03"
 _ELLIPSIS = "…"
+
+
+def _prefixed(prefix: str) -> str:
+    return ", ".join(prefix + column.strip() for column in ENTRY_COLUMNS.split(","))
+
+
+_SNIPPET_MARKS = (MARK_START, MARK_END, _ELLIPSIS)
+# Rank every match keeping only (rowid, score) in the sort, then build entries and snippets
+# for the one page: snippet() per match made common words cost seconds. Deleted entries are
+# few; their ids come from a small partial index (0005).
+_RANKED_SQL = (
+    "WITH page AS (SELECT rowid AS id, bm25(entries_fts, 10.0, 4.0, 1.0) AS score"
+    " FROM entries_fts WHERE entries_fts MATCH ?"
+    " AND rowid NOT IN (SELECT id FROM entries WHERE deleted_at IS NOT NULL)"
+    " ORDER BY score LIMIT ? OFFSET ?)"
+    f" SELECT {_prefixed('e.')}, snippet(entries_fts, -1, ?, ?, ?, 16) AS snippet"
+    " FROM page CROSS JOIN entries_fts CROSS JOIN entries AS e"
+    " WHERE entries_fts MATCH ? AND entries_fts.rowid = page.id AND e.id = page.id"
+    " ORDER BY page.score, page.id"
+)
+# The fallback: newest matches first. FTS5 walks its doclists in descending rowid order, so
+# there is no sort, and one MATCH (one prefix expansion) serves the page and its snippets;
+# rows skipped by OFFSET get no snippet.
+_NEWEST_SQL = (
+    f"SELECT {_prefixed('e.')}, snippet(entries_fts, -1, ?, ?, ?, 16) AS snippet"
+    " FROM entries_fts CROSS JOIN entries AS e"
+    " WHERE entries_fts MATCH ? AND e.id = entries_fts.rowid"
+    " AND entries_fts.rowid NOT IN (SELECT id FROM entries WHERE deleted_at IS NOT NULL)"
+    " ORDER BY entries_fts.rowid DESC LIMIT ? OFFSET ?"
+)
 
 
 class EntryNotFound(LookupError):
@@ -68,15 +101,24 @@ IMPORT_BATCH = 5000
 # Autocomplete looks for its text in the newest entries only: a substring match cannot use
 # an index, so the scan is bounded (newest first, it stops at the first page of matches).
 SUGGEST_WINDOW = 20_000
+# Search ranks matches for at most this long, then shows the newest matches instead.
+SEARCH_BUDGET_S = 0.25
+# SQLite VM steps between two looks at the clock while a ranked search runs (~0.1–1 ms).
+_PROGRESS_STEPS = 10_000
 # The quiet-day digest names the figures of this many newest entries that carry figures.
 RECENT_FIGURE_ENTRIES = 200
 
 
 class EntryStore:
-    """Every query about entries; the one place their SQL lives."""
+    """Every query about entries; the one place their SQL lives.
 
-    def __init__(self, database: Database) -> None:
+    ``search_budget_s``: how long a search may spend ranking before it falls back to the
+    newest matches (see :meth:`search`).
+    """
+
+    def __init__(self, database: Database, search_budget_s: float = SEARCH_BUDGET_S) -> None:
         self._db = database
+        self._search_budget_s = search_budget_s
 
     # -- writes ---------------------------------------------------------------------------
 
@@ -240,26 +282,42 @@ class EntryStore:
         where = "" if include_deleted else "WHERE deleted_at IS NULL"
         return await self._entries(f"SELECT {ENTRY_COLUMNS} FROM entries {where} ORDER BY id", ())
 
-    async def search(self, query: SearchQuery, limit: int, offset: int = 0) -> list[SearchHit]:
-        """Best matches first (bm25; titles weigh most) with a marked snippet each."""
+    async def search(self, query: SearchQuery, limit: int, offset: int = 0) -> SearchPage:
+        """Best matches first (bm25; titles weigh most) with a marked snippet each.
+
+        Ranking scores every match, which takes seconds for a word in nearly every entry or a
+        short prefix. It runs under the store's search budget; past it, SQLite interrupts the
+        query and the page holds the newest matches instead (``ranked=False``), which FTS5
+        reads in rowid order without scoring anything.
+        """
         if query.fts is None:
-            return []
-        # Rank every match keeping only (rowid, score) in the sort, then build entries and
-        # snippets for the one page: snippet() per match made common words cost seconds.
-        # Deleted entries are few; their ids come from a small partial index (0005).
-        sql = (
-            "WITH page AS (SELECT rowid AS id, bm25(entries_fts, 10.0, 4.0, 1.0) AS score"
-            " FROM entries_fts WHERE entries_fts MATCH ?"
-            " AND rowid NOT IN (SELECT id FROM entries WHERE deleted_at IS NOT NULL)"
-            " ORDER BY score LIMIT ? OFFSET ?)"
-            f" SELECT {_prefixed('e.')}, snippet(entries_fts, -1, ?, ?, ?, 16) AS snippet"
-            " FROM page CROSS JOIN entries_fts CROSS JOIN entries AS e"
-            " WHERE entries_fts MATCH ? AND entries_fts.rowid = page.id AND e.id = page.id"
-            " ORDER BY page.score, page.id"
-        )
-        params = (query.fts, limit, offset, MARK_START, MARK_END, _ELLIPSIS, query.fts)
-        rows = await self._db.read.execute_fetchall(sql, params)
-        return [SearchHit(entry_from_row(row), row["snippet"]) for row in rows]
+            return SearchPage((), ranked=True)
+        connection = self._db.search
+        async with self._db.search_lock:
+            deadline = time.monotonic() + self._search_budget_s
+
+            def over_budget() -> int:
+                return 1 if time.monotonic() > deadline else 0
+
+            await connection.set_progress_handler(over_budget, _PROGRESS_STEPS)
+            try:
+                rows = await connection.execute_fetchall(
+                    _RANKED_SQL, (query.fts, limit, offset, *_SNIPPET_MARKS, query.fts)
+                )
+                ranked = True
+            except sqlite3.OperationalError as error:
+                if "interrupt" not in str(error):
+                    raise
+                ranked = False
+            finally:
+                # sqlite3 takes None to remove the handler; aiosqlite's annotation omits it.
+                await connection.set_progress_handler(None, 0)  # type: ignore[arg-type]
+            if not ranked:
+                rows = await connection.execute_fetchall(
+                    _NEWEST_SQL, (*_SNIPPET_MARKS, query.fts, limit, offset)
+                )
+        hits = tuple(SearchHit(entry_from_row(row), row["snippet"]) for row in rows)
+        return SearchPage(hits, ranked)
 
     async def suggest(self, text: str, limit: int = 25) -> list[tuple[str, str]]:
         """(slug, title) pairs whose title or slug contains ``text``, newest first.
@@ -321,10 +379,6 @@ class EntryStore:
     async def _entries(self, sql: str, params: Sequence[Any]) -> list[Entry]:
         rows = await self._db.read.execute_fetchall(sql, params)
         return [entry_from_row(row) for row in rows]
-
-
-def _prefixed(prefix: str) -> str:
-    return ", ".join(prefix + column.strip() for column in ENTRY_COLUMNS.split(","))
 
 
 def _tagged(topic: str | None, actor: str | None) -> tuple[str, tuple[Any, ...]]:

@@ -14,6 +14,7 @@ from bot.adapters.discord.safe_text import highlighted, safe
 from bot.domain.digest import Digest, DigestItem
 from bot.domain.entries import Entry, Figure, Revision, SearchHit, Status
 from bot.domain.figures import FigureGroup
+from bot.domain.search_query import UNRANKED_NOTE
 
 TITLE_LIMIT = 256
 DESCRIPTION_LIMIT = 4096
@@ -152,9 +153,13 @@ def shorten_block(text: str, limit: int = FIELD_VALUE_LIMIT) -> str:
     return (cut.rsplit("\n", 1)[0] if "\n" in cut else cut) + "…"
 
 
-def search_results(query: str, hits: Sequence[SearchHit], page: int) -> discord.Embed:
-    """One embed listing hits with highlighted snippets."""
+def search_results(
+    query: str, hits: Sequence[SearchHit], page: int, ranked: bool = True
+) -> discord.Embed:
+    """One embed listing hits with highlighted snippets (newest first when not ``ranked``)."""
     embed = discord.Embed(title=safe(f"Search: {query}", TITLE_LIMIT), colour=NEUTRAL_COLOUR)
+    if not ranked:
+        embed.description = UNRANKED_NOTE
     for hit in hits:
         c = hit.entry.content
         name = f"{STATUS_ICONS[c.status]} {c.title}"

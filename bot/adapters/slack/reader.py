@@ -79,7 +79,7 @@ class Reader:
             if not results.hits:
                 text = "No results." if number == 0 else "No more results."
                 return Reply(text=text, blocks=[section(text)], ephemeral=False)
-            blocks = render.search_results(query, results.hits, number)
+            blocks = render.search_results(query, results.hits, number, results.ranked)
             more = results.has_next
             text = f"Search: {safe(query, 200)}"
         else:

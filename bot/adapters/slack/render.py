@@ -23,6 +23,7 @@ from bot.adapters.slack.escape import highlighted, link, safe
 from bot.domain.digest import Digest, DigestItem
 from bot.domain.entries import Entry, Revision, SearchHit, Status
 from bot.domain.figures import FigureGroup
+from bot.domain.search_query import UNRANKED_NOTE
 
 STATUS_ICONS: dict[Status, str] = {
     Status.CONFIRMED: "🟢",
@@ -98,8 +99,12 @@ def entry_detail(entry: Entry) -> list[Block]:
     return fit(blocks)
 
 
-def search_results(query: str, hits: Sequence[SearchHit], page: int) -> list[Block]:
+def search_results(
+    query: str, hits: Sequence[SearchHit], page: int, ranked: bool = True
+) -> list[Block]:
     blocks: list[Block] = [section(f"*Search:* {safe(query, 200)} · page {page + 1}")]
+    if not ranked:
+        blocks.append(section(UNRANKED_NOTE))
     for hit in hits:
         c = hit.entry.content
         blocks.append(

@@ -108,7 +108,8 @@ class BriefReader(commands.GroupCog, group_name="brief", group_description="The 
             if not results.hits:
                 text = "No results." if page == 0 else "No more results."
                 return PageContent([discord.Embed(title="Search", description=text)], False)
-            return PageContent([embeds.search_results(query, results.hits, page)], results.has_next)
+            embed = embeds.search_results(query, results.hits, page, results.ranked)
+            return PageContent([embed], results.has_next)
 
         await send_paged(interaction, fetch)
 
