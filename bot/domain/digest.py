@@ -146,14 +146,34 @@ def _with_items(
 def _trim(
     digest: Digest, items: list[DigestItem], entries: list[Entry], budget: int, measure: Measure
 ) -> Digest:
-    """Drop the least important developments, then figure groups, until the digest fits."""
-    kept_items, kept_entries = list(items), list(entries)
-    while measure(digest) > budget and len(kept_items) > 1:
-        kept_items.pop()
-        kept_entries.pop()
-        digest = _with_items(digest, kept_items, kept_entries, len(items) - len(kept_items))
+    """Keep the most important developments that fit, then drop figure groups if needed.
+
+    Items are in priority order, so the kept ones are a prefix: a binary search over its
+    length needs about log2(n) renderings instead of one per dropped item (a busy day for
+    thousands of servers would otherwise cost n² renderings each).
+    """
+    if measure(digest) > budget and len(items) > 1:
+        digest = _longest_fitting_prefix(digest, items, entries, budget, measure)
     groups = list(digest.key_figures)
     while measure(digest) > budget and groups:
         groups.pop()
         digest = replace(digest, key_figures=tuple(groups))
     return digest
+
+
+def _longest_fitting_prefix(
+    digest: Digest, items: list[DigestItem], entries: list[Entry], budget: int, measure: Measure
+) -> Digest:
+    def keeping(count: int) -> Digest:
+        return _with_items(digest, items[:count], entries[:count], len(items) - count)
+
+    best = keeping(1)  # the most important development is always shown
+    low, high = 2, len(items) - 1
+    while low <= high:
+        middle = (low + high) // 2
+        candidate = keeping(middle)
+        if measure(candidate) <= budget:
+            best, low = candidate, middle + 1
+        else:
+            high = middle - 1
+    return best
