@@ -542,7 +542,10 @@ def machine() -> dict[str, Any]:
 STEPS = ("commands", "search", "import", "fanout", "process")
 
 
-async def run(args: argparse.Namespace, db: Path, built: float | None) -> Report:
+async def run(
+    args: argparse.Namespace, db: Path, built: float | None, save: Callable[[Report], None]
+) -> Report:
+    """Run the chosen steps, saving the figures after each one so a stopped run keeps them."""
     report = Report(args.entries)
     started = time.perf_counter() - (built or 0.0)
     if built is not None:
@@ -562,7 +565,9 @@ async def run(args: argparse.Namespace, db: Path, built: float | None) -> Report
         if name in chosen:
             say(f"{name} ({time.perf_counter() - started:.0f}s so far)")
             await step()
+            save(report)
     report.add("total_s", time.perf_counter() - started, "< 900 (15 minutes)", None)
+    save(report)
     return report
 
 
@@ -582,17 +587,20 @@ def main(argv: list[str] | None = None) -> int:
     args = parse(argv)
     say(f"archive of {args.entries:,} entries")
     db, built = ensure_archive(args.entries, say)
-    report = asyncio.run(run(args, db, built))
-    document = {
-        "date": datetime.now(UTC).isoformat(timespec="seconds"),
-        "entries": args.entries,
-        "quick": args.quick,
-        "machine": machine(),
-        "results": report.figures,
-    }
-    args.results.parent.mkdir(parents=True, exist_ok=True)
-    args.results.write_text(json.dumps(document, indent=2) + "\n")
-    if args.doc is not None:
-        write_markdown(args.doc, document)
+
+    def save(report: Report) -> None:
+        document = {
+            "date": datetime.now(UTC).isoformat(timespec="seconds"),
+            "entries": args.entries,
+            "quick": args.quick,
+            "machine": machine(),
+            "results": report.figures,
+        }
+        args.results.parent.mkdir(parents=True, exist_ok=True)
+        args.results.write_text(json.dumps(document, indent=2) + "\n")
+        if args.doc is not None:
+            write_markdown(args.doc, document)
+
+    asyncio.run(run(args, db, built, save))
     say(f"wrote {args.results}")
     return 0
