@@ -15,7 +15,14 @@ from zoneinfo import ZoneInfo
 
 from bot.brief_files import BriefDocument, write_brief
 from bot.clock import Clock
-from bot.domain.digest import Digest, DigestOptions, Measure, compose_digest, matches_topics
+from bot.domain.digest import (
+    Digest,
+    DigestOptions,
+    Measure,
+    compose_digest,
+    key_subjects,
+    matches_topics,
+)
 from bot.domain.entries import Entry, Revision, SearchHit
 from bot.domain.figures import FigureGroup, group_claims
 from bot.domain.schedule import day_window, local_date
@@ -186,7 +193,7 @@ class BriefingService:
         start, end = day_window(day, tz)
         recorded = await self.store.recorded_between(since or start, end)
         entries = [entry for entry in recorded if matches_topics(entry, topics)]
-        subjects = {f.subject for e in entries for f in e.content.figures}
+        subjects = set(key_subjects(entries))
         latest = None
         if not entries:
             subjects = set(await self.store.recent_subjects(QUIET_DAY_SUBJECTS))

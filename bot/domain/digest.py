@@ -14,6 +14,9 @@ from bot.domain.entries import Entry, FigureClaim, Source, Status
 from bot.domain.figures import FigureGroup, group_claims
 
 HEADLINE_COUNT = 3
+# A digest points at the numbers that moved; the full tracker is /brief figures.
+MAX_FIGURE_GROUPS = 8
+MAX_CLAIMS_PER_GROUP = 6
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,7 +106,7 @@ def compose_digest(
         local_date=options.local_date,
         headlines=(),
         sections=(),
-        key_figures=tuple(group_claims(claims)),
+        key_figures=_key_figures(claims, chosen),
         sources=(),
         latest=DigestItem.of(latest) if latest is not None and not items else None,
     )
@@ -111,6 +114,25 @@ def compose_digest(
     if options.budget is None or measure is None:
         return digest
     return _trim(digest, items, chosen, options.budget, measure)
+
+
+def key_subjects(entries: Sequence[Entry], limit: int | None = MAX_FIGURE_GROUPS) -> list[str]:
+    """The figure subjects of the most important developments first (at most ``limit``)."""
+    rank: dict[str, int] = {}
+    for entry in sorted(entries, key=_priority):
+        for figure in entry.content.figures:
+            rank.setdefault(figure.subject, len(rank))
+    return sorted(rank, key=rank.__getitem__)[:limit]
+
+
+def _key_figures(claims: Sequence[FigureClaim], chosen: list[Entry]) -> tuple[FigureGroup, ...]:
+    """The figure groups of the window's most important developments first, capped."""
+    rank = {subject: i for i, subject in enumerate(key_subjects(chosen, limit=None))}
+    groups = sorted(group_claims(claims), key=lambda g: rank.get(g.subject, len(rank)))
+    return tuple(
+        replace(group, claims=group.claims[:MAX_CLAIMS_PER_GROUP])
+        for group in groups[:MAX_FIGURE_GROUPS]
+    )
 
 
 def matches_topics(entry: Entry, topics: tuple[str, ...]) -> bool:
