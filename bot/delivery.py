@@ -18,11 +18,11 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
-from collections.abc import Awaitable, Iterable
+from collections.abc import Awaitable, Callable, Coroutine, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
-from typing import Protocol
+from typing import Any, Protocol
 
 from bot.clock import Clock
 from bot.domain.digest import Digest, Measure
@@ -129,6 +129,31 @@ def digest_marker(day: date) -> str:
     return f"digest · {day.isoformat()}"
 
 
+CompositionKey = tuple[str, date, datetime | None, tuple[str, ...]]
+
+
+class SharedCompositions:
+    """Digests composed once per delivery round, keyed by (zone, day, window start, topics).
+
+    A thousand servers due at the same minute usually share one digest; composing it once
+    keeps the round bound by Discord's rate limit rather than by rendering. Every claim of a
+    round carries the round's ``now``, and composing starts after it, so the next digests'
+    windows (which start at the claim) lose nothing.
+    """
+
+    def __init__(self) -> None:
+        self._tasks: dict[CompositionKey, asyncio.Task[Digest]] = {}
+
+    async def get(
+        self, key: CompositionKey, compose: Callable[[], Coroutine[Any, Any, Digest]]
+    ) -> Digest:
+        task = self._tasks.get(key)
+        if task is None:
+            task = self._tasks[key] = asyncio.create_task(compose())
+        # shield: one waiting server being cancelled must not cancel the others' digest.
+        return await asyncio.shield(task)
+
+
 class DigestDelivery:
     """The digest use cases the scheduler, start-up and ``/digest now`` call."""
 
@@ -160,15 +185,25 @@ class DigestDelivery:
     # -- use cases ------------------------------------------------------------------------
 
     async def deliver(
-        self, server: ServerSchedule, day: date, now: datetime, *, honour_quiet: bool = True
+        self,
+        server: ServerSchedule,
+        day: date,
+        now: datetime,
+        *,
+        honour_quiet: bool = True,
+        shared: SharedCompositions | None = None,
     ) -> DeliveryResult:
-        """Post ``server``'s digest of local date ``day`` unless any run already has it."""
+        """Post ``server``'s digest of local date ``day`` unless any run already has it.
+
+        ``shared`` lets servers of one round whose digests are the same (same zone, day,
+        window and topics) compose it once.
+        """
         claim = await self._ledger.claim(
             server.platform, server.server_id, day, server.schedule.channel_id, now
         )
         if claim is None:
             return await self._not_claimed(server, day)
-        return await self._fulfil(server.schedule, claim, honour_quiet=honour_quiet)
+        return await self._fulfil(server.schedule, claim, honour_quiet=honour_quiet, shared=shared)
 
     async def post_now(self, server: ServerSchedule, now: datetime) -> DeliveryResult:
         """``/digest now``: today's digest, posted even on a quiet day; it counts as today's.
@@ -197,7 +232,9 @@ class DigestDelivery:
     async def preview(self, server: ServerSchedule, now: datetime) -> Digest:
         """Exactly what ``/digest now`` would post at ``now``; nothing is claimed or sent."""
         day = local_date(now, server.schedule.tz)
-        return await self._compose_for(server.platform, server.server_id, server.schedule, day)
+        return await self._compose_for(
+            server.platform, server.server_id, server.schedule, day, None
+        )
 
     async def run_due(self, now: datetime) -> list[DeliveryResult]:
         """Deliver, concurrently, every server whose digest is due today and not yet handled."""
@@ -207,8 +244,9 @@ class DigestDelivery:
             if day is not None and _owed(server, run_at(server.schedule, day)):
                 due[(server.platform, server.server_id, day)] = server
         handled = await self._ledger.rows_for(due)
+        shared = SharedCompositions()
         return await _gather_results(
-            (key, self.deliver(server, key[2], now))
+            (key, self.deliver(server, key[2], now, shared=shared))
             for key, server in due.items()
             if key not in handled
         )
@@ -236,11 +274,12 @@ class DigestDelivery:
                 day = run_date(server.schedule, at)
                 last_due[(server.platform, server.server_id, day)] = (server, at)
         handled = await self._ledger.rows_for(last_due)
+        shared = SharedCompositions()
         for key, (server, at) in last_due.items():
             if key in handled or key in recovering:
                 continue
             if now - at <= grace:
-                jobs.append((key, self.deliver(server, key[2], now)))
+                jobs.append((key, self.deliver(server, key[2], now, shared=shared)))
             else:
                 jobs.append((key, self._miss(server, key[2], at, now, grace)))
         return await _gather_results(jobs)
@@ -248,11 +287,18 @@ class DigestDelivery:
     # -- steps ----------------------------------------------------------------------------
 
     async def _fulfil(
-        self, schedule: DigestSchedule, claim: Claim, *, honour_quiet: bool
+        self,
+        schedule: DigestSchedule,
+        claim: Claim,
+        *,
+        honour_quiet: bool,
+        shared: SharedCompositions | None = None,
     ) -> DeliveryResult:
         try:
             async with self._limit:
-                digest = await self._compose(schedule, claim)
+                digest = await self._compose_for(
+                    claim.platform, claim.server_id, schedule, claim.local_date, shared
+                )
             if honour_quiet and digest.is_quiet and schedule.quiet_days is QuietDays.SKIP:
                 reason = "nothing new since the previous digest (quiet days are skipped)"
                 await self._ledger.mark_skipped(*_key(claim), reason, self._clock.now())
@@ -266,24 +312,34 @@ class DigestDelivery:
             await self._ledger.mark_failed(*_key(claim), reason, self._clock.now())
             return _result(claim, DeliveryStatus.FAILED, reason=reason)
 
-    async def _compose(self, schedule: DigestSchedule, claim: Claim) -> Digest:
-        return await self._compose_for(claim.platform, claim.server_id, schedule, claim.local_date)
-
     async def _compose_for(
-        self, platform: str, server_id: str, schedule: DigestSchedule, day: date
+        self,
+        platform: str,
+        server_id: str,
+        schedule: DigestSchedule,
+        day: date,
+        shared: SharedCompositions | None,
     ) -> Digest:
+        """The server's digest: entries since its previous digest (or the local day)."""
         previous = await self._ledger.last_posted(platform, server_id)
         since = None
         if previous is not None and previous.local_date < day:
             since = previous.covers_until or previous.claimed_at
-        return await self._service.digest(
-            schedule.tz,
-            day=day,
-            since=since,
-            topics=schedule.topics,
-            budget=self._budget,
-            measure=self._measure,
-        )
+        key = (schedule.tz.key, day, since, schedule.topics)
+
+        async def compose() -> Digest:
+            return await self._service.digest(
+                schedule.tz,
+                day=day,
+                since=since,
+                topics=schedule.topics,
+                budget=self._budget,
+                measure=self._measure,
+            )
+
+        if shared is None:
+            return await compose()
+        return await shared.get(key, compose)
 
     async def _post(self, claim: Claim, digest: Digest) -> DeliveryResult:
         target = DeliveryTarget(claim.platform, claim.server_id, claim.channel_id)
