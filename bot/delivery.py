@@ -282,7 +282,17 @@ class DigestDelivery:
                 jobs.append((key, self.deliver(server, key[2], now, shared=shared)))
             else:
                 jobs.append((key, self._miss(server, key[2], at, now, grace)))
-        return await _gather_results(jobs)
+        results = await _gather_results(jobs)
+        for result in results:
+            log.info(
+                "catch-up %s/%s %s: %s %s",
+                result.platform,
+                result.server_id,
+                result.local_date,
+                result.status.value,
+                result.reason or "",
+            )
+        return results
 
     # -- steps ----------------------------------------------------------------------------
 

@@ -26,7 +26,7 @@ PLATFORM = "discord"
 
 async def run(app: App) -> int:
     """Run until stopped (SIGINT/SIGTERM, or end of input in the console)."""
-    from bot.adapters.slack.run import run_slack, slack_configured
+    from bot.adapters.slack.config import slack_configured
 
     await seed_if_empty(app)
     token = app.settings.discord_token
@@ -42,6 +42,8 @@ async def run(app: App) -> int:
     if discord_on:
         platforms.append(asyncio.create_task(_run_discord(app, _discord_token(app), stop)))
     if slack_on:
+        from bot.adapters.slack.run import run_slack
+
         platforms.append(asyncio.create_task(run_slack(app, stop)))
     # One platform failing (e.g. a refused token) stops the others, then the error is shown.
     await asyncio.wait(platforms, return_when=asyncio.FIRST_EXCEPTION)

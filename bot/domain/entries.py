@@ -21,6 +21,19 @@ class Status(StrEnum):
         """A short label shown next to every entry and figure."""
         return STATUS_LABELS[self]
 
+    @property
+    def icon(self) -> str:
+        """A coloured mark beside the label, so the status reads at a glance."""
+        return STATUS_ICONS[self]
+
+
+STATUS_ICONS: dict[Status, str] = {
+    Status.CONFIRMED: "🟢",
+    Status.REPORTED: "🔵",
+    Status.UNCONFIRMED: "🟡",
+    Status.DISPUTED: "🟠",
+    Status.DENIED: "🔴",
+}
 
 STATUS_LABELS: dict[Status, str] = {
     Status.CONFIRMED: "Confirmed",

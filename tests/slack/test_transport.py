@@ -7,7 +7,8 @@ import time
 from pathlib import Path
 from urllib.parse import urlencode
 
-from bot.adapters.slack.run import run_slack, slack_configured
+from bot.adapters.slack.config import slack_configured
+from bot.adapters.slack.run import run_slack
 from bot.app import open_app, seed_if_empty
 from bot.clock import FixedClock
 from tests.slack.conftest import BRIEF_CHANNEL, NOW, READER, SlackWorld, slack_settings

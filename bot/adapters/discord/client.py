@@ -86,16 +86,7 @@ class BriefingBot(commands.Bot):
     async def _run_catch_up(self, started: datetime) -> None:
         await self.wait_until_ready()
         grace = timedelta(hours=self.deps.settings.digest_grace_hours)
-        results = await self.delivery.catch_up(self.deps.clock.now(), grace, stale_before=started)
-        for result in results:
-            log.info(
-                "catch-up %s/%s %s: %s %s",
-                result.platform,
-                result.server_id,
-                result.local_date,
-                result.status.value,
-                result.reason or "",
-            )
+        await self.delivery.catch_up(self.deps.clock.now(), grace, stale_before=started)
 
     async def close(self) -> None:
         """Stop the scheduler first so no digest starts while the connection closes."""

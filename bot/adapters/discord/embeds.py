@@ -32,18 +32,11 @@ STATUS_COLOURS: dict[Status, int] = {
     Status.DENIED: 0xC62828,
 }
 NEUTRAL_COLOUR = 0x546E7A
-STATUS_ICONS: dict[Status, str] = {
-    Status.CONFIRMED: "🟢",
-    Status.REPORTED: "🔵",
-    Status.UNCONFIRMED: "🟡",
-    Status.DISPUTED: "🟠",
-    Status.DENIED: "🔴",
-}
 
 
 def status_label(status: Status) -> str:
     """Icon and words, so the status reads without relying on colour."""
-    return f"{STATUS_ICONS[status]} {status.label}"
+    return f"{status.icon} {status.label}"
 
 
 def embeds_size(embeds: Sequence[discord.Embed]) -> int:
@@ -162,7 +155,7 @@ def search_results(
         embed.description = UNRANKED_NOTE
     for hit in hits:
         c = hit.entry.content
-        name = f"{STATUS_ICONS[c.status]} {c.title}"
+        name = f"{c.status.icon} {c.title}"
         value = (
             f"{highlighted(hit.snippet, 700)}\n"
             f"{status_label(c.status)} · `{c.slug}` · {c.event_date:%d %b %Y}"
@@ -255,7 +248,7 @@ def digest_embeds(
 
 
 def _item_line(item: DigestItem) -> str:
-    return f"{STATUS_ICONS[item.status]} **{safe(item.title, 200)}** ({item.event_date:%d %b})"
+    return f"{item.status.icon} **{safe(item.title, 200)}** ({item.event_date:%d %b})"
 
 
 def _fit(embed: discord.Embed) -> discord.Embed:

@@ -25,19 +25,12 @@ from bot.domain.entries import Entry, Revision, SearchHit, Status
 from bot.domain.figures import FigureGroup
 from bot.domain.search_query import UNRANKED_NOTE
 
-STATUS_ICONS: dict[Status, str] = {
-    Status.CONFIRMED: "🟢",
-    Status.REPORTED: "🔵",
-    Status.UNCONFIRMED: "🟡",
-    Status.DISPUTED: "🟠",
-    Status.DENIED: "🔴",
-}
 CARD_SUMMARY_LIMIT = 700
 
 
 def status_label(status: Status) -> str:
     """Icon and words, so the status reads without relying on colour."""
-    return f"{STATUS_ICONS[status]} {status.label}"
+    return f"{status.icon} {status.label}"
 
 
 def slack_date(moment: datetime, style: str = "{date_short_pretty} {time}") -> str:
@@ -109,7 +102,7 @@ def search_results(
         c = hit.entry.content
         blocks.append(
             section(
-                f"{STATUS_ICONS[c.status]} *{safe(c.title, 200)}*\n"
+                f"{c.status.icon} *{safe(c.title, 200)}*\n"
                 f"{highlighted(hit.snippet, 700)}\n"
                 f"{status_label(c.status)} · `{c.slug}` · {c.event_date:%d %b %Y}"
             )
@@ -208,4 +201,4 @@ def digest_text(digest: Digest) -> str:
 
 
 def _item_line(item: DigestItem) -> str:
-    return f"{STATUS_ICONS[item.status]} *{safe(item.title, 200)}* ({item.event_date:%d %b})"
+    return f"{item.status.icon} *{safe(item.title, 200)}* ({item.event_date:%d %b})"

@@ -1,7 +1,8 @@
 """Running the Slack app: Socket Mode by default, HTTP mode as an option.
 
 ``briefbot run`` calls :func:`run_slack` beside (or instead of) the Discord bot when
-:func:`slack_configured` says the credentials are there; it returns when ``stop`` is set.
+:func:`~bot.adapters.slack.config.slack_configured` says the credentials are there; it
+returns when ``stop`` is set.
 """
 
 from __future__ import annotations
@@ -18,10 +19,10 @@ from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.slack.app import SlackBot
+from bot.adapters.slack.config import secret_text
 from bot.adapters.slack.deps import SlackDeps
 from bot.app import App
 from bot.scheduling.platforms import PlatformLedger, PlatformServers
-from bot.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -29,26 +30,12 @@ PLATFORM = "slack"
 EVENTS_PATH = "/slack/events"
 
 
-def _secret(value: object) -> str:
-    getter = getattr(value, "get_secret_value", None)
-    return str(getter()).strip() if getter is not None else ""
-
-
-def slack_configured(settings: Settings) -> bool:
-    """True when Slack can run: a bot token, plus the app token (socket) or secret (http)."""
-    if not _secret(settings.slack_bot_token):
-        return False
-    if settings.slack_mode == "http":
-        return bool(_secret(settings.slack_signing_secret))
-    return bool(_secret(settings.slack_app_token))
-
-
 def build_slack_bot(app: App, client: AsyncWebClient | None = None) -> SlackBot:
     """The Slack bot over the app's service, its digests scoped to Slack's servers."""
     settings = app.settings
     if client is None:
         base_url = settings.slack_api_base_url or AsyncWebClient.BASE_URL
-        client = AsyncWebClient(token=_secret(settings.slack_bot_token), base_url=base_url)
+        client = AsyncWebClient(token=secret_text(settings.slack_bot_token), base_url=base_url)
     deps = SlackDeps(
         service=app.service,
         servers=PlatformServers(app.database, {PLATFORM}),
@@ -56,23 +43,17 @@ def build_slack_bot(app: App, client: AsyncWebClient | None = None) -> SlackBot:
         clock=app.service.clock,
         grace_hours=settings.digest_grace_hours,
     )
-    secret = _secret(settings.slack_signing_secret) or None
+    secret = secret_text(settings.slack_signing_secret) or None
     return SlackBot(deps, client, signing_secret=secret if settings.slack_mode == "http" else None)
 
 
 async def start_digests(bot: SlackBot) -> None:
     """Rebuild the digest jobs from the database, then catch up what was missed."""
+    # Claims made after this moment belong to this run, not to a crashed one.
+    started = bot.deps.clock.now()
     await bot.scheduler.start()
     grace = timedelta(hours=bot.deps.grace_hours)
-    for result in await bot.delivery.catch_up(bot.deps.clock.now(), grace):
-        log.info(
-            "catch-up %s/%s %s: %s %s",
-            result.platform,
-            result.server_id,
-            result.local_date,
-            result.status.value,
-            result.reason or "",
-        )
+    await bot.delivery.catch_up(bot.deps.clock.now(), grace, stale_before=started)
 
 
 def http_app(bot: SlackBot) -> web.Application:
@@ -127,7 +108,7 @@ async def run_slack(app: App, stop: asyncio.Event, client: AsyncWebClient | None
                 log.info("Slack: HTTP mode on port %d%s", port, EVENTS_PATH)
                 await stop.wait()
         else:
-            async with connect_socket_mode(bot, _secret(settings.slack_app_token)):
+            async with connect_socket_mode(bot, secret_text(settings.slack_app_token)):
                 log.info("Slack: Socket Mode connected")
                 await stop.wait()
     finally:
