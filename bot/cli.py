@@ -84,6 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--actor")
     p = sub.add_parser("figures", help="key figures with every claim side by side")
     p.add_argument("--subject")
+    p.add_argument("--format", choices=("text", "markdown", "json"), default="text")
     p = sub.add_parser("history", help="an entry's revisions")
     p.add_argument("ref", metavar="ID|SLUG")
 
@@ -159,7 +160,11 @@ async def cmd_timeline(app: App, args: argparse.Namespace) -> int:
 
 async def cmd_figures(app: App, args: argparse.Namespace) -> int:
     await seed_if_empty(app)
-    print(render.render_figures(await app.service.figures(args.subject)))
+    groups = await app.service.figures(args.subject)
+    if args.format == "json":
+        print(render.figures_json(groups))
+    else:
+        print(render.render_figures(groups, args.format))
     return 0
 
 

@@ -154,7 +154,7 @@ def _with_items(
     sources: dict[str, Source] = {}
     for entry in entries:
         for source in entry.content.sources:
-            sources.setdefault(source.url, source)
+            sources.setdefault(source.url or source.name, source)
     headlines = tuple(item for item in items if item.importance >= 2)[:HEADLINE_COUNT]
     return replace(
         digest,

@@ -6,6 +6,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 
+from bot.domain.claims import Qualifier
+from bot.domain.provenance import DateBasis
+
 
 class Status(StrEnum):
     """How well a statement is established, from strongest to weakest claim."""
@@ -46,28 +49,44 @@ STATUS_LABELS: dict[Status, str] = {
 
 @dataclass(frozen=True, slots=True)
 class Source:
-    """Where an entry comes from: a named publication and its http(s) address."""
+    """Where an entry comes from: a named source, its http(s) address if one was given, and
+    the outlet that published it (when ``name`` is not the outlet itself)."""
 
     name: str
-    url: str
+    url: str | None
     published: date | None = None
+    outlet: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class Figure:
-    """A number together with who claims it and how well it is established."""
+    """A claim about a number: the source's words (``display``) with its hedge as a field
+    (``qualifier``; ``high`` closes a range), what it counts and in which ``unit``, who
+    first claimed it (``originator``) and who repeated it (``relays``).
+
+    ``status`` qualifies the number, not the entry: a confirmed figure can sit in an entry
+    that is only reported (e.g. media accounts of a private call relaying an agency's count).
+    """
 
     value: float
     display: str
     counts: str
     subject: str
-    claimed_by: str
+    originator: str
     status: Status
+    qualifier: Qualifier = Qualifier.EXACTLY
+    unit: str = ""
+    relays: tuple[str, ...] = ()
+    high: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class EntryContent:
-    """The editable part of an entry: what editors write and files contain."""
+    """The editable part of an entry: what editors write and files contain.
+
+    ``status`` qualifies the entry: that the event happened as the entry describes it.
+    ``event_date_basis`` says whether the source states the event date or where it is from.
+    """
 
     slug: str
     title: str
@@ -81,6 +100,7 @@ class EntryContent:
     figures: tuple[Figure, ...] = ()
     body: str = ""
     reported_at: datetime | None = None
+    event_date_basis: DateBasis = DateBasis.SOURCE
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +137,7 @@ class FigureClaim:
     entry_slug: str
     entry_title: str
     event_date: date
+    date_basis: DateBasis = DateBasis.SOURCE
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,7 +9,8 @@ from typing import Any, Literal
 
 from bot.domain.digest import Digest, DigestItem
 from bot.domain.entries import Entry, Revision, Status
-from bot.domain.figures import FigureGroup
+from bot.domain.figures import FigureGroup, TrackedClaim, claim_date, claimant
+from bot.domain.provenance import dated, link_kind, source_text
 from bot.domain.search_query import UNRANKED_NOTE
 from bot.service import Page, SearchResults
 from bot.storage.entries import MARK_END, MARK_START
@@ -60,7 +61,8 @@ def render_entry(entry: Entry, style: Style = "text") -> str:
     c, m = entry.content, _MARKS[style]
     lines = [
         f"{m.heading}{c.title}",
-        f"{status_tag(c.status)}  event {c.event_date.isoformat()}  importance {c.importance}/3",
+        f"{status_tag(c.status)}  event {dated(c.event_date, c.event_date_basis)}"
+        f"  importance {c.importance}/3",
         f"topics: {', '.join(c.topics)}   actors: {', '.join(c.actors)}",
         "",
         c.summary,
@@ -70,13 +72,13 @@ def render_entry(entry: Entry, style: Style = "text") -> str:
     if c.figures:
         lines += ["", f"{m.bold}Figures{m.bold}"]
         lines += [
-            f"{m.bullet} {f.display} {f.counts} — {f.claimed_by} ({f.status.label.lower()})"
+            f"{m.bullet} {f.display} {f.counts} — {claimant(f)} ({f.status.label.lower()})"
             for f in c.figures
         ]
     lines += ["", f"{m.bold}Sources{m.bold}"]
     for source in c.sources:
-        published = f", {source.published.isoformat()}" if source.published else ""
-        lines.append(f"{m.bullet} {source.name}{published}: {source.url}")
+        address = f": {source.url}" if source.url else ""
+        lines.append(f"{m.bullet} {source_text(source)}{address}")
     lines += [
         "",
         f"{c.slug} · revision {entry.revision} · last edited by {entry.updated_by} "
@@ -110,12 +112,44 @@ def render_figures(groups: Sequence[FigureGroup], style: Style = "text") -> str:
     for group in groups:
         lines.append(f"{m.bold}{group.counts}{m.bold} ({group.subject})")
         for claim in group.claims:
-            f = claim.figure
             lines.append(
-                f"{m.bullet} {f.display} — {f.claimed_by}, {f.status.label.lower()}"
-                f" ({claim.event_date.isoformat()}, {claim.entry_slug})"
+                f"{m.bullet} {claim_line(claim)} ({claim_date(claim)};"
+                f" {', '.join(claim.entry_slugs)})"
             )
     return "\n".join(lines)
+
+
+def claim_line(claim: TrackedClaim) -> str:
+    """``at least 1,500 — South Korea's NIS (relayed by President Yoon) · confirmed``."""
+    f = claim.figure
+    return f"{f.display} — {claimant(f)} · {f.status.label.lower()}"
+
+
+def claim_dict(claim: TrackedClaim) -> dict[str, Any]:
+    """One claim for JSON readers: the number, its hedge and unit, who said it, how sure."""
+    f = claim.figure
+    return {
+        "value": f.value,
+        **({"high": f.high} if f.high is not None else {}),
+        "qualifier": f.qualifier.value,
+        "unit": f.unit,
+        "display": f.display,
+        "originator": f.originator,
+        "relays": list(f.relays),
+        "status": f.status.value,
+        "date": claim.event_date.isoformat(),
+        "date_basis": claim.date_basis.value,
+        "entries": list(claim.entry_slugs),
+    }
+
+
+def figures_json(groups: Sequence[FigureGroup]) -> str:
+    """Every subject with its claims, for other tools (``briefbot figures --format json``)."""
+    data = [
+        {"subject": g.subject, "counts": g.counts, "claims": [claim_dict(c) for c in g.claims]}
+        for g in groups
+    ]
+    return json.dumps(data, ensure_ascii=False, indent=2)
 
 
 def render_history(revisions: Sequence[Revision]) -> str:
@@ -153,16 +187,15 @@ def render_digest(digest: Digest, style: Style = "text", more_hint: str = "brief
     if digest.key_figures:
         lines += ["", f"{m.heading}Key figures"]
         for group in digest.key_figures:
-            claims = "; ".join(
-                f"{c.figure.display} — {c.figure.claimed_by}, {c.figure.status.label.lower()}"
-                for c in group.claims
-            )
+            claims = "; ".join(claim_line(c) for c in group.claims)
             lines.append(f"{m.bullet} {group.counts}: {claims}")
     if digest.omitted:
         lines += ["", f"+{digest.omitted} more: {more_hint}"]
     if digest.sources:
         lines += ["", f"{m.bold}Sources{m.bold}"]
-        lines += [f"{m.bullet} {s.name}: {s.url}" for s in digest.sources]
+        lines += [
+            f"{m.bullet} {source_text(s)}" + (f": {s.url}" if s.url else "") for s in digest.sources
+        ]
     return "\n".join(lines)
 
 
@@ -191,21 +224,11 @@ def digest_json(digest: Digest) -> str:
             {
                 "subject": g.subject,
                 "counts": g.counts,
-                "claims": [
-                    {
-                        "display": c.figure.display,
-                        "value": c.figure.value,
-                        "claimed_by": c.figure.claimed_by,
-                        "status": c.figure.status.value,
-                        "entry": c.entry_slug,
-                        "event_date": c.event_date.isoformat(),
-                    }
-                    for c in g.claims
-                ],
+                "claims": [claim_dict(c) for c in g.claims],
             }
             for g in digest.key_figures
         ],
-        "sources": [{"name": s.name, "url": s.url} for s in digest.sources],
+        "sources": [{"name": s.name, "url": s.url, "link": link_kind(s)} for s in digest.sources],
         "omitted": digest.omitted,
         "latest": item(digest.latest) if digest.latest else None,
     }

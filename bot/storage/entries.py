@@ -15,14 +15,13 @@ import aiosqlite
 from bot.domain.entries import (
     Entry,
     EntryContent,
-    Figure,
     FigureClaim,
     Revision,
     RevisionAction,
     SearchHit,
     SearchPage,
-    Status,
 )
+from bot.domain.provenance import parse_date_basis
 from bot.domain.search_query import SearchQuery
 from bot.storage.codec import (
     ENTRY_COLUMNS,
@@ -30,6 +29,8 @@ from bot.storage.codec import (
     content_dict,
     content_from_dict,
     entry_from_row,
+    figure_dict,
+    figure_from_dict,
     figures_json,
     parse_stamp,
     sources_json,
@@ -338,8 +339,8 @@ class EntryStore:
     async def claims(self, subjects: Iterable[str] | None = None) -> list[FigureClaim]:
         """Every figure claim (optionally for some subjects), oldest first."""
         sql = (
-            "SELECT f.subject, f.value, f.display, f.counts, f.claimed_by, f.status,"
-            " e.slug, e.title, e.event_date FROM figures AS f"
+            "SELECT f.subject, f.value, f.display, f.counts, f.claimed_by, f.status, f.claim,"
+            " e.slug, e.title, e.event_date, e.event_date_basis FROM figures AS f"
             " JOIN entries AS e ON e.id = f.entry_id WHERE e.deleted_at IS NULL"
         )
         params: tuple[Any, ...] = ()
@@ -430,8 +431,9 @@ async def _insert(
     try:
         cursor = await connection.execute(
             "INSERT INTO entries (slug, title, summary, body, event_date, reported_at, status,"
-            " importance, topics, actors, sources, figures, created_by, created_at, updated_by,"
-            " updated_at, revision) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)",
+            " importance, topics, actors, sources, figures, event_date_basis, created_by,"
+            " created_at, updated_by, updated_at, revision)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)",
             (*_content_columns(content), actor, stamp(now), actor, stamp(now)),
         )
     except aiosqlite.IntegrityError as error:
@@ -473,8 +475,9 @@ async def _insert_many(
         )
     await connection.executemany(
         "INSERT INTO entries (id, slug, title, summary, body, event_date, reported_at, status,"
-        " importance, topics, actors, sources, figures, created_by, created_at, updated_by,"
-        " updated_at, revision) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)",
+        " importance, topics, actors, sources, figures, event_date_basis, created_by,"
+        " created_at, updated_by, updated_at, revision)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)",
         entries,
     )
     await connection.executemany(_TAG_INSERT, tags)
@@ -499,7 +502,7 @@ async def _update(
     await connection.execute(
         "UPDATE entries SET slug = ?, title = ?, summary = ?, body = ?, event_date = ?,"
         " reported_at = ?, status = ?, importance = ?, topics = ?, actors = ?, sources = ?,"
-        " figures = ?, updated_by = ?, updated_at = ?, revision = ?"
+        " figures = ?, event_date_basis = ?, updated_by = ?, updated_at = ?, revision = ?"
         " WHERE id = ?",
         (*_content_columns(content), actor, stamp(now), revision, current.id),
     )
@@ -526,13 +529,14 @@ def _content_columns(content: EntryContent) -> tuple[Any, ...]:
         json.dumps(list(content.actors)),
         sources_json(content.sources),
         figures_json(content.figures),
+        content.event_date_basis.value,
     )
 
 
 _TAG_INSERT = "INSERT INTO entry_tags (kind, tag, event_date, entry_id) VALUES (?, ?, ?, ?)"
 _FIGURE_INSERT = (
     "INSERT INTO figures (entry_id, position, subject, value, display, counts, claimed_by,"
-    " status) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+    " status, claim) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 _REVISION_INSERT = (
     "INSERT INTO revisions (entry_id, revision, action, actor, at, changed_fields, content)"
@@ -548,7 +552,17 @@ def _tag_rows(entry_id: int, content: EntryContent) -> list[tuple[str, str, str,
 
 def _figure_rows(entry_id: int, content: EntryContent) -> list[tuple[Any, ...]]:
     return [
-        (entry_id, i, f.subject, f.value, f.display, f.counts, f.claimed_by, f.status.value)
+        (
+            entry_id,
+            i,
+            f.subject,
+            f.value,
+            f.display,
+            f.counts,
+            f.originator,
+            f.status.value,
+            json.dumps(figure_dict(f), ensure_ascii=False),
+        )
         for i, f in enumerate(content.figures)
     ]
 
@@ -585,15 +599,16 @@ async def _record(
 
 
 def _claim(row: Any) -> FigureClaim:
-    figure = Figure(
-        value=row["value"],
-        display=row["display"],
-        counts=row["counts"],
-        subject=row["subject"],
-        claimed_by=row["claimed_by"],
-        status=Status(row["status"]),
+    columns = {key: row[key] for key in ("value", "display", "counts", "subject", "status")}
+    stored = json.loads(row["claim"])
+    figure = figure_from_dict(columns | {"claimed_by": row["claimed_by"]} | stored)
+    return FigureClaim(
+        figure,
+        row["slug"],
+        row["title"],
+        date.fromisoformat(row["event_date"]),
+        parse_date_basis(row["event_date_basis"]),
     )
-    return FigureClaim(figure, row["slug"], row["title"], date.fromisoformat(row["event_date"]))
 
 
 def _revision(row: Any) -> Revision:

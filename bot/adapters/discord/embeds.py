@@ -13,7 +13,8 @@ import discord
 from bot.adapters.discord.safe_text import highlighted, safe
 from bot.domain.digest import Digest, DigestItem
 from bot.domain.entries import Entry, Figure, Revision, SearchHit, Status
-from bot.domain.figures import FigureGroup
+from bot.domain.figures import FigureGroup, claim_date, claimant
+from bot.domain.provenance import dated, link_label, source_text
 from bot.domain.search_query import UNRANKED_NOTE
 
 TITLE_LIMIT = 256
@@ -81,13 +82,12 @@ def entry_detail(entry: Entry) -> discord.Embed:
         colour=STATUS_COLOURS[c.status],
         timestamp=entry.updated_at,
     )
-    embed.add_field(name="Event date", value=c.event_date.strftime("%d %B %Y"), inline=True)
+    embed.add_field(
+        name="Event date", value=dated(c.event_date, c.event_date_basis, "%d %B %Y"), inline=True
+    )
     embed.add_field(name="Topics", value=", ".join(c.topics), inline=True)
     embed.add_field(name="Actors", value=", ".join(c.actors), inline=True)
-    sources = "\n".join(
-        f"{safe(s.name, 100)}{f' ({s.published:%d %b %Y})' if s.published else ''}"
-        for s in c.sources
-    )
+    sources = "\n".join(safe(source_text(s), 300) for s in c.sources)
     sources_value = shorten_block(sources)
     embed.set_footer(
         text=f"{c.slug} · revision {entry.revision} · last edited by {entry.updated_by}"[:2048]
@@ -119,7 +119,7 @@ def entry_detail(entry: Entry) -> discord.Embed:
 
 def _figure_fields(figures: Sequence[Figure]) -> list[tuple[str, str]]:
     lines = [
-        f"**{safe(f.display, 60)}** {safe(f.counts, 200)} — {safe(f.claimed_by, 200)} "
+        f"**{safe(f.display, 60)}** {safe(f.counts, 200)} — {safe(claimant(f), 400)} "
         f"({status_label(f.status)})"
         for f in figures
     ]
@@ -183,8 +183,8 @@ def figures(groups: Sequence[FigureGroup]) -> discord.Embed:
         embed.description = "No figures recorded."
     for group in groups[:MAX_FIELDS]:
         lines = [
-            f"**{safe(c.figure.display, 60)}** — {safe(c.figure.claimed_by, 150)} · "
-            f"{status_label(c.figure.status)} · {c.event_date:%d %b %Y}"
+            f"**{safe(c.figure.display, 60)}** — {safe(claimant(c.figure), 300)} · "
+            f"{status_label(c.figure.status)} · {claim_date(c)}"
             for c in group.claims
         ]
         name = ("⚖️ " if group.is_contested else "") + group.counts
@@ -241,7 +241,10 @@ def digest_embeds(
     if digest.omitted:
         footer = f"+{digest.omitted} more: {more_hint} · {footer}"
     if digest.sources:
-        sources = ", ".join(f"[{safe(s.name, 80)}]({s.url})" for s in digest.sources)
+        sources = ", ".join(
+            f"[{safe(link_label(s), 100)}]({s.url})" if s.url else safe(source_text(s), 120)
+            for s in digest.sources
+        )
         embeds[-1].add_field(name="Sources", value=shorten_block(sources), inline=False)
     embeds[-1].set_footer(text=footer)
     return embeds

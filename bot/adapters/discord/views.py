@@ -11,6 +11,7 @@ import discord
 
 from bot.adapters.discord import errors
 from bot.domain.entries import Source
+from bot.domain.provenance import link_label
 
 PAGE_TIMEOUT_S = 300.0
 CONFIRM_TIMEOUT_S = 120.0
@@ -125,8 +126,8 @@ def source_links(sources: Sequence[Source]) -> discord.ui.View | None:
     """Link buttons for an entry's sources (http(s) only: validated on the way in)."""
     view = discord.ui.View(timeout=None)
     for source in sources[:25]:
-        if len(source.url) <= BUTTON_URL_LIMIT:
-            view.add_item(discord.ui.Button(label=source.name[:80], url=source.url))
+        if source.url and len(source.url) <= BUTTON_URL_LIMIT:
+            view.add_item(discord.ui.Button(label=link_label(source)[:80], url=source.url))
     return view if view.children else None
 
 

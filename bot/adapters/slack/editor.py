@@ -70,7 +70,12 @@ class Editor:
         c = current.content
         raw["slug"] = c.slug
         raw["reported_at"] = c.reported_at
-        raw["sources"] = keep_published(raw["sources"], {s.url: s.published for s in c.sources})
+        raw["event_date_basis"] = c.event_date_basis.value
+        raw["sources"] = keep_published(
+            raw["sources"],
+            {s.url or "": s.published for s in c.sources},
+            {s.url or "": s.outlet for s in c.sources},
+        )
         raw["figures"] = keep_values(raw["figures"], c.figures)
         entry = await self.service.edit(c.slug, raw, actor, expected_revision=meta.revision)
         return entry, meta

@@ -22,7 +22,8 @@ from bot.adapters.slack.blocks import (
 from bot.adapters.slack.escape import highlighted, link, safe
 from bot.domain.digest import Digest, DigestItem
 from bot.domain.entries import Entry, Revision, SearchHit, Status
-from bot.domain.figures import FigureGroup
+from bot.domain.figures import FigureGroup, claim_date, claimant
+from bot.domain.provenance import dated, link_label, source_text
 from bot.domain.search_query import UNRANKED_NOTE
 
 CARD_SUMMARY_LIMIT = 700
@@ -63,21 +64,22 @@ def entry_detail(entry: Entry) -> list[Block]:
         header(c.title),
         section(
             f"*{status_label(c.status)}* · importance {c.importance}/3 · "
-            f"{c.event_date:%d %B %Y}\n*Topics:* {', '.join(c.topics)} · "
+            f"{dated(c.event_date, c.event_date_basis, '%d %B %Y')}\n"
+            f"*Topics:* {', '.join(c.topics)} · "
             f"*Actors:* {', '.join(c.actors)}"
         ),
         section(safe(c.summary)),
     ]
     if c.figures:
         lines = [
-            f"• *{safe(f.display, 60)}* {safe(f.counts, 200)} — {safe(f.claimed_by, 200)} "
+            f"• *{safe(f.display, 60)}* {safe(f.counts, 200)} — {safe(claimant(f), 400)} "
             f"({status_label(f.status)})"
             for f in c.figures
         ]
         chunks = chunk_lines(["*Figures*", *lines])
         blocks += [section(chunk) for chunk in chunks]
     sources = [
-        f"• {link(s.url, s.name)}{f' ({s.published:%d %b %Y})' if s.published else ''}"
+        f"• {safe(source_text(s), 300)}" + (f" · {link(s.url, link_label(s))}" if s.url else "")
         for s in c.sources
     ]
     blocks += [section(chunk) for chunk in chunk_lines(["*Sources*", *sources])]
@@ -132,8 +134,8 @@ def figures(groups: Sequence[FigureGroup]) -> list[Block]:
         contested = " ⚖️ _claims differ_" if group.is_contested else ""
         lines = [f"*{safe(group.counts, 200)}*{contested}"]
         lines += [
-            f"• *{safe(c.figure.display, 60)}* — {safe(c.figure.claimed_by, 150)} · "
-            f"{status_label(c.figure.status)} · {c.event_date:%d %b %Y} (`{c.entry_slug}`)"
+            f"• *{safe(c.figure.display, 60)}* — {safe(claimant(c.figure), 300)} · "
+            f"{status_label(c.figure.status)} · {claim_date(c)} (`{c.entry_slug}`)"
             for c in group.claims
         ]
         blocks.append(section(chunk_lines(lines)[0]))
@@ -182,7 +184,10 @@ def digest_blocks(
         blocks.append(divider())
         blocks += figures(digest.key_figures)
     if digest.sources:
-        names = ", ".join(link(s.url, s.name, 80) for s in digest.sources)
+        names = ", ".join(
+            link(s.url, link_label(s), 100) if s.url else safe(source_text(s), 120)
+            for s in digest.sources
+        )
         blocks.append(section(f"*Sources:* {names}"))
     footer = marker or f"preview · {digest.local_date.isoformat()}"
     if digest.omitted:

@@ -124,13 +124,15 @@ class BriefEditor(
             "importance": importance or c.importance,
             "event_date": event_date or c.event_date.isoformat(),
             "reported_at": c.reported_at,
+            "event_date_basis": c.event_date_basis.value,
         }
-        published = {s.url: s.published for s in c.sources}
+        published = {s.url or "": s.published for s in c.sources}
+        outlets = {s.url or "": s.outlet for s in c.sources}
 
         async def save(itx: discord.Interaction, form: EntryForm) -> None:
             await ensure_editor(itx, self.deps.servers)
             raw = _with_form(fields, form)
-            raw["sources"] = keep_published(form.sources, published)
+            raw["sources"] = keep_published(form.sources, published, outlets)
             raw["figures"] = keep_values(form.figures, c.figures)
             entry = await self.service.edit(
                 c.slug, raw, actor_name(itx.user), expected_revision=current.revision
