@@ -83,8 +83,12 @@ def validate_figure(
         lambda: text_field(row.get("unit"), UNIT_MAX, required=False, multiline=False),
     )
     status = found.check(f"{where}.status", lambda: status_field(row.get("status")))
-    value = found.check(f"{where}.value", lambda: figure_value(row.get("value"), display))
-    high = found.check(f"{where}.high", lambda: _high(row.get("high"), qualifier, display, value))
+    value = high = None
+    if display is not None or row.get("value") not in (None, ""):  # else display said why
+        value = found.check(f"{where}.value", lambda: figure_value(row.get("value"), display))
+        high = found.check(
+            f"{where}.high", lambda: _high(row.get("high"), qualifier, display, value)
+        )
     subject = found.check(f"{where}.subject", lambda: _subject(row.get("subject"), counts or ""))
     if len(found.problems) > before:
         return None

@@ -127,3 +127,9 @@ def claimant(figure: Figure) -> str:
 def claim_date(claim: TrackedClaim | FigureClaim, fmt: str = "%d %b %Y") -> str:
     """When the record first has the claim, saying so when the source does not state it."""
     return dated(claim.event_date, claim.date_basis, fmt)
+
+
+def own_counts(group: FigureGroup, claim: TrackedClaim) -> str:
+    """What this claim counts, when it is not what the group's heading says ("" if it is):
+    "troops North Korea may have committed" is not "troops deployed"."""
+    return claim.figure.counts if claim.figure.counts != group.counts else ""

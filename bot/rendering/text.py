@@ -9,7 +9,7 @@ from typing import Any, Literal
 
 from bot.domain.digest import Digest, DigestItem
 from bot.domain.entries import Entry, Revision, Status
-from bot.domain.figures import FigureGroup, TrackedClaim, claim_date, claimant
+from bot.domain.figures import FigureGroup, TrackedClaim, claim_date, claimant, own_counts
 from bot.domain.provenance import dated, link_kind, source_text
 from bot.domain.search_query import UNRANKED_NOTE
 from bot.service import Page, SearchResults
@@ -113,16 +113,18 @@ def render_figures(groups: Sequence[FigureGroup], style: Style = "text") -> str:
         lines.append(f"{m.bold}{group.counts}{m.bold} ({group.subject})")
         for claim in group.claims:
             lines.append(
-                f"{m.bullet} {claim_line(claim)} ({claim_date(claim)};"
+                f"{m.bullet} {claim_line(claim, own_counts(group, claim))} ({claim_date(claim)};"
                 f" {', '.join(claim.entry_slugs)})"
             )
     return "\n".join(lines)
 
 
-def claim_line(claim: TrackedClaim) -> str:
-    """``at least 1,500 — South Korea's NIS (relayed by President Yoon) · confirmed``."""
+def claim_line(claim: TrackedClaim, counts: str = "") -> str:
+    """``at least 1,500 — South Korea's NIS (relayed by President Yoon) · confirmed``, with
+    what the claim counts when that differs from its group's heading."""
     f = claim.figure
-    return f"{f.display} — {claimant(f)} · {f.status.label.lower()}"
+    what = f" ({counts})" if counts else ""
+    return f"{f.display}{what} — {claimant(f)} · {f.status.label.lower()}"
 
 
 def claim_dict(claim: TrackedClaim) -> dict[str, Any]:
@@ -134,6 +136,7 @@ def claim_dict(claim: TrackedClaim) -> dict[str, Any]:
         "qualifier": f.qualifier.value,
         "unit": f.unit,
         "display": f.display,
+        "counts": f.counts,
         "originator": f.originator,
         "relays": list(f.relays),
         "status": f.status.value,
@@ -187,7 +190,7 @@ def render_digest(digest: Digest, style: Style = "text", more_hint: str = "brief
     if digest.key_figures:
         lines += ["", f"{m.heading}Key figures"]
         for group in digest.key_figures:
-            claims = "; ".join(claim_line(c) for c in group.claims)
+            claims = "; ".join(claim_line(c, own_counts(group, c)) for c in group.claims)
             lines.append(f"{m.bullet} {group.counts}: {claims}")
     if digest.omitted:
         lines += ["", f"+{digest.omitted} more: {more_hint}"]

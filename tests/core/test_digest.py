@@ -67,14 +67,14 @@ def test_conflicting_figures_are_grouped_side_by_side() -> None:
     (group,) = digest.key_figures
     assert group.is_contested
     assert [
-        (c.figure.display, c.figure.claimed_by, c.figure.status.value) for c in group.claims
+        (c.figure.display, c.figure.originator, c.figure.status.value) for c in group.claims
     ] == [
         ("1,500", "NIS", "confirmed"),
         ("up to 12,000", "Ukrainian military sources", "unconfirmed"),
     ]
     assert (
-        f"{TROOPS}: 1,500 — NIS, confirmed; "
-        "up to 12,000 — Ukrainian military sources, unconfirmed claim" in text_of(digest)
+        f"{TROOPS}: 1,500 — NIS · confirmed; "
+        "up to 12,000 — Ukrainian military sources · unconfirmed claim" in text_of(digest)
     )
 
 
@@ -145,10 +145,13 @@ async def test_service_digest_of_the_imported_briefs(
 
     assert digest.local_date == NOW.astimezone(SEOUL).date()
     assert NIS_SLUG in {item.slug for item in digest.headlines}
-    assert "at least 1,500 — South Korea's National Intelligence Service (NIS), confirmed" in text
     assert (
-        "up to 12,000 — Unnamed Ukrainian military sources (cited by Kyiv Post), unconfirmed claim"
-        in text
+        "at least 1,500 — South Korea's National Intelligence Service (NIS)"
+        " (relayed by President Yoon Suk Yeol) · confirmed" in text
+    )
+    assert (
+        "as many as 12,000 (North Korean troops that North Korea may have committed to assist"
+        " Russia) — Unnamed Ukrainian military sources · unconfirmed claim" in text
     )
 
 

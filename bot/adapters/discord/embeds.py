@@ -13,7 +13,7 @@ import discord
 from bot.adapters.discord.safe_text import highlighted, safe
 from bot.domain.digest import Digest, DigestItem
 from bot.domain.entries import Entry, Figure, Revision, SearchHit, Status
-from bot.domain.figures import FigureGroup, claim_date, claimant
+from bot.domain.figures import FigureGroup, TrackedClaim, claim_date, claimant, own_counts
 from bot.domain.provenance import dated, link_label, source_text
 from bot.domain.search_query import UNRANKED_NOTE
 
@@ -183,7 +183,8 @@ def figures(groups: Sequence[FigureGroup]) -> discord.Embed:
         embed.description = "No figures recorded."
     for group in groups[:MAX_FIELDS]:
         lines = [
-            f"**{safe(c.figure.display, 60)}** — {safe(claimant(c.figure), 300)} · "
+            f"**{safe(c.figure.display, 60)}**{_counts_note(group, c)} — "
+            f"{safe(claimant(c.figure), 300)} · "
             f"{status_label(c.figure.status)} · {claim_date(c)}"
             for c in group.claims
         ]
@@ -192,6 +193,11 @@ def figures(groups: Sequence[FigureGroup]) -> discord.Embed:
     if len(groups) > MAX_FIELDS:
         embed.set_footer(text=f"+{len(groups) - MAX_FIELDS} more: /brief figures subject:…")
     return _fit(embed)
+
+
+def _counts_note(group: FigureGroup, claim: TrackedClaim) -> str:
+    counts = own_counts(group, claim)
+    return f" ({safe(counts, 200)})" if counts else ""
 
 
 def history(entry: Entry, revisions: Sequence[Revision]) -> discord.Embed:

@@ -22,7 +22,7 @@ from bot.adapters.slack.blocks import (
 from bot.adapters.slack.escape import highlighted, link, safe
 from bot.domain.digest import Digest, DigestItem
 from bot.domain.entries import Entry, Revision, SearchHit, Status
-from bot.domain.figures import FigureGroup, claim_date, claimant
+from bot.domain.figures import FigureGroup, claim_date, claimant, own_counts
 from bot.domain.provenance import dated, link_label, source_text
 from bot.domain.search_query import UNRANKED_NOTE
 
@@ -134,7 +134,9 @@ def figures(groups: Sequence[FigureGroup]) -> list[Block]:
         contested = " ⚖️ _claims differ_" if group.is_contested else ""
         lines = [f"*{safe(group.counts, 200)}*{contested}"]
         lines += [
-            f"• *{safe(c.figure.display, 60)}* — {safe(claimant(c.figure), 300)} · "
+            f"• *{safe(c.figure.display, 60)}*"
+            + (f" ({safe(own_counts(group, c), 200)})" if own_counts(group, c) else "")
+            + f" — {safe(claimant(c.figure), 300)} · "
             f"{status_label(c.figure.status)} · {claim_date(c)} (`{c.entry_slug}`)"
             for c in group.claims
         ]
