@@ -88,9 +88,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("history", help="an entry's revisions")
     p.add_argument("ref", metavar="ID|SLUG")
 
-    p = sub.add_parser("digest", help="compose a digest (today by default)")
-    p.add_argument("--date", type=_date)
-    p.add_argument("--since", type=_datetime)
+    p = sub.add_parser(
+        "digest",
+        help="compose a digest: new to the record today, or what happened on --date",
+    )
+    p.add_argument("--date", type=_date, help="what happened on this day (event date)")
+    p.add_argument("--since", type=_datetime, help="new to the record since this moment")
     p.add_argument("--tz", help="IANA time zone (default BRIEFBOT_TIMEZONE)")
     p.add_argument("--topic", action="append", default=[])
     p.add_argument("--format", choices=("text", "markdown", "json"), default="text")
@@ -176,7 +179,11 @@ async def cmd_history(app: App, args: argparse.Namespace) -> int:
 async def cmd_digest(app: App, args: argparse.Namespace) -> int:
     await seed_if_empty(app)
     tz = zone(args.tz or app.settings.timezone)
-    digest = await app.service.digest(tz, args.date, args.since, tuple(args.topic))
+    topics = tuple(args.topic)
+    if args.date is not None and args.since is None:
+        digest = await app.service.digest_of_day(args.date, topics)
+    else:
+        digest = await app.service.digest(tz, args.date, args.since, topics)
     if args.format == "json":
         print(render.digest_json(digest))
     else:

@@ -236,6 +236,12 @@ class DigestDelivery:
             server.platform, server.server_id, server.schedule, day, None
         )
 
+    async def preview_day(self, server: ServerSchedule, day: date) -> Digest:
+        """What happened on ``day`` (event date), in the server's topics and size budget."""
+        return await self._service.digest_of_day(
+            day, topics=server.schedule.topics, budget=self._budget, measure=self._measure
+        )
+
     async def run_due(self, now: datetime) -> list[DeliveryResult]:
         """Deliver, concurrently, every server whose digest is due today and not yet handled."""
         due: dict[_Key, ServerSchedule] = {}

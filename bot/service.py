@@ -17,6 +17,7 @@ from bot.brief_files import BriefDocument, write_brief
 from bot.clock import Clock
 from bot.domain.digest import (
     Digest,
+    DigestKind,
     DigestOptions,
     Measure,
     compose_digest,
@@ -200,8 +201,26 @@ class BriefingService:
             newest = await self.store.latest(1)
             latest = newest[0] if newest else None
         claims = await self.store.claims(subjects)
-        options = DigestOptions(local_date=day, topics=topics, budget=budget)
+        options = DigestOptions(local_date=day, topics=topics, budget=budget, tz=tz)
         return compose_digest(entries, claims, options, latest=latest, measure=measure)
+
+    async def digest_of_day(
+        self,
+        day: date,
+        topics: tuple[str, ...] = (),
+        budget: int | None = None,
+        measure: Measure | None = None,
+    ) -> Digest:
+        """What happened on ``day``: the entries whose event date it is, whenever recorded.
+
+        An event date is a calendar date as the sources give it, so no zone shifts it.
+        """
+        entries = [e for e in await self.store.between(day, day) if matches_topics(e, topics)]
+        claims = await self.store.claims(set(key_subjects(entries)))
+        options = DigestOptions(
+            local_date=day, topics=topics, budget=budget, kind=DigestKind.EVENTS
+        )
+        return compose_digest(entries, claims, options, measure=measure)
 
     # -- helpers --------------------------------------------------------------------------
 

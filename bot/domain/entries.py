@@ -30,6 +30,15 @@ class Status(StrEnum):
         return STATUS_ICONS[self]
 
 
+# What the two kinds of status qualify, said the same way in every help text.
+STATUS_SCOPE = (
+    "An entry's status says whether the event happened as described; a figure's status says "
+    "how well that number is established, so a reported entry (say, media accounts of a "
+    'private call) can carry a confirmed figure. A date shown with a note ("date from public '
+    'record", "date inferred by the editor", "date of the report") is not stated by the '
+    "source."
+)
+
 STATUS_ICONS: dict[Status, str] = {
     Status.CONFIRMED: "🟢",
     Status.REPORTED: "🔵",

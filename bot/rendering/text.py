@@ -7,7 +7,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from bot.domain.digest import Digest, DigestItem
+from bot.domain.digest import (
+    Digest,
+    DigestItem,
+    digest_scope,
+    digest_title,
+    item_when,
+    quiet_text,
+)
 from bot.domain.entries import Entry, Revision, Status
 from bot.domain.figures import FigureGroup, TrackedClaim, claim_date, claimant, own_counts
 from bot.domain.provenance import dated, link_kind, source_text
@@ -165,27 +172,33 @@ def render_history(revisions: Sequence[Revision]) -> str:
     return "\n".join(lines)
 
 
-def _item_line(item: DigestItem, style: Style) -> str:
+def _item_line(item: DigestItem, style: Style, when: str) -> str:
     b = _MARKS[style].bold
-    return f"{status_tag(item.status)} {b}{item.title}{b} ({item.event_date.isoformat()})"
+    return f"{status_tag(item.status)} {b}{item.title}{b} ({when})"
 
 
 def render_digest(digest: Digest, style: Style = "text", more_hint: str = "briefbot latest") -> str:
     """The digest as text or Markdown: top line, sections by topic, key figures, sources."""
     m = _MARKS[style]
-    lines = [f"{m.heading}Briefing digest — {digest.local_date:%A %d %B %Y}"]
+    lines = [f"{m.heading}{digest_title(digest)}", digest_scope(digest)]
+
+    def line(item: DigestItem) -> str:
+        return _item_line(item, style, item_when(digest, item))
+
     if digest.is_quiet:
-        lines += ["", "No new developments today."]
+        lines += ["", quiet_text(digest)]
         if digest.latest is not None:
-            lines.append(f"Most recent entry: {_item_line(digest.latest, style)}")
-            lines.append(f"  {digest.latest.summary}")
+            latest = digest.latest
+            when = dated(latest.event_date, latest.date_basis)
+            lines.append(f"Most recent entry: {_item_line(latest, style, when)}")
+            lines.append(f"  {latest.summary}")
     else:
         lines += ["", f"{m.bold}Top developments{m.bold}"]
-        lines += [f"{m.bullet} {_item_line(item, style)}" for item in digest.headlines]
+        lines += [f"{m.bullet} {line(item)}" for item in digest.headlines]
         for section in digest.sections:
             lines += ["", f"{m.heading}{section.topic.replace('-', ' ').capitalize()}"]
             for item in section.items:
-                lines.append(f"{m.bullet} {_item_line(item, style)}")
+                lines.append(f"{m.bullet} {line(item)}")
                 lines.append(f"    {item.summary}")
     if digest.key_figures:
         lines += ["", f"{m.heading}Key figures"]
@@ -213,10 +226,14 @@ def digest_json(digest: Digest) -> str:
             "status": i.status.value,
             "importance": i.importance,
             "event_date": i.event_date.isoformat(),
+            "event_date_basis": i.date_basis.value,
+            "recorded_on": i.recorded_on.isoformat() if i.recorded_on else None,
             "topic": i.topic,
         }
 
     data = {
+        "kind": digest.kind.value,
+        "title": digest_title(digest),
         "local_date": digest.local_date.isoformat(),
         "quiet": digest.is_quiet,
         "headlines": [item(i) for i in digest.headlines],

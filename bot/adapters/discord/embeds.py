@@ -11,7 +11,14 @@ from collections.abc import Sequence
 import discord
 
 from bot.adapters.discord.safe_text import highlighted, safe
-from bot.domain.digest import Digest, DigestItem
+from bot.domain.digest import (
+    Digest,
+    DigestItem,
+    digest_scope,
+    digest_title,
+    item_when,
+    quiet_text,
+)
 from bot.domain.entries import Entry, Figure, Revision, SearchHit, Status
 from bot.domain.figures import FigureGroup, TrackedClaim, claim_date, claimant, own_counts
 from bot.domain.provenance import dated, link_label, source_text
@@ -224,17 +231,23 @@ def digest_embeds(
     ``marker`` goes in the footer: it identifies a posted digest, and recovery after a crash
     looks for it in the channel's history.
     """
-    main = discord.Embed(
-        title=f"Briefing digest — {digest.local_date:%A %d %B %Y}", colour=NEUTRAL_COLOUR
-    )
+    main = discord.Embed(title=digest_title(digest), colour=NEUTRAL_COLOUR)
+    scope = f"*{digest_scope(digest)}*\n"
     if digest.is_quiet:
-        main.description = "No new developments since the last digest."
+        main.description = scope + quiet_text(digest)
         if digest.latest is not None:
-            main.description += f"\nMost recent entry: {_item_line(digest.latest)}"
+            latest = digest.latest
+            when = dated(latest.event_date, latest.date_basis)
+            main.description += f"\nMost recent entry: {_item_line(latest, when)}"
     else:
-        main.description = "\n".join(f"• {_item_line(item)}" for item in digest.headlines)
+        main.description = scope + "\n".join(
+            f"• {_item_line(item, item_when(digest, item))}" for item in digest.headlines
+        )
         for section in digest.sections[: MAX_FIELDS - 2]:
-            lines = [f"{_item_line(i)}\n{safe(i.summary, 300)}" for i in section.items]
+            lines = [
+                f"{_item_line(i, item_when(digest, i))}\n{safe(i.summary, 300)}"
+                for i in section.items
+            ]
             main.add_field(
                 name=section.topic.replace("-", " ").capitalize(),
                 value=shorten_block("\n".join(lines)),
@@ -256,8 +269,8 @@ def digest_embeds(
     return embeds
 
 
-def _item_line(item: DigestItem) -> str:
-    return f"{item.status.icon} **{safe(item.title, 200)}** ({item.event_date:%d %b})"
+def _item_line(item: DigestItem, when: str) -> str:
+    return f"{item.status.icon} **{safe(item.title, 200)}** ({when})"
 
 
 def _fit(embed: discord.Embed) -> discord.Embed:

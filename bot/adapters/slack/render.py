@@ -20,7 +20,14 @@ from bot.adapters.slack.blocks import (
     section,
 )
 from bot.adapters.slack.escape import highlighted, link, safe
-from bot.domain.digest import Digest, DigestItem
+from bot.domain.digest import (
+    Digest,
+    DigestItem,
+    digest_scope,
+    digest_title,
+    item_when,
+    quiet_text,
+)
 from bot.domain.entries import Entry, Revision, SearchHit, Status
 from bot.domain.figures import FigureGroup, claim_date, claimant, own_counts
 from bot.domain.provenance import dated, link_label, source_text
@@ -170,17 +177,23 @@ def digest_blocks(
 
     Recovery after a crash looks for the marker in the channel's history.
     """
-    blocks: list[Block] = [header(f"Briefing digest — {digest.local_date:%A %d %B %Y}")]
+    blocks: list[Block] = [header(digest_title(digest)), context(digest_scope(digest))]
     if digest.is_quiet:
-        text = "No new developments since the last digest."
+        text = quiet_text(digest)
         if digest.latest is not None:
-            text += f"\nMost recent entry: {_item_line(digest.latest)}"
+            latest = digest.latest
+            when = dated(latest.event_date, latest.date_basis)
+            text += f"\nMost recent entry: {_item_line(latest, when)}"
         blocks.append(section(text))
     else:
-        blocks.append(section("\n".join(f"• {_item_line(i)}" for i in digest.headlines)))
+        blocks.append(
+            section("\n".join(f"• {_item_line(i, item_when(digest, i))}" for i in digest.headlines))
+        )
         for part in digest.sections:
             lines = [f"*{part.topic.replace('-', ' ').capitalize()}*"]
-            lines += [f"{_item_line(i)}\n{safe(i.summary, 300)}" for i in part.items]
+            lines += [
+                f"{_item_line(i, item_when(digest, i))}\n{safe(i.summary, 300)}" for i in part.items
+            ]
             blocks += [section(chunk) for chunk in chunk_lines(lines)]
     if digest.key_figures:
         blocks.append(divider())
@@ -204,8 +217,8 @@ def digest_size(digest: Digest) -> int:
 
 def digest_text(digest: Digest) -> str:
     """The notification text of a digest (what a phone shows)."""
-    return f"Briefing digest — {digest.local_date:%A %d %B %Y}"
+    return digest_title(digest)
 
 
-def _item_line(item: DigestItem) -> str:
-    return f"{item.status.icon} *{safe(item.title, 200)}* ({item.event_date:%d %b})"
+def _item_line(item: DigestItem, when: str) -> str:
+    return f"{item.status.icon} *{safe(item.title, 200)}* ({when})"

@@ -12,6 +12,7 @@ from bot.adapters.discord import embeds
 from bot.adapters.discord.deps import DiscordDeps
 from bot.adapters.discord.errors import UserFacingError
 from bot.adapters.discord.views import PageContent, send_paged, source_links
+from bot.domain.entries import STATUS_SCOPE
 from bot.service import BriefingService
 
 PAGE_SIZE = 5
@@ -22,7 +23,8 @@ HELP_TEXT = (
     "**Briefing Bot** keeps a curated, sourced record of North Korea's military support to "
     "Russia's war in Ukraine and the responses of South Korea, Ukraine and NATO. Every entry "
     "and every number carries who says so and how well it is established: "
-    "🟢 confirmed · 🔵 reported · 🟡 unconfirmed claim · 🟠 disputed · 🔴 denied.\n\n"
+    "🟢 confirmed · 🔵 reported · 🟡 unconfirmed claim · 🟠 disputed · 🔴 denied. "
+    f"{STATUS_SCOPE}\n\n"
     "**Everyone**\n"
     "`/brief latest [count] [topic] [actor]` newest entries\n"
     "`/brief show entry` one entry in full, with its sources\n"
