@@ -95,8 +95,8 @@ def test_quiet_day_points_to_the_most_recent_entry() -> None:
     assert digest.is_quiet
     assert digest.latest is not None and digest.latest.slug == HUR.slug
     text = text_of(digest)
-    assert "No new developments today." in text
-    assert "Most recent entry: [REPORTED] Ukrainian sources claim more (2024-10-19)" in text
+    assert "No new developments since the last digest." in text
+    assert "Most recent entry: [REPORTED] Ukrainian sources claim more (19 Oct 2024)" in text
 
 
 def test_topic_filter_keeps_only_matching_entries() -> None:
@@ -165,7 +165,7 @@ async def test_service_digest_on_a_quiet_day(service: BriefingService, clock: Fi
     assert digest.latest is not None
     assert digest.latest.event_date == date(2024, 10, 21)
     assert digest.key_figures  # still shows where the main numbers stand
-    assert "No new developments today." in render_digest(digest)
+    assert "No new developments since the last digest." in render_digest(digest)
 
 
 async def test_service_digest_topic_filter(service: BriefingService) -> None:

@@ -53,3 +53,22 @@ def test_console_ends_cleanly_at_end_of_input(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert "Yoon reportedly tells NATO's Rutte" in done.stdout
+
+
+def test_console_digest_preview_of_a_date_lists_that_days_events(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [str(BRIEFBOT), "run"],
+        input="/digest preview date:2024-06-19\n/digest preview date:June\nquit\n",
+        capture_output=True,
+        text=True,
+        env=console_env(tmp_path),
+        cwd=tmp_path,
+        timeout=30,
+    )
+
+    assert done.returncode == 0, done.stderr
+    answers = done.stdout.split("> ")
+    assert answers[1].startswith("What happened on Wednesday 19 June 2024")
+    assert "Seoul condemns the June 2024 North Korea-Russia military agreement" in answers[1]
+    assert "(19 Jun 2024, date from public record)" in answers[1]
+    assert answers[2].startswith("Error: 'June' is not a date; use YYYY-MM-DD")

@@ -199,8 +199,9 @@ async def test_figures_put_every_claim_side_by_side(world: BotWorld) -> None:
         " President Yoon Suk Yeol) · 🟢 Confirmed · 18 Oct 2024, date from public record"
     )
     assert len(lines) == 2
-    assert "**as many as 12,000** (North Korean troops that North Korea may have committed" in (
-        lines[1]
+    assert (
+        "**as many as 12,000** (North Korean troops that North Korea may have committed"
+        in (lines[1])
     )
     assert "🟡 Unconfirmed claim · 19 Oct 2024, date inferred by the editor" in lines[1]
     assert any("**approximately 1.5 million**" in v for v in fields.values())
