@@ -19,6 +19,7 @@ from pydantic import ValidationError
 
 from bot.app import App, open_app, seed_if_empty
 from bot.brief_files import read_brief_files
+from bot.domain.figures import FigureGroup
 from bot.domain.schedule import zone
 from bot.domain.validation import EntryValidationError
 from bot.rendering import text as render
@@ -85,6 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("figures", help="key figures with every claim side by side")
     p.add_argument("--subject")
     p.add_argument("--format", choices=("text", "markdown", "json"), default="text")
+    p.add_argument("--chart", type=Path, metavar="PNG", help="also draw --subject as a PNG chart")
     p = sub.add_parser("history", help="an entry's revisions")
     p.add_argument("ref", metavar="ID|SLUG")
 
@@ -164,11 +166,28 @@ async def cmd_timeline(app: App, args: argparse.Namespace) -> int:
 async def cmd_figures(app: App, args: argparse.Namespace) -> int:
     await seed_if_empty(app)
     groups = await app.service.figures(args.subject)
+    if args.chart is not None:
+        _write_chart(groups, args.subject, args.chart)
     if args.format == "json":
         print(render.figures_json(groups))
     else:
         print(render.render_figures(groups, args.format))
     return 0
+
+
+def _write_chart(groups: Sequence[FigureGroup], subject: str | None, target: Path) -> None:
+    if subject is None:
+        raise CliError("--chart draws one quantity: give --subject too")
+    if not groups:
+        raise CliError(f"no figures recorded for '{subject[:80]}'")
+    # Imported here: matplotlib takes a while to load and only this command needs it.
+    from bot.rendering.chart import chart_png
+
+    try:
+        target.write_bytes(chart_png(groups[0]))
+    except OSError as error:
+        raise CliError(f"cannot write {target}: {error.strerror}") from None
+    print(f"Chart written to {target}", file=sys.stderr)
 
 
 async def cmd_history(app: App, args: argparse.Namespace) -> int:

@@ -212,6 +212,15 @@ async def test_figures_for_one_subject(world: BotWorld) -> None:
     assert [f["name"] for f in reply.embed["fields"]] == [
         "⚖️ North Korean troops deployed to Russia"
     ]
+    # The chart of every claim, with a text alternative in the message and on the image.
+    assert reply.message is not None
+    (chart,) = reply.message.attachments
+    assert chart.filename == "nk-troops-in-russia.png"
+    assert chart.data.startswith(b"\x89PNG\r\n\x1a\n") and len(chart.data) > 10_000
+    assert reply.content.startswith("Chart of North Korean troops deployed to Russia over time")
+    assert "at least 1,500 — South Korea's National Intelligence Service (NIS)" in reply.content
+    assert "as many as 12,000" in reply.content and "arrow down" in reply.content
+    assert chart.description is not None and chart.description.startswith("Chart of North")
 
     unknown = await world.run(world.server.reader, "brief figures", subject="nk-tanks")
     assert unknown.ephemeral

@@ -9,6 +9,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.adapters.discord import embeds
+from bot.adapters.discord.charts import chart_attachment
 from bot.adapters.discord.deps import DiscordDeps
 from bot.adapters.discord.errors import UserFacingError
 from bot.adapters.discord.views import PageContent, send_paged, source_links
@@ -146,7 +147,12 @@ class BriefReader(commands.GroupCog, group_name="brief", group_description="The 
         groups = await self.service.figures(subject)
         if subject and not groups:
             raise UserFacingError(f"No figures recorded for '{subject[:80]}'.")
-        await interaction.response.send_message(embed=embeds.figures(groups))
+        if not subject:
+            await interaction.response.send_message(embed=embeds.figures(groups))
+            return
+        await interaction.response.defer(thinking=True)  # drawing may outlast 3 seconds
+        chart, alt_text = await chart_attachment(groups[0])
+        await interaction.followup.send(content=alt_text, embed=embeds.figures(groups), file=chart)
 
     @app_commands.command(name="help", description="What this bot does and its commands")
     async def help(self, interaction: discord.Interaction) -> None:
