@@ -41,6 +41,7 @@ def build_slack_bot(app: App, client: AsyncWebClient | None = None) -> SlackBot:
         servers=PlatformServers(app.database, {PLATFORM}),
         ledger=PlatformLedger(app.database, {PLATFORM}),
         clock=app.service.clock,
+        newsroom=settings.slack_newsroom,
         grace_hours=settings.digest_grace_hours,
     )
     secret = secret_text(settings.slack_signing_secret) or None
