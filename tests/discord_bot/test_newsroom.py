@@ -91,6 +91,17 @@ async def test_editor_commands_are_synced_to_the_newsroom_only(world: BotWorld) 
     assert synced_names(world.discord, other.guild) == set()
 
 
+async def test_sync_commands_to_a_test_server_never_copies_the_editor_commands(
+    world: BotWorld,
+) -> None:
+    """``briefbot sync-commands --guild ID``: readers' and digest commands appear there at once;
+    the editor commands stay in the newsroom."""
+    other = await second_server(world.discord)
+    await world.bot.sync_commands(other.guild.id)
+    assert synced_names(world.discord, other.guild) == {"brief", "digest"}
+    assert synced_names(world.discord, world.server.guild) == {ADMIN_GROUP}
+
+
 @pytest.mark.parametrize("registered", ["in the other guild", "globally"])
 async def test_a_second_servers_admin_is_refused_every_editor_command(
     world: BotWorld, registered: str
