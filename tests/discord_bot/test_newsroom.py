@@ -216,3 +216,24 @@ async def test_a_new_newsroom_id_syncs_again_and_clears_the_old_one(
         assert synced_names(discord, new) == {ADMIN_GROUP}
         assert synced_names(discord, old) == set()
         assert ADMIN_GROUP not in synced_names(discord, None)
+
+
+async def test_a_newsroom_the_bot_is_not_in_leaves_the_readers_working(
+    discord: DiscordStandIn, app: App, clock: FixedClock
+) -> None:
+    guild = discord.add_guild("Readers")
+    channel = guild.add_text_channel("general")
+    reader = guild.add_member("reader")
+    discord.faults.add(
+        "PUT /applications/{application_id}/guilds/{guild_id}/commands",
+        status=403,
+        code=50001,
+        message="Missing Access",
+    )
+    wrong = discord.add_guild("Not really the newsroom")
+    async with running_bot(bot(app, clock, wrong), discord):
+        reply = await discord.run_command(guild, reader, "brief latest", channel=channel, count=1)
+        assert len(reply.embeds) == 1
+        assert synced_names(discord, wrong) == set()
+    async with running_bot(bot(app, clock, wrong), discord):
+        assert synced_names(discord, wrong) == {ADMIN_GROUP}, "tried again on the next start"

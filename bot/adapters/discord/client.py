@@ -129,16 +129,31 @@ class BriefingBot(commands.Bot):
             log.info("slash commands unchanged; not syncing")
             return False
         synced = await self._sync_global_and_newsroom()
+        if synced is None:
+            return False  # the hash is not kept: the next start tries again
         await self.deps.app_state.set(COMMANDS_HASH_KEY, current)
         log.info("synced %d slash commands", synced)
         return True
 
-    async def _sync_global_and_newsroom(self) -> int:
-        """Global commands, the newsroom's, and an empty list for a previous newsroom."""
+    async def _sync_global_and_newsroom(self) -> int | None:
+        """Global commands, the newsroom's, and an empty list for a previous newsroom.
+
+        None if the newsroom refused them: a wrong id, or a server the bot is not in, should
+        not take the readers' commands down with it.
+        """
         synced = len(await self.tree.sync())
         newsroom = self.newsroom_guild()
         if newsroom is not None:
-            synced += len(await self.tree.sync(guild=newsroom))
+            try:
+                synced += len(await self.tree.sync(guild=newsroom))
+            except discord.Forbidden:
+                log.error(
+                    "cannot register the editor commands in the newsroom %s: is the bot in "
+                    "that server, invited with applications.commands? "
+                    "(BRIEFBOT_NEWSROOM_DISCORD_GUILD_ID)",
+                    newsroom.id,
+                )
+                return None
         previous = await self.deps.app_state.get(NEWSROOM_KEY)
         current = str(newsroom.id) if newsroom is not None else ""
         if previous and previous != current:
@@ -159,6 +174,8 @@ class BriefingBot(commands.Bot):
         server for testing (editor commands only ever go to the newsroom)."""
         if guild_id is None:
             synced = await self._sync_global_and_newsroom()
+            if synced is None:
+                raise ValueError("Discord refused the commands for the newsroom server")
             await self.deps.app_state.set(COMMANDS_HASH_KEY, self.commands_hash())
             return synced
         guild = discord.Object(id=guild_id)
