@@ -103,8 +103,8 @@ def build_parser() -> argparse.ArgumentParser:
     db.add_parser("check", help="integrity check")
 
     sub.add_parser("run", help="run the bot (Discord with DISCORD_TOKEN, else a console)")
-    p = sub.add_parser("sync-commands", help="push the slash commands to Discord now")
-    p.add_argument("--guild", type=int, metavar="ID", help="only this server (instant)")
+    p = sub.add_parser("sync-commands", help="push commands now: global + newsroom")
+    p.add_argument("--guild", type=int, metavar="ID", help="copy the global ones to this server")
     sub.add_parser("health", help="exit 0 if the database opens and a running bot is alive")
     return parser
 

@@ -29,8 +29,9 @@ HELP_TEXT = (
     '`/brief search query` full-text search ("exact phrase", -exclude, OR, prefix*)\n'
     "`/brief since date` and `/brief timeline [from] [to] [actor]` in event order\n"
     "`/brief figures [subject]` every claim about each key number, side by side\n\n"
-    "**Editors** (Manage Server or an editor role)\n"
+    "**Editors**, in the newsroom server only (Manage Server or an editor role)\n"
     "`/brief-admin add|edit|delete|restore|history|import`, `/brief-admin editors add|remove`\n"
+    "**Each server's admins** (Manage Server)\n"
     "`/digest setup|preview|now|status|off` the daily digest in a channel"
 )
 
