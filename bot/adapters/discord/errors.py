@@ -13,6 +13,7 @@ import sqlite3
 import discord
 from discord import app_commands
 
+from bot.domain.cooldowns import slow_down
 from bot.domain.validation import EntryValidationError
 from bot.service import ImportRejected
 from bot.storage.entries import DuplicateSlug, EntryNotFound, StaleRevision
@@ -51,7 +52,7 @@ def describe(error: BaseException) -> str | None:
     if isinstance(error, app_commands.NoPrivateMessage):
         return "This command only works in a server."
     if isinstance(error, app_commands.CommandOnCooldown):  # a CheckFailure: ask it first
-        return f"Slow down: try again in {max(error.retry_after, 1):.0f} s."
+        return slow_down(error.retry_after)
     if isinstance(error, app_commands.CheckFailure | UserFacingError):
         return str(error) or "You are not allowed to use this command."
     if isinstance(error, sqlite3.DatabaseError):  # e.g. a read that met a damaged page
