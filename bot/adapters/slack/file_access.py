@@ -82,7 +82,8 @@ def check_importable(file: Mapping[str, Any], channel_id: str, user_id: str) -> 
     """Refuse external files, and files neither shared in this channel nor the user's own."""
     if file.get("is_external") or file.get("mode") == "external" or file.get("external_url"):
         raise UserFacingError(EXTERNAL)
-    if file.get("user") != user_id and channel_id not in shared_in(file):
+    own = bool(user_id) and file.get("user") == user_id
+    if not own and not (channel_id and channel_id in shared_in(file)):
         raise UserFacingError(NOT_SHARED_HERE)
 
 
