@@ -112,7 +112,8 @@ class SlackBot:
         editors_only, handler = commands[name]
         if editors_only:
             await require_editor(client, self.deps.servers, inv.team_id, inv.user_id)
-        self.cooldowns.check(name, inv.team_id, inv.user_id)  # after: readers learn they can't
+        # After the editor check: a reader is told they may not, not to wait.
+        self.cooldowns.check(name, inv.team_id, inv.user_id)
         return await handler(replace(inv, text=rest), client)
 
     def _unknown(self, name: str) -> Handler:
