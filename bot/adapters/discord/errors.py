@@ -14,6 +14,7 @@ import discord
 from discord import app_commands
 
 from bot.adapters.discord.checks import EDITOR_GROUP, OutsideNewsroom, ensure_newsroom
+from bot.domain.cooldowns import slow_down
 from bot.domain.newsroom import Newsroom
 from bot.domain.validation import EntryValidationError
 from bot.service import ImportRejected
@@ -55,7 +56,7 @@ def describe(error: BaseException) -> str | None:
     if isinstance(error, app_commands.CommandNotFound):
         return "That command has changed; Discord shows the new version within a minute."
     if isinstance(error, app_commands.CommandOnCooldown):  # a CheckFailure: ask it first
-        return f"Slow down: try again in {max(error.retry_after, 1):.0f} s."
+        return slow_down(error.retry_after)
     if isinstance(error, app_commands.CheckFailure | UserFacingError):
         return str(error) or "You are not allowed to use this command."
     if isinstance(error, sqlite3.DatabaseError):  # e.g. a read that met a damaged page

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from typing import Any
@@ -20,6 +21,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from bot.adapters.slack.blocks import Reply, text_reply
+from bot.adapters.slack.cooldowns import SlackCooldowns
 from bot.adapters.slack.deps import Invocation, SlackDeps
 from bot.adapters.slack.digest import DigestCommands
 from bot.adapters.slack.editor import CANCEL_ACTION, DELETE_ACTION, Editor
@@ -63,6 +65,7 @@ class SlackBot:
         self.reader = Reader(deps.service)
         self.editor = Editor(deps, self.access)
         self.digests = DigestCommands(deps, self.delivery, self.scheduler, self.access)
+        self.cooldowns = SlackCooldowns(time.monotonic)
         self.app = AsyncApp(
             client=client,
             signing_secret=signing_secret or "",
@@ -110,6 +113,8 @@ class SlackBot:
         editors_only, handler = commands[name]
         if editors_only:
             await self.access.require_editor(client, inv.team_id, inv.user_id)
+        # After the editor check: a reader is told they may not, not to wait.
+        self.cooldowns.check(name, inv.team_id, inv.user_id)
         return await handler(replace(inv, text=rest), client)
 
     def _unknown(self, name: str) -> Handler:
@@ -162,6 +167,7 @@ class SlackBot:
             if state.get("o") != user_id:
                 reply = text_reply("Only the person who ran this command can use these buttons.")
             else:
+                self.cooldowns.check(str(state.get("k")), team_id, user_id)
                 reply = await self.reader.page(state, int(state.get("p", 0)))
                 reply = Reply(reply.text, reply.blocks, reply.ephemeral, replace_original=True)
         except Exception as error:

@@ -125,7 +125,9 @@ class Editor:
     # -- import ---------------------------------------------------------------------------
 
     async def import_(self, inv: Invocation, client: AsyncWebClient) -> Reply:
-        documents, problems = await documents_from_shared_file(client, file_id(inv.text))
+        documents, problems = await documents_from_shared_file(
+            client, file_id(inv.text), channel_id=inv.channel_id, user_id=inv.user_id
+        )
         result = await self.service.import_documents(documents, inv.actor, problems=problems)
         text = (
             f"Imported {len(result.added)} new, {len(result.updated)} updated, "

@@ -27,12 +27,11 @@ from bot.adapters.discord.importing import documents_from_attachment
 from bot.adapters.discord.modals import EntryForm, EntryModal
 from bot.adapters.discord.safe_text import safe
 from bot.adapters.discord.views import Confirm
+from bot.domain.cooldowns import IMPORT
 from bot.domain.entries import Entry, Status
 from bot.domain.entry_lines import keep_published, keep_values
 from bot.service import BriefingService
 
-# Per user: an import parses up to 2,000 files and rewrites the search index.
-IMPORT_RATE, IMPORT_PER_S = 2, 60.0
 # An editor role may edit entries, not hand editing to other roles or take the admin's away.
 CHANGE_EDITORS = "Only members with Manage Server can change who edits."
 STATUS_CHOICES = [app_commands.Choice(name=s.label, value=s.value) for s in Status]
@@ -203,7 +202,7 @@ class BriefEditor(
 
     @app_commands.command(name="import", description="Import brief files (.md, .yaml or .zip)")
     @app_commands.describe(file="A brief file, or a .zip of them; all-or-nothing")
-    @app_commands.checks.cooldown(IMPORT_RATE, IMPORT_PER_S, key=lambda i: i.user.id)
+    @app_commands.checks.cooldown(IMPORT.uses, IMPORT.per_s, key=lambda i: i.user.id)
     @editors_only(_access)  # checked first (decorators apply bottom-up): readers are told so
     async def import_(self, interaction: discord.Interaction, file: discord.Attachment) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
