@@ -11,6 +11,7 @@ a bare ``@channel`` stays text too.
 from __future__ import annotations
 
 from bot.domain.text import shorten
+from bot.domain.text_safety import link_target
 from bot.storage.entries import MARK_END, MARK_START
 
 _ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
@@ -35,7 +36,7 @@ def safe(text: str, limit: int | None = None) -> str:
 
 def link(url: str, label: str, limit: int = 200) -> str:
     """``<url|label>`` with both parts unable to close the link early."""
-    target = escape(url).replace("|", "%7C")
+    target = escape(link_target(url))
     return f"<{target}|{safe(label, limit)}>"
 
 
