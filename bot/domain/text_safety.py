@@ -22,6 +22,8 @@ _BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0")
 # Combining grapheme joiner (Mn) is invisible as well; line/paragraph separators break lines
 # in some clients while looking like nothing in others.
 _INVISIBLE_OTHERS = frozenset("\u034f\u2028\u2029")
+# The hidden characters that str.isprintable() accepts (it refuses every format character).
+_PRINTABLE_HIDDEN = _BLANK_LETTERS | frozenset("\u034f")
 
 # Characters a web address never needs unencoded (RFC 3986 excludes them) and that close or
 # open links: Markdown ``[text](url)`` and Slack ``<url|text>``. IPv6 literal hosts would need
@@ -36,6 +38,15 @@ _LINK_UNSAFE = _URL_REFUSED | frozenset("()'")
 def is_hidden(char: str) -> bool:
     """True for a character that changes direction or shows as nothing (see module doc)."""
     return unicodedata.category(char) == "Cf" or char in _BLANK_LETTERS or char in _INVISIBLE_OTHERS
+
+
+def without_hidden(text: str) -> str:
+    """``text`` minus hidden characters: how renderers show text stored before they were
+    refused (the record keeps what was stored; readers are not misled by it)."""
+    visible = text.replace("\n", "").replace("\t", "")
+    if visible.isprintable() and not any(char in text for char in _PRINTABLE_HIDDEN):
+        return text  # the usual case, checked at C speed
+    return "".join(char for char in text if not is_hidden(char))
 
 
 def code_point(char: str) -> str:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 import pytest
 
+from bot.domain.entries import Source
+from tests.core.conftest import raw_entry
 from tests.discord_bot.conftest import BotWorld
 from tests.discord_bot.helpers import ADD_OPTIONS, brief_file, form
 
@@ -100,3 +103,26 @@ async def test_a_masked_link_spanning_lines_is_shown_as_text(world: BotWorld) ->
     assert MASKED_LINK.findall(description) == []
     assert MASKED_LINK.findall(latest.embed["description"]) == []
     assert "\\[Official\nNIS statement\\]" in latest.embed["description"]
+
+
+async def test_an_entry_stored_before_these_rules_shows_no_hidden_characters(
+    world: BotWorld,
+) -> None:
+    s = world.server
+    service = world.app.service
+    clean = await service.add(raw_entry(slug="stored-long-ago"), "editor")
+    legacy = dataclasses.replace(
+        clean.content,
+        title="NIS \u202etnemetats\u202c on troops",
+        summary="Seen\u200b in\u2066 Kursk.",
+        sources=(Source("Kyiv\u2067 Post", "https://www.kyivpost.com/a b)"),),
+    )
+    await service.store.edit(clean.slug, legacy, "old-import", service.clock.now())
+
+    shown = await world.run(s.reader, "brief show", entry=clean.slug)
+
+    assert shown.embed["title"] == "NIS tnemetats on troops"
+    assert "Seen in Kursk." in shown.embed["description"]
+    assert [(b["label"], b["url"]) for b in shown.buttons] == [
+        ("Kyiv Post", "https://www.kyivpost.com/a%20b%29")
+    ]

@@ -6,6 +6,7 @@ import dataclasses
 import re
 
 from bot.domain.entries import Source
+from bot.domain.text_safety import is_hidden
 from tests.core.conftest import raw_entry
 from tests.discord_bot.test_spoofing import EVIL_URL
 from tests.slack.conftest import ADMIN, DIGEST_CHANNEL, EDITOR, READER, SlackWorld, text_input
@@ -78,3 +79,23 @@ async def test_show_and_the_posted_digest_render_no_smuggled_link(world: SlackWo
         assert links, "the source is still one link"
         assert all(not target.startswith("https://evil.example") for target, _ in links)
         assert (ENCODED, "NIS|https://evil.example/2") in links  # the label is just text
+
+
+async def test_an_entry_stored_before_these_rules_shows_no_hidden_characters(
+    world: SlackWorld,
+) -> None:
+    service = world.app.service
+    clean = await service.add(raw_entry(slug="stored-long-ago"), "editor")
+    legacy = dataclasses.replace(
+        clean.content,
+        title="NIS \u202etnemetats\u202c on troops",
+        summary="Seen\u200b in\u2066 Kursk.",
+        sources=(Source("Kyiv\u2067 Post", "https://www.kyivpost.com/a b"),),
+    )
+    await service.store.edit(clean.slug, legacy, "old-import", service.clock.now())
+
+    shown = await world.command(READER, f"show {clean.slug}")
+
+    assert "NIS tnemetats on troops" in shown.text and "Seen in Kursk." in shown.text
+    assert "<https://www.kyivpost.com/a%20b|Kyiv Post>" in shown.text
+    assert [hex(ord(c)) for c in shown.text if is_hidden(c)] == []
