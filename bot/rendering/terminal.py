@@ -30,9 +30,11 @@ def printable(text: str) -> str:
 
 
 def _escaped(char: str) -> str:
-    if char in _KEPT:
+    if char in _KEPT or unicodedata.category(char) == "Zs":  # spaces of any width are harmless
         return char
-    if unicodedata.category(char) in ("Cc", "Zl", "Zp") or is_hidden(char):
+    # Not printable: controls, separators, surrogates (which could not even be encoded),
+    # private-use and unassigned code points.
+    if not char.isprintable() or is_hidden(char):
         code = ord(char)
         if code < 0x100:
             return f"\\x{code:02x}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import date
 from typing import Any
 
@@ -9,9 +10,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.domain.text_safety import link_target
+from bot.domain.text_safety import is_hidden, link_target
 from bot.domain.validation import EntryValidationError, validate_entry
 from bot.domain.vocabulary import Vocabulary
+from bot.rendering.terminal import printable
 
 from .conftest import raw_entry
 
@@ -124,3 +126,15 @@ def test_link_target_never_leaves_link_syntax(url: str) -> None:
     target = link_target(url)
     assert not set(target) & set("()[]<>|\"'` \n\r\t\\")
     assert target.isprintable()
+
+
+@given(st.text())
+def test_terminal_output_never_holds_a_control_or_hidden_character(text: str) -> None:
+    shown = printable(text)
+    assert all(
+        char in "\n\t"
+        or unicodedata.category(char) == "Zs"
+        or (char.isprintable() and not is_hidden(char))
+        for char in shown
+    )
+    shown.encode("utf-8")  # lone surrogates, which could not be written, are escaped too

@@ -6,7 +6,10 @@ import dataclasses
 import re
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from bot.adapters.discord.safe_text import safe
 from bot.domain.entries import Source
 from tests.core.conftest import raw_entry
 from tests.discord_bot.conftest import BotWorld
@@ -126,3 +129,11 @@ async def test_an_entry_stored_before_these_rules_shows_no_hidden_characters(
     assert [(b["label"], b["url"]) for b in shown.buttons] == [
         ("Kyiv Post", "https://www.kyivpost.com/a%20b%29")
     ]
+
+
+@given(st.text(alphabet="[]()\\\n ab*_`|>#-", max_size=60))
+def test_no_bracket_survives_discord_escaping(text: str) -> None:
+    escaped = safe(text)
+    for match in re.finditer(r"[\[\]]", escaped):
+        backslashes = len(escaped[: match.start()]) - len(escaped[: match.start()].rstrip("\\"))
+        assert backslashes % 2 == 1, escaped
