@@ -12,6 +12,7 @@ import subprocess
 import sys
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from bot.app import open_app
 from bot.domain.entries import Source
@@ -74,7 +75,7 @@ def test_a_hostile_brief_file_is_refused_with_every_value_escaped(
     ]
 
 
-async def _store_unvalidated_entry(variables: dict[str, str]) -> str:
+async def _store_unvalidated_entry(variables: dict[str, str], **content: Any) -> str:
     """An entry written before these rules existed: control and hidden characters in it."""
     settings = Settings(
         BRIEFBOT_DB=Path(variables["BRIEFBOT_DB"]), BRIEFBOT_BRIEFS_DIR=REPO / "briefs"
@@ -82,9 +83,12 @@ async def _store_unvalidated_entry(variables: dict[str, str]) -> str:
     clean = validate_entry(raw_entry(), Vocabulary(), date(2024, 10, 22))
     legacy = dataclasses.replace(
         clean,
-        title="Old \x1b]0;PWNED\x07 entry \u202eepyt",
-        summary="Summary \x1b[2J\x1b[H cleared\r\nnext line\x9b31m",
-        sources=(Source("Paper\x07", EVIL_URL + "\x1b[0m"),),
+        **{
+            "title": "Old \x1b]0;PWNED\x07 entry \u202eepyt",
+            "summary": "Summary \x1b[2J\x1b[H cleared\r\nnext line\x9b31m",
+            "sources": (Source("Paper\x07", EVIL_URL + "\x1b[0m"),),
+            **content,
+        },
     )
     async with open_app(settings) as app:
         entry = await app.service.store.add(legacy, "old-import", app.service.clock.now())
@@ -124,3 +128,28 @@ def test_a_typed_argument_is_echoed_escaped(
 
     code, _, err = briefbot(env, tmp_path, "latest", "-n", "\x07")
     assert code == 2 and b"'\\x07'" in err  # argparse's own message
+
+
+async def test_the_markdown_digest_keeps_links_from_entry_text_and_addresses_dead(
+    env: dict[str, str],  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    await _store_unvalidated_entry(
+        env,
+        title="NIS <b>statement</b>",
+        summary="Read the [Official\nNIS statement](https://evil.example/login) now.",
+        sources=(Source("NIS](https://evil.example/2) [x", EVIL_URL),),
+    )
+
+    code, out, err = briefbot(
+        env, tmp_path, "digest", "--format", "markdown", "--since", "2000-01-01T00:00:00+00:00"
+    )
+
+    assert code == 0, err
+    text = out.decode()
+    assert "**NIS \\<b\\>statement\\</b\\>**" in text
+    assert "Read the \\[Official\nNIS statement\\](https://evil.example/login) now." in text
+    assert (
+        "- [NIS\\](https://evil.example/2) \\[x]"
+        "(https://ok.example/x%29%5BOfficial_NIS_statement%5D%28https://evil.example)"
+    ) in text.splitlines()
