@@ -14,6 +14,7 @@ import time
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import date, datetime
 from pathlib import Path
+from typing import TextIO
 
 from pydantic import ValidationError
 
@@ -22,6 +23,7 @@ from bot.brief_files import read_brief_files
 from bot.domain.schedule import zone
 from bot.domain.validation import EntryValidationError
 from bot.rendering import text as render
+from bot.rendering.terminal import printable_streams
 from bot.service import ImportRejected
 from bot.settings import Settings
 from bot.storage.database import LATEST_VERSION, DatabaseError, schema_version
@@ -243,16 +245,18 @@ def _progress_bar(total: int) -> Callable[[int, int], None] | None:
     """A one-line progress bar on stderr for large imports in a terminal."""
     if total < 200 or not sys.stderr.isatty():
         return None
+    # The bar is all our own text and redraws its line with \r, which the filter would spell out.
+    stream: TextIO = getattr(sys.stderr, "unfiltered", sys.stderr)
 
     def show(done: int, total: int) -> None:
         if done % 100 and done != total:
             return
         width = 30
         filled = width * done // total
-        sys.stderr.write(f"\rImporting [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
+        stream.write(f"\rImporting [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
         if done == total:
-            sys.stderr.write("\n")
-        sys.stderr.flush()
+            stream.write("\n")
+        stream.flush()
 
     return show
 
@@ -264,6 +268,11 @@ async def _main(args: argparse.Namespace, settings: Settings) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``briefbot`` console script."""
+    with printable_streams():
+        return _run(argv)
+
+
+def _run(argv: Sequence[str] | None) -> int:
     args = build_parser().parse_args(argv)
     try:
         settings = Settings()

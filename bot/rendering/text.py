@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -11,6 +12,7 @@ from bot.domain.digest import Digest, DigestItem
 from bot.domain.entries import Entry, Revision, Status
 from bot.domain.figures import FigureGroup
 from bot.domain.search_query import UNRANKED_NOTE
+from bot.domain.text_safety import link_target
 from bot.service import Page, SearchResults
 from bot.storage.entries import MARK_END, MARK_START
 
@@ -29,6 +31,21 @@ _MARKS: dict[Style, _Marks] = {
     "text": _Marks(heading="", bold="", bullet="  -", highlight=("[", "]")),
     "markdown": _Marks(heading="## ", bold="**", bullet="-", highlight=("**", "**")),
 }
+
+
+# Markdown punctuation that could turn entry text into a link, HTML, emphasis or a heading.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~])")
+
+
+def _typed(text: str, style: Style) -> str:
+    """Entry text shown as typed: in Markdown, ``[x](https://…)`` in a summary stays text."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text) if style == "markdown" else text
+
+
+def _source(name: str, url: str, style: Style) -> str:
+    if style == "markdown":  # the address encoded so it cannot close its link early
+        return f"[{_typed(name, style)}]({link_target(url)})"
+    return f"{name}: {url}"
 
 
 def status_tag(status: Status) -> str:
@@ -130,7 +147,8 @@ def render_history(revisions: Sequence[Revision]) -> str:
 
 def _item_line(item: DigestItem, style: Style) -> str:
     b = _MARKS[style].bold
-    return f"{status_tag(item.status)} {b}{item.title}{b} ({item.event_date.isoformat()})"
+    title = _typed(item.title, style)
+    return f"{status_tag(item.status)} {b}{title}{b} ({item.event_date.isoformat()})"
 
 
 def render_digest(digest: Digest, style: Style = "text", more_hint: str = "briefbot latest") -> str:
@@ -141,7 +159,7 @@ def render_digest(digest: Digest, style: Style = "text", more_hint: str = "brief
         lines += ["", "No new developments today."]
         if digest.latest is not None:
             lines.append(f"Most recent entry: {_item_line(digest.latest, style)}")
-            lines.append(f"  {digest.latest.summary}")
+            lines.append(f"  {_typed(digest.latest.summary, style)}")
     else:
         lines += ["", f"{m.bold}Top developments{m.bold}"]
         lines += [f"{m.bullet} {_item_line(item, style)}" for item in digest.headlines]
@@ -149,20 +167,21 @@ def render_digest(digest: Digest, style: Style = "text", more_hint: str = "brief
             lines += ["", f"{m.heading}{section.topic.replace('-', ' ').capitalize()}"]
             for item in section.items:
                 lines.append(f"{m.bullet} {_item_line(item, style)}")
-                lines.append(f"    {item.summary}")
+                lines.append(f"    {_typed(item.summary, style)}")
     if digest.key_figures:
         lines += ["", f"{m.heading}Key figures"]
         for group in digest.key_figures:
             claims = "; ".join(
-                f"{c.figure.display} — {c.figure.claimed_by}, {c.figure.status.label.lower()}"
+                f"{_typed(c.figure.display, style)} — {_typed(c.figure.claimed_by, style)}, "
+                f"{c.figure.status.label.lower()}"
                 for c in group.claims
             )
-            lines.append(f"{m.bullet} {group.counts}: {claims}")
+            lines.append(f"{m.bullet} {_typed(group.counts, style)}: {claims}")
     if digest.omitted:
         lines += ["", f"+{digest.omitted} more: {more_hint}"]
     if digest.sources:
         lines += ["", f"{m.bold}Sources{m.bold}"]
-        lines += [f"{m.bullet} {s.name}: {s.url}" for s in digest.sources]
+        lines += [f"{m.bullet} {_source(s.name, s.url, style)}" for s in digest.sources]
     return "\n".join(lines)
 
 

@@ -15,6 +15,7 @@ from bot.domain.digest import Digest, DigestItem
 from bot.domain.entries import Entry, Figure, Revision, SearchHit, Status
 from bot.domain.figures import FigureGroup
 from bot.domain.search_query import UNRANKED_NOTE
+from bot.domain.text_safety import link_target
 
 TITLE_LIMIT = 256
 DESCRIPTION_LIMIT = 4096
@@ -241,7 +242,7 @@ def digest_embeds(
     if digest.omitted:
         footer = f"+{digest.omitted} more: {more_hint} · {footer}"
     if digest.sources:
-        sources = ", ".join(f"[{safe(s.name, 80)}]({s.url})" for s in digest.sources)
+        sources = ", ".join(f"[{safe(s.name, 80)}]({link_target(s.url)})" for s in digest.sources)
         embeds[-1].add_field(name="Sources", value=shorten_block(sources), inline=False)
     embeds[-1].set_footer(text=footer)
     return embeds
