@@ -14,6 +14,7 @@ import time
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import date, datetime
 from pathlib import Path
+from typing import TextIO
 
 from pydantic import ValidationError
 
@@ -23,6 +24,7 @@ from bot.domain.figures import FigureGroup
 from bot.domain.schedule import zone
 from bot.domain.validation import EntryValidationError
 from bot.rendering import text as render
+from bot.rendering.terminal import printable_streams
 from bot.service import ImportRejected
 from bot.settings import Settings
 from bot.storage.database import LATEST_VERSION, DatabaseError, schema_version
@@ -109,8 +111,8 @@ def build_parser() -> argparse.ArgumentParser:
     db.add_parser("check", help="integrity check")
 
     sub.add_parser("run", help="run the bot (Discord with DISCORD_TOKEN, else a console)")
-    p = sub.add_parser("sync-commands", help="push the slash commands to Discord now")
-    p.add_argument("--guild", type=int, metavar="ID", help="only this server (instant)")
+    p = sub.add_parser("sync-commands", help="push commands now: global + newsroom")
+    p.add_argument("--guild", type=int, metavar="ID", help="copy the global ones to this server")
     sub.add_parser("health", help="exit 0 if the database opens and a running bot is alive")
     return parser
 
@@ -274,16 +276,18 @@ def _progress_bar(total: int) -> Callable[[int, int], None] | None:
     """A one-line progress bar on stderr for large imports in a terminal."""
     if total < 200 or not sys.stderr.isatty():
         return None
+    # The bar is all our own text and redraws its line with \r, which the filter would spell out.
+    stream: TextIO = getattr(sys.stderr, "unfiltered", sys.stderr)
 
     def show(done: int, total: int) -> None:
         if done % 100 and done != total:
             return
         width = 30
         filled = width * done // total
-        sys.stderr.write(f"\rImporting [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
+        stream.write(f"\rImporting [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
         if done == total:
-            sys.stderr.write("\n")
-        sys.stderr.flush()
+            stream.write("\n")
+        stream.flush()
 
     return show
 
@@ -295,6 +299,11 @@ async def _main(args: argparse.Namespace, settings: Settings) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``briefbot`` console script."""
+    with printable_streams():
+        return _run(argv)
+
+
+def _run(argv: Sequence[str] | None) -> int:
     args = build_parser().parse_args(argv)
     try:
         settings = Settings()

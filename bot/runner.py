@@ -34,6 +34,7 @@ async def run(app: App) -> int:
     slack_on = slack_configured(app.settings)
     if not (discord_on or slack_on):
         return await _run_console(app)
+    _log_editing_off(app, discord_on=discord_on, slack_on=slack_on)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
@@ -50,6 +51,25 @@ async def run(app: App) -> int:
     stop.set()
     await asyncio.gather(*platforms)
     return 0
+
+
+def _log_editing_off(app: App, *, discord_on: bool, slack_on: bool) -> None:
+    """One line when a running platform has no newsroom: nobody there edits through chat."""
+    settings = app.settings
+    unset = [
+        name
+        for name, running, newsroom in (
+            ("BRIEFBOT_NEWSROOM_DISCORD_GUILD_ID", discord_on, settings.discord_newsroom),
+            ("BRIEFBOT_NEWSROOM_SLACK_TEAM_ID", slack_on, settings.slack_newsroom),
+        )
+        if running and not newsroom.configured
+    ]
+    if unset:
+        log.info(
+            "editor commands are off (no newsroom): set %s to the newsroom's id to enable them; "
+            "briefbot import works meanwhile",
+            " / ".join(unset),
+        )
 
 
 async def _run_console(app: App) -> int:

@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from bot.domain.newsroom import Newsroom
 from bot.domain.vocabulary import DEFAULT_ACTORS, DEFAULT_TOPICS, Vocabulary
 
 
@@ -26,6 +27,15 @@ class Settings(BaseSettings):
     # How long a write waits for another process's write lock before "busy, try again".
     busy_timeout_ms: int = Field(default=5000, ge=0, le=600_000, alias="BRIEFBOT_BUSY_TIMEOUT_MS")
 
+    # The newsroom: the one Discord guild / Slack workspace where editor commands exist.
+    # Unset: nobody edits through chat (the CLI on the host still can).
+    newsroom_discord_guild_id: int | None = Field(
+        default=None, gt=0, alias="BRIEFBOT_NEWSROOM_DISCORD_GUILD_ID"
+    )
+    newsroom_slack_team_id: str | None = Field(
+        default=None, min_length=1, alias="BRIEFBOT_NEWSROOM_SLACK_TEAM_ID"
+    )
+
     discord_token: SecretStr | None = Field(default=None, alias="DISCORD_TOKEN")
     discord_api_base_url: str | None = Field(default=None, alias="DISCORD_API_BASE_URL")
     discord_gateway_url: str | None = Field(default=None, alias="DISCORD_GATEWAY_URL")
@@ -39,10 +49,25 @@ class Settings(BaseSettings):
     slack_http_port: int = Field(default=3000, ge=0, le=65535, alias="SLACK_HTTP_PORT")
     slack_api_base_url: str | None = Field(default=None, alias="SLACK_API_BASE_URL")
 
+    @field_validator("newsroom_discord_guild_id", "newsroom_slack_team_id", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, value: object) -> object:
+        # ``VAR=`` in a .env file means "not set", not an invalid id.
+        return None if isinstance(value, str) and not value.strip() else value
+
     @property
     def heartbeat_file(self) -> Path:
         """Touched by the running bot; ``briefbot health`` checks that it is fresh."""
         return self.db_path.parent / "heartbeat"
+
+    @property
+    def discord_newsroom(self) -> Newsroom:
+        guild = self.newsroom_discord_guild_id
+        return Newsroom(str(guild) if guild is not None else None)
+
+    @property
+    def slack_newsroom(self) -> Newsroom:
+        return Newsroom(self.newsroom_slack_team_id or None)
 
     @property
     def vocabulary(self) -> Vocabulary:

@@ -74,7 +74,9 @@ def validate_figure(
     counts = found.check(
         f"{where}.counts", lambda: text_field(row.get("counts"), NAME_MAX, multiline=False)
     )
-    claimant = found.check(f"{where}.originator", lambda: _claimant(row, text_field))
+    # Problems are reported under the name the input used (forms and old files: claimed_by).
+    named = "originator" if row.get("originator") not in (None, "") else "claimed_by"
+    claimant = found.check(f"{where}.{named}", lambda: _claimant(row, text_field))
     relays = found.check(
         f"{where}.relays", lambda: _relays(row.get("relays"), claimant, text_field)
     )

@@ -16,6 +16,7 @@ from bot.domain.entries import EntryContent, Figure, Source, Status
 from bot.domain.figure_validation import validate_figure
 from bot.domain.provenance import parse_date_basis
 from bot.domain.text import SLUG_MAX, SLUG_PATTERN, has_control_characters, slugify
+from bot.domain.text_safety import hidden_character_problem, url_character_problem
 from bot.domain.vocabulary import Vocabulary
 
 TITLE_MAX = 200
@@ -143,6 +144,10 @@ def text_field(
         raise ValueError("must be a single line")
     if has_control_characters(text, allow_newlines=multiline):
         raise ValueError("contains control characters")
+    # Refused in multi-line fields too: a summary reaches every digest, and stripping would
+    # silently store something other than what the editor wrote.
+    if hidden := hidden_character_problem(text):
+        raise ValueError(hidden)
     return text
 
 
@@ -269,10 +274,12 @@ def url_field(value: Any) -> str:
     """An absolute http(s) address with a host."""
     text = text_field(value, URL_MAX, multiline=False)
     assert text is not None
+    if problem := url_character_problem(text):
+        raise ValueError(problem)
     parts = urlsplit(text)
     if parts.scheme.lower() not in ("http", "https"):
         raise ValueError("must start with http:// or https://")
-    if not parts.hostname or " " in text:
+    if not parts.hostname:
         raise ValueError("is not a valid web address")
     return text
 
@@ -322,7 +329,9 @@ def _source(row: Mapping[str, Any], where: str, found: _Collector, latest: date)
     if row.get("_invalid") or row.get("_cells", 2) < 2:
         found.add(where, "write each source as: Name | https://address")
         return None
-    name = found.check(f"{where}.name", lambda: text_field(row.get("name"), NAME_MAX))
+    name = found.check(
+        f"{where}.name", lambda: text_field(row.get("name"), NAME_MAX, multiline=False)
+    )
     # A source may have no link ("no link given"); a given one must be a real address.
     given = row.get("url")
     linked = given not in (None, "", "-")

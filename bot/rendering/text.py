@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -15,10 +16,11 @@ from bot.domain.digest import (
     item_when,
     quiet_text,
 )
-from bot.domain.entries import Entry, Revision, Status
+from bot.domain.entries import Entry, Revision, Source, Status
 from bot.domain.figures import FigureGroup, TrackedClaim, claim_date, claimant, own_counts
-from bot.domain.provenance import dated, link_kind, source_text
+from bot.domain.provenance import dated, link_kind, link_label, source_text
 from bot.domain.search_query import UNRANKED_NOTE
+from bot.domain.text_safety import link_target
 from bot.service import Page, SearchResults
 from bot.storage.entries import MARK_END, MARK_START
 
@@ -37,6 +39,26 @@ _MARKS: dict[Style, _Marks] = {
     "text": _Marks(heading="", bold="", bullet="  -", highlight=("[", "]")),
     "markdown": _Marks(heading="## ", bold="**", bullet="-", highlight=("**", "**")),
 }
+
+
+# Markdown punctuation that could turn entry text into a link, HTML, emphasis or a heading.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~])")
+
+
+def _typed(text: str, style: Style) -> str:
+    """Entry text shown as typed: in Markdown, ``[x](https://…)`` in a summary stays text."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text) if style == "markdown" else text
+
+
+def _source(source: Source, style: Style) -> str:
+    """The source, what its link is (the article, the outlet's home page, none), the link."""
+    if not source.url:
+        return _typed(source_text(source), style)
+    if style == "markdown":  # the address encoded so it cannot close its link early
+        label = _typed(link_label(source), style)  # a home page is named as the outlet
+        published = f", {source.published:%d %b %Y}" if source.published else ""
+        return f"[{label}]({link_target(source.url)}){published}"
+    return f"{source_text(source)}: {source.url}"
 
 
 def status_tag(status: Status) -> str:
@@ -174,7 +196,8 @@ def render_history(revisions: Sequence[Revision]) -> str:
 
 def _item_line(item: DigestItem, style: Style, when: str) -> str:
     b = _MARKS[style].bold
-    return f"{status_tag(item.status)} {b}{item.title}{b} ({when})"
+    title = _typed(item.title, style)
+    return f"{status_tag(item.status)} {b}{title}{b} ({when})"
 
 
 def render_digest(digest: Digest, style: Style = "text", more_hint: str = "briefbot latest") -> str:
@@ -191,7 +214,7 @@ def render_digest(digest: Digest, style: Style = "text", more_hint: str = "brief
             latest = digest.latest
             when = dated(latest.event_date, latest.date_basis)
             lines.append(f"Most recent entry: {_item_line(latest, style, when)}")
-            lines.append(f"  {latest.summary}")
+            lines.append(f"  {_typed(latest.summary, style)}")
     else:
         lines += ["", f"{m.bold}Top developments{m.bold}"]
         lines += [f"{m.bullet} {line(item)}" for item in digest.headlines]
@@ -199,19 +222,19 @@ def render_digest(digest: Digest, style: Style = "text", more_hint: str = "brief
             lines += ["", f"{m.heading}{section.topic.replace('-', ' ').capitalize()}"]
             for item in section.items:
                 lines.append(f"{m.bullet} {line(item)}")
-                lines.append(f"    {item.summary}")
+                lines.append(f"    {_typed(item.summary, style)}")
     if digest.key_figures:
         lines += ["", f"{m.heading}Key figures"]
         for group in digest.key_figures:
-            claims = "; ".join(claim_line(c, own_counts(group, c)) for c in group.claims)
-            lines.append(f"{m.bullet} {group.counts}: {claims}")
+            claims = "; ".join(
+                _typed(claim_line(c, own_counts(group, c)), style) for c in group.claims
+            )
+            lines.append(f"{m.bullet} {_typed(group.counts, style)}: {claims}")
     if digest.omitted:
         lines += ["", f"+{digest.omitted} more: {more_hint}"]
     if digest.sources:
         lines += ["", f"{m.bold}Sources{m.bold}"]
-        lines += [
-            f"{m.bullet} {source_text(s)}" + (f": {s.url}" if s.url else "") for s in digest.sources
-        ]
+        lines += [f"{m.bullet} {_source(s, style)}" for s in digest.sources]
     return "\n".join(lines)
 
 

@@ -117,9 +117,19 @@ def service_factory() -> ServiceFactory:
     return lambda app: app.service
 
 
-def make_deps(app: App, clock: FixedClock, service: BriefingService | None = None) -> DiscordDeps:
+def make_deps(
+    app: App,
+    clock: FixedClock,
+    service: BriefingService | None = None,
+    *,
+    newsroom: Guild | None = None,
+) -> DiscordDeps:
+    """The bot's dependencies; ``newsroom`` is the guild whose members may edit."""
+    settings = app.settings
+    if newsroom is not None:
+        settings = settings.model_copy(update={"newsroom_discord_guild_id": newsroom.id})
     return DiscordDeps(
-        settings=app.settings,
+        settings=settings,
         service=service or app.service,
         app_state=AppState(app.database),
         servers=ServerStore(app.database),
@@ -140,6 +150,8 @@ async def world(
         admin=guild.add_member("admin", permissions=MANAGE_GUILD),
         reader=guild.add_member("reader"),
     )
-    bot = BriefingBot(make_deps(app, clock, service_factory(app)), guild_ready_timeout=0.1)
+    # The test server is the newsroom: its admins and editor roles edit, as before.
+    deps = make_deps(app, clock, service_factory(app), newsroom=guild)
+    bot = BriefingBot(deps, guild_ready_timeout=0.1)
     async with running_bot(bot, discord) as running:
         yield BotWorld(discord, app, running, server, sent)

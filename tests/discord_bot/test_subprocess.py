@@ -58,6 +58,8 @@ async def test_the_bot_process_connects_answers_and_stops_cleanly_on_sigterm(
     output = stdout.decode() + stderr.decode()
     assert discord.token not in output, "the token is never logged"
     assert "stopping" in output
+    # No newsroom set: one line says how to turn editing through chat on.
+    assert "set BRIEFBOT_NEWSROOM_DISCORD_GUILD_ID to the newsroom's id" in output
     assert "Traceback" not in output
 
 
@@ -69,10 +71,12 @@ async def test_commands_are_synced_once_and_not_again_when_unchanged(
             1 for method, path, _ in discord.requests if method == "PUT" and "commands" in path
         )
 
-    async with running_bot(BriefingBot(make_deps(app, clock), guild_ready_timeout=0.1), discord):
-        assert puts() == 1
-        names = sorted(c["name"] for c in discord.commands[None])
-        assert {"brief", "brief-admin"} <= set(names)
+    newsroom = discord.add_guild("Newsroom")
+    deps = make_deps(app, clock, newsroom=newsroom)
+    async with running_bot(BriefingBot(deps, guild_ready_timeout=0.1), discord):
+        assert puts() == 2  # the global list and the newsroom's
+        assert "brief" in {c["name"] for c in discord.commands[None]}
+        assert [c["name"] for c in discord.commands[newsroom.id]] == ["brief-admin"]
 
-    async with running_bot(BriefingBot(make_deps(app, clock), guild_ready_timeout=0.1), discord):
-        assert puts() == 1, "same definitions, same database: no second sync"
+    async with running_bot(BriefingBot(deps, guild_ready_timeout=0.1), discord):
+        assert puts() == 2, "same definitions, same database: no second sync"

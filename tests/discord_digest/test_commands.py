@@ -107,12 +107,12 @@ async def test_a_reader_cannot_set_up_or_post_digests(dw: DigestWorld) -> None:
         "digest setup",
         options={"channel": dw.channel, "time": "08:00", "timezone": SEOUL},
     )
-    assert reply.ephemeral and reply.content.startswith("Only editors can do that")
+    assert reply.ephemeral and reply.content.startswith("Only members with Manage Server")
     assert await dw.schedule() is None
     await dw.setup()
     for command in ("digest now", "digest off", "digest preview", "digest status"):
         reply = await dw.run(dw.reader, command)
-        assert reply.content.startswith("Only editors can do that"), command
+        assert reply.content.startswith("Only members with Manage Server"), command
     assert dw.digests() == []
     assert await dw.schedule() is not None
 

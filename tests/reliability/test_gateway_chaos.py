@@ -285,7 +285,7 @@ async def stage(tmp_path: Path, seed: int) -> AsyncIterator[tuple[Stage, StatusL
             entries = await app.service.store.all()
             slugs = [e.slug for e in entries]
             subjects = sorted({g.subject for g in await app.service.figures()})
-            deps = dataclasses.replace(make_deps(app, clock), retry=RETRY)
+            deps = dataclasses.replace(make_deps(app, clock, newsroom=guild), retry=RETRY)
             bot = BriefingBot(deps, guild_ready_timeout=0.1)
             async with running_bot(bot, discord, ready_timeout=30) as running:
                 assert running._catch_up is not None

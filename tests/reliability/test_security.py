@@ -36,6 +36,7 @@ async def test_an_error_heavy_session_never_writes_the_token_anywhere(tmp_path: 
             BRIEFBOT_BRIEFS_DIR=str(BRIEFS),
             BRIEFBOT_LOG_LEVEL="DEBUG",
             BRIEFBOT_BUSY_TIMEOUT_MS="200",
+            BRIEFBOT_NEWSROOM_DISCORD_GUILD_ID=str(guild.id),
         )
         with (logs / "stdout").open("wb") as out, (logs / "stderr").open("wb") as err:
             process = await asyncio.create_subprocess_exec(

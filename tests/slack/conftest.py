@@ -58,12 +58,14 @@ class SlackWorld:
     bot: SlackBot
     driver: Driver
 
-    async def command(self, user: str, text: str, *, wait: bool = True) -> Answer:
-        """``/brief text`` typed by ``user`` in the briefing channel."""
+    async def command(
+        self, user: str, text: str, *, wait: bool = True, team: str = TEAM_ID
+    ) -> Answer:
+        """``/brief text`` typed by ``user`` (of workspace ``team``) in the briefing channel."""
         rid, url = self.standin.new_response_url()
         payload = {
             "token": "deprecated-verification-token",
-            "team_id": TEAM_ID,
+            "team_id": team,
             "team_domain": "newsroom",
             "channel_id": BRIEF_CHANNEL,
             "channel_name": "briefing",
@@ -79,7 +81,9 @@ class SlackWorld:
         response = await self.standin.wait_response(rid) if wait else None
         return Answer(ack, response, rid)
 
-    async def press(self, user: str, message: dict[str, Any], action_id: str) -> Answer:
+    async def press(
+        self, user: str, message: dict[str, Any], action_id: str, *, team: str = TEAM_ID
+    ) -> Answer:
         """Click the button ``action_id`` of ``message`` (a recorded response) as ``user``."""
         button = next(
             e
@@ -91,8 +95,8 @@ class SlackWorld:
         rid, url = self.standin.new_response_url()
         payload = {
             "type": "block_actions",
-            "team": {"id": TEAM_ID, "domain": "newsroom"},
-            "user": {"id": user, "username": self.standin.users[user]["name"], "team_id": TEAM_ID},
+            "team": {"id": team, "domain": "newsroom"},
+            "user": {"id": user, "username": self.standin.users[user]["name"], "team_id": team},
             "api_app_id": "A0APP0001",
             "container": {"type": "message", "is_ephemeral": True},
             "trigger_id": self.standin.new_trigger(),
@@ -113,14 +117,14 @@ class SlackWorld:
         return Answer(ack, await self.standin.wait_response(rid), rid)
 
     async def submit(
-        self, user: str, view: dict[str, Any], values: dict[str, Any]
+        self, user: str, view: dict[str, Any], values: dict[str, Any], *, team: str = TEAM_ID
     ) -> dict[str, Any]:
         """Submit an opened modal with ``values`` (block id → element state); the ack."""
         state = {block: {"value": element} for block, element in values.items()}
         payload = {
             "type": "view_submission",
-            "team": {"id": TEAM_ID, "domain": "newsroom"},
-            "user": {"id": user, "username": self.standin.users[user]["name"], "team_id": TEAM_ID},
+            "team": {"id": team, "domain": "newsroom"},
+            "user": {"id": user, "username": self.standin.users[user]["name"], "team_id": team},
             "api_app_id": "A0APP0001",
             "trigger_id": self.standin.new_trigger(),
             "view": {**view, "state": {"values": state}, "hash": uuid.uuid4().hex},
@@ -177,8 +181,12 @@ async def standin() -> AsyncIterator[SlackStandIn]:
     assert server.pings == []
 
 
-def slack_settings(tmp_path: Path, standin: SlackStandIn, mode: str) -> Settings:
+def slack_settings(
+    tmp_path: Path, standin: SlackStandIn, mode: str, newsroom: str | None = TEAM_ID
+) -> Settings:
+    """The test workspace is the newsroom unless ``newsroom`` says otherwise."""
     return Settings(
+        BRIEFBOT_NEWSROOM_SLACK_TEAM_ID=newsroom,
         BRIEFBOT_DB=tmp_path / "bot.sqlite3",
         BRIEFBOT_BRIEFS_DIR=BRIEFS,
         SLACK_BOT_TOKEN=BOT_TOKEN,
@@ -196,10 +204,14 @@ def clock() -> FixedClock:
 
 @asynccontextmanager
 async def running_world(
-    mode: str, tmp_path: Path, standin: SlackStandIn, clock: FixedClock
+    mode: str,
+    tmp_path: Path,
+    standin: SlackStandIn,
+    clock: FixedClock,
+    newsroom: str | None = TEAM_ID,
 ) -> AsyncIterator[SlackWorld]:
     """The real Slack app in ``mode`` ("socket" or "http") on a seeded temp database."""
-    async with open_app(slack_settings(tmp_path, standin, mode), clock) as app:
+    async with open_app(slack_settings(tmp_path, standin, mode, newsroom), clock) as app:
         await seed_if_empty(app)
         bot = build_slack_bot(app)
         await bot.deps.servers.add_editor_role("slack", TEAM_ID, EDITOR_GROUP)

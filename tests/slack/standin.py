@@ -17,8 +17,8 @@ from typing import Any
 from aiohttp import WSMsgType, web
 
 from tests.slack.limits import PING, check_blocks, check_view, mrkdwn_texts
+from tests.slack.standin_files import BOT_TOKEN, SlackFiles
 
-BOT_TOKEN = "xoxb-test-bot-token"
 APP_TOKEN = "xapp-test-app-token"
 TEAM_ID = "T0TEAM001"
 BOT_USER = "UBOT00001"
@@ -40,11 +40,14 @@ class Fault:
 
 
 @dataclass
-class SlackStandIn:
+class SlackStandIn(SlackFiles):
     users: dict[str, dict[str, Any]] = field(default_factory=dict)
     usergroups: dict[str, list[str]] = field(default_factory=dict)
     channels: dict[str, dict[str, Any]] = field(default_factory=dict)
     files: dict[str, tuple[str, bytes]] = field(default_factory=dict)
+    file_fields: dict[str, dict[str, Any]] = field(default_factory=dict)
+    file_redirects: dict[str, str] = field(default_factory=dict)
+    downloads: list[str] = field(default_factory=list)
     messages: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     calls: list[Call] = field(default_factory=list)
     responses: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
@@ -253,21 +256,6 @@ class SlackStandIn:
         self.views.append(opened)
         return {"ok": True, "view": opened}
 
-    async def _m_files_info(self, args: dict[str, Any]) -> dict[str, Any]:
-        fid = str(args.get("file"))
-        if fid not in self.files:
-            return {"ok": False, "error": "file_not_found"}
-        name, data = self.files[fid]
-        return {
-            "ok": True,
-            "file": {
-                "id": fid,
-                "name": name,
-                "size": len(data),
-                "url_private_download": f"{self.url}/files-pri/{fid}/{name}",
-            },
-        }
-
     # -- response URLs, files, Socket Mode ------------------------------------------------
 
     async def _respond(self, request: web.Request) -> web.Response:
@@ -298,13 +286,6 @@ class SlackStandIn:
         for text in mrkdwn_texts(message):
             self.pings += PING.findall(text)
         return {k: message[k] for k in ("text", "blocks") if k in message}
-
-    async def _download(self, request: web.Request) -> web.Response:
-        if request.headers.get("Authorization") != f"Bearer {BOT_TOKEN}":
-            # What Slack does: a sign-in page, not an error status.
-            return web.Response(text="<html>Sign in to Slack</html>", content_type="text/html")
-        _, data = self.files[request.match_info["fid"]]
-        return web.Response(body=data, content_type="application/octet-stream")
 
     async def _link(self, request: web.Request) -> web.WebSocketResponse:
         socket = web.WebSocketResponse(autoping=True)

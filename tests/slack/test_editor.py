@@ -9,6 +9,7 @@ from typing import Any
 from bot.brief_files import render_brief
 from tests.slack.conftest import (
     ADMIN,
+    BRIEF_CHANNEL,
     EDITOR,
     EDITOR_GROUP,
     READER,
@@ -77,9 +78,11 @@ async def test_form_problems_are_shown_next_to_their_fields(world: SlackWorld) -
 
 
 async def test_readers_are_refused_editor_commands(world: SlackWorld) -> None:
-    for text in ("add", f"edit {NIS}", f"delete {NIS}", f"history {NIS}", "digest status"):
+    for text in ("add", f"edit {NIS}", f"delete {NIS}", f"history {NIS}"):
         answer = await world.command(READER, text)
         assert "Only editors can do that" in answer.text, text
+    digest = await world.command(READER, "digest status")
+    assert "Only workspace admins and owners can manage this workspace" in digest.text
     assert world.standin.views == []
     assert world.standin.called("views.open") == []
 
@@ -146,7 +149,9 @@ async def test_import_a_shared_zip(world: SlackWorld) -> None:
     archive = io.BytesIO()
     with zipfile.ZipFile(archive, "w") as z:
         z.writestr("briefs/copy-1.md", render_brief(content))
-    world.standin.files["F0ZIPFILE1"] = ("briefs.zip", archive.getvalue())
+    world.standin.share_file(
+        "F0ZIPFILE1", "briefs.zip", archive.getvalue(), user=EDITOR, channel=BRIEF_CHANNEL
+    )
     link = "https://newsroom.slack.com/files/UADMIN001/F0ZIPFILE1/briefs.zip"
     answer = await world.command(ADMIN, f"import <{link}>")
     assert "Imported 1 new, 0 updated, 0 unchanged." in answer.text
@@ -154,19 +159,22 @@ async def test_import_a_shared_zip(world: SlackWorld) -> None:
 
 
 async def test_import_refuses_an_oversized_file_without_downloading(world: SlackWorld) -> None:
-    world.standin.files["F0BIGFILE1"] = ("huge.md", b"x" * (300 * 1024))
+    world.standin.share_file(
+        "F0BIGFILE1", "huge.md", b"x" * (300 * 1024), user=ADMIN, channel=BRIEF_CHANNEL
+    )
     answer = await world.command(ADMIN, "import F0BIGFILE1")
     assert "Nothing was imported" in answer.text and "at most" in answer.text
+    assert world.standin.downloads == []
 
 
 async def test_editor_groups(world: SlackWorld) -> None:
     other = "SOTHERS01"
     world.standin.usergroups[other] = [READER]
-    assert "Only editors" in (await world.command(READER, "digest status")).text
+    assert "Only editors" in (await world.command(READER, f"history {NIS}")).text
     added = await world.command(ADMIN, f"editors add <!subteam^{other}|@others>")
     assert other in added.text
-    assert "Only editors" not in (await world.command(READER, "digest status")).text
+    assert "Only editors" not in (await world.command(READER, f"history {NIS}")).text
     listed = await world.command(ADMIN, "editors")
     assert EDITOR_GROUP in listed.text and other in listed.text
     await world.command(ADMIN, f"editors remove {other}")
-    assert "Only editors" in (await world.command(READER, "digest status")).text
+    assert "Only editors" in (await world.command(READER, f"history {NIS}")).text

@@ -22,7 +22,7 @@ def test_escape_follows_slacks_three_rules() -> None:
         == "&lt;!channel&gt; &amp; &lt;@U1|x&gt; &gt; &lt;#C1&gt;"
     )
     assert link("https://e.org/?a=1&b=<2>|x", "A <b> & c") == (
-        "<https://e.org/?a=1&amp;b=&lt;2&gt;%7Cx|A &lt;b&gt; &amp; c>"
+        "<https://e.org/?a=1&amp;b=%3C2%3E%7Cx|A &lt;b&gt; &amp; c>"
     )
 
 

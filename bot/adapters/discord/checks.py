@@ -1,7 +1,9 @@
-"""Who may edit: members with Manage Server, or with a role the server named as editors.
+"""Who may edit: in the newsroom guild only, members with Manage Server or an editor role.
 
-Checked at run time as well as declared with ``default_member_permissions``, because server
-admins can re-grant any command to anyone in Discord's integration settings.
+Checked at run time as well as declared with ``default_member_permissions`` and registered
+in the newsroom guild only, because server admins can re-grant any command to anyone in
+Discord's integration settings and old registrations (global, or copied to another guild)
+can outlive an upgrade.
 """
 
 from __future__ import annotations
@@ -12,15 +14,39 @@ from typing import Protocol, TypeVar
 import discord
 from discord import app_commands
 
+from bot.domain.newsroom import Newsroom
+
 T = TypeVar("T")
+
+# The top-level editor command group: registered in the newsroom guild only.
+EDITOR_GROUP = "brief-admin"
+ONLY_MANAGERS = "Only members with Manage Server can manage this server's digest."
 
 
 class EditorRoles(Protocol):
     async def editor_role_ids(self, platform: str, server_id: str) -> list[str]: ...
 
 
+class EditorAccess(Protocol):
+    """What the editor check reads: the stored editor roles and where the newsroom is."""
+
+    @property
+    def servers(self) -> EditorRoles: ...
+
+    @property
+    def newsroom(self) -> Newsroom: ...
+
+
 class NotAnEditor(app_commands.CheckFailure):
     """Raised for readers trying an editor command."""
+
+
+class OutsideNewsroom(app_commands.CheckFailure):
+    """Raised for an editor command anywhere but the newsroom guild."""
+
+
+class NotAManager(app_commands.CheckFailure):
+    """Raised for members without Manage Server trying a server-admin command."""
 
 
 def can_edit(member: discord.Member, editor_role_ids: list[str]) -> bool:
@@ -29,15 +55,23 @@ def can_edit(member: discord.Member, editor_role_ids: list[str]) -> bool:
     return any(str(role.id) in editor_role_ids for role in member.roles)
 
 
-async def ensure_editor(interaction: discord.Interaction, roles: EditorRoles) -> None:
-    """Raise unless the interaction's user may edit in its server, as of now.
+def ensure_newsroom(interaction: discord.Interaction, newsroom: Newsroom) -> None:
+    """Raise unless the interaction comes from the newsroom guild (a DM never does)."""
+    guild_id = str(interaction.guild_id) if interaction.guild_id is not None else None
+    if (refusal := newsroom.refusal(guild_id)) is not None:
+        raise OutsideNewsroom(refusal)
+
+
+async def ensure_editor(interaction: discord.Interaction, access: EditorAccess) -> None:
+    """Raise unless the interaction's user may edit, as of now.
 
     Runs for the command and again when its form or confirm button is submitted, so a role
     removed in between is refused too.
     """
+    ensure_newsroom(interaction, access.newsroom)
     if interaction.guild is None or not isinstance(interaction.user, discord.Member):
         raise app_commands.NoPrivateMessage()
-    ids = await roles.editor_role_ids("discord", str(interaction.guild.id))
+    ids = await access.servers.editor_role_ids("discord", str(interaction.guild.id))
     if not can_edit(interaction.user, ids):
         raise NotAnEditor(
             "Only editors can do that: members with Manage Server or an editor role "
@@ -45,11 +79,30 @@ async def ensure_editor(interaction: discord.Interaction, roles: EditorRoles) ->
         )
 
 
-def editors_only(roles: Callable[[discord.Interaction], EditorRoles]) -> Callable[[T], T]:
-    """An app-command check: only editors, only in servers."""
+def ensure_manager(interaction: discord.Interaction, refusal: str = ONLY_MANAGERS) -> None:
+    """Raise unless the user has Manage Server in this guild (editor roles do not count)."""
+    if interaction.guild is None or not isinstance(interaction.user, discord.Member):
+        raise app_commands.NoPrivateMessage()
+    if not interaction.user.guild_permissions.manage_guild:
+        raise NotAManager(refusal)
+
+
+def editors_only(access: Callable[[discord.Interaction], EditorAccess]) -> Callable[[T], T]:
+    """An app-command check: only editors, only in the newsroom guild."""
 
     async def predicate(interaction: discord.Interaction) -> bool:
-        await ensure_editor(interaction, roles(interaction))
+        await ensure_editor(interaction, access(interaction))
+        return True
+
+    check: Callable[[T], T] = app_commands.check(predicate)
+    return check
+
+
+def managers_only() -> Callable[[T], T]:
+    """An app-command check: only this server's members with Manage Server."""
+
+    async def predicate(interaction: discord.Interaction) -> bool:
+        ensure_manager(interaction)
         return True
 
     check: Callable[[T], T] = app_commands.check(predicate)

@@ -7,6 +7,7 @@ import hashlib
 import json
 import logging
 from datetime import datetime, timedelta
+from typing import Any
 
 import discord
 from discord.ext import commands
@@ -23,6 +24,7 @@ from bot.scheduling.scheduler import DigestScheduler
 log = logging.getLogger(__name__)
 
 COMMANDS_HASH_KEY = "discord.commands_hash"
+NEWSROOM_KEY = "discord.newsroom_synced"  # the guild the editor commands were last synced to
 
 
 def intents() -> discord.Intents:
@@ -52,6 +54,8 @@ class BriefingBot(commands.Bot):
             guild_ready_timeout=guild_ready_timeout,
         )
         self.deps = deps
+        if isinstance(self.tree, ErrorHandlingTree):
+            self.tree.newsroom = deps.newsroom
         self.sync_on_start = sync_on_start
         self.digests = digests
         self.delivery = DigestDelivery(
@@ -69,7 +73,9 @@ class BriefingBot(commands.Bot):
 
     async def setup_hook(self) -> None:
         await self.add_cog(BriefReader(self.deps))
-        await self.add_cog(BriefEditor(self.deps))
+        if (newsroom := self.newsroom_guild()) is not None:
+            # Editor commands exist in the newsroom only; the global list is for readers.
+            await self.add_cog(BriefEditor(self.deps), guild=newsroom)
         await self.add_cog(DigestCommands(self.deps, self.delivery, self.scheduler))
         if self.sync_on_start:
             await self.sync_commands_if_changed()
@@ -95,31 +101,83 @@ class BriefingBot(commands.Bot):
             self._catch_up.cancel()
         await super().close()
 
+    def newsroom_guild(self) -> discord.Object | None:
+        server_id = self.deps.newsroom.server_id
+        return discord.Object(id=int(server_id)) if server_id is not None else None
+
     def commands_hash(self) -> str:
-        """A hash of the command definitions as Discord would receive them."""
-        payload = sorted(
-            (command.to_dict(self.tree) for command in self.tree.get_commands()),
-            key=lambda c: str(c["name"]),
-        )
+        """A hash of the command definitions as Discord would receive them: the global list
+        and the newsroom guild's (with its id, so moving the newsroom syncs again)."""
+        newsroom = self.newsroom_guild()
+        payload = {
+            "global": self._definitions(None),
+            "newsroom": newsroom and [newsroom.id, self._definitions(newsroom)],
+        }
         return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
+    def _definitions(self, guild: discord.Object | None) -> list[dict[str, Any]]:
+        return sorted(
+            (command.to_dict(self.tree) for command in self.tree.get_commands(guild=guild)),
+            key=lambda c: str(c["name"]),
+        )
+
     async def sync_commands_if_changed(self) -> bool:
-        """Sync global commands only when their definition changed since the last sync."""
+        """Sync global and newsroom commands only when their definition changed since the
+        last sync."""
         current = self.commands_hash()
         if await self.deps.app_state.get(COMMANDS_HASH_KEY) == current:
             log.info("slash commands unchanged; not syncing")
             return False
-        synced = await self.tree.sync()
+        synced = await self._sync_global_and_newsroom()
+        if synced is None:
+            return False  # the hash is not kept: the next start tries again
         await self.deps.app_state.set(COMMANDS_HASH_KEY, current)
-        log.info("synced %d slash commands", len(synced))
+        log.info("synced %d slash commands", synced)
         return True
 
+    async def _sync_global_and_newsroom(self) -> int | None:
+        """Global commands, the newsroom's, and an empty list for a previous newsroom.
+
+        None if the newsroom refused them: a wrong id, or a server the bot is not in, should
+        not take the readers' commands down with it.
+        """
+        synced = len(await self.tree.sync())
+        newsroom = self.newsroom_guild()
+        if newsroom is not None:
+            try:
+                synced += len(await self.tree.sync(guild=newsroom))
+            except discord.Forbidden:
+                log.error(
+                    "cannot register the editor commands in the newsroom %s: is the bot in "
+                    "that server, invited with applications.commands? "
+                    "(BRIEFBOT_NEWSROOM_DISCORD_GUILD_ID)",
+                    newsroom.id,
+                )
+                return None
+        previous = await self.deps.app_state.get(NEWSROOM_KEY)
+        current = str(newsroom.id) if newsroom is not None else ""
+        if previous and previous != current:
+            await self._clear_guild(int(previous))
+        await self.deps.app_state.set(NEWSROOM_KEY, current)
+        return synced
+
+    async def _clear_guild(self, guild_id: int) -> None:
+        """Take the editor commands out of the old newsroom (the run-time check refuses
+        them there anyway, so losing access to that guild is only logged)."""
+        try:
+            await self.tree.sync(guild=discord.Object(id=guild_id))
+        except discord.HTTPException as error:
+            log.warning("could not clear the old newsroom %s's commands: %s", guild_id, error)
+
     async def sync_commands(self, guild_id: int | None = None) -> int:
-        """Sync now: globally (recording the hash), or copied to one server for testing."""
+        """Sync now: globally and to the newsroom (recording the hash), or copied to one
+        server for testing (editor commands only ever go to the newsroom)."""
         if guild_id is None:
-            synced = await self.tree.sync()
+            synced = await self._sync_global_and_newsroom()
+            if synced is None:
+                raise ValueError("Discord refused the commands for the newsroom server")
             await self.deps.app_state.set(COMMANDS_HASH_KEY, self.commands_hash())
-            return len(synced)
+            return synced
         guild = discord.Object(id=guild_id)
         self.tree.copy_global_to(guild=guild)
         return len(await self.tree.sync(guild=guild))

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from bot.clock import Clock
 from bot.delivery import RetryPolicy
+from bot.domain.newsroom import Newsroom
 from bot.service import BriefingService
 from bot.settings import Settings
 from bot.storage.app_state import AppState
@@ -22,3 +23,8 @@ class DiscordDeps:
     ledger: DigestLedger
     clock: Clock
     retry: RetryPolicy = field(default_factory=RetryPolicy)
+
+    @property
+    def newsroom(self) -> Newsroom:
+        """The guild where editor commands exist (none: nobody edits through Discord)."""
+        return self.settings.discord_newsroom

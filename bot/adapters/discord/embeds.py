@@ -23,6 +23,7 @@ from bot.domain.entries import Entry, Figure, Revision, SearchHit, Status
 from bot.domain.figures import FigureGroup, TrackedClaim, claim_date, claimant, own_counts
 from bot.domain.provenance import dated, link_label, source_text
 from bot.domain.search_query import UNRANKED_NOTE
+from bot.domain.text_safety import link_target
 
 TITLE_LIMIT = 256
 DESCRIPTION_LIMIT = 4096
@@ -261,7 +262,9 @@ def digest_embeds(
         footer = f"+{digest.omitted} more: {more_hint} · {footer}"
     if digest.sources:
         sources = ", ".join(
-            f"[{safe(link_label(s), 100)}]({s.url})" if s.url else safe(source_text(s), 120)
+            f"[{safe(link_label(s), 100)}]({link_target(s.url)})"
+            if s.url
+            else safe(source_text(s), 120)
             for s in digest.sources
         )
         embeds[-1].add_field(name="Sources", value=shorten_block(sources), inline=False)

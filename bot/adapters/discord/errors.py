@@ -13,6 +13,9 @@ import sqlite3
 import discord
 from discord import app_commands
 
+from bot.adapters.discord.checks import EDITOR_GROUP, OutsideNewsroom, ensure_newsroom
+from bot.domain.cooldowns import slow_down
+from bot.domain.newsroom import Newsroom
 from bot.domain.validation import EntryValidationError
 from bot.service import ImportRejected
 from bot.storage.entries import DuplicateSlug, EntryNotFound, StaleRevision
@@ -50,8 +53,10 @@ def describe(error: BaseException) -> str | None:
         return f"Nothing was imported:\n{lines}{more}"
     if isinstance(error, app_commands.NoPrivateMessage):
         return "This command only works in a server."
+    if isinstance(error, app_commands.CommandNotFound):
+        return "That command has changed; Discord shows the new version within a minute."
     if isinstance(error, app_commands.CommandOnCooldown):  # a CheckFailure: ask it first
-        return f"Slow down: try again in {max(error.retry_after, 1):.0f} s."
+        return slow_down(error.retry_after)
     if isinstance(error, app_commands.CheckFailure | UserFacingError):
         return str(error) or "You are not allowed to use this command."
     if isinstance(error, sqlite3.DatabaseError):  # e.g. a read that met a damaged page
@@ -118,7 +123,16 @@ async def handle(interaction: discord.Interaction, error: BaseException) -> None
 class ErrorHandlingTree(app_commands.CommandTree[discord.Client]):
     """The command tree with our single error handler."""
 
+    # Set by the bot: where editor commands exist, to refuse stale registrations elsewhere.
+    newsroom = Newsroom(None)
+
     async def on_error(
         self, interaction: discord.Interaction, error: app_commands.AppCommandError
     ) -> None:
+        if isinstance(error, app_commands.CommandNotFound) and error.name == EDITOR_GROUP:
+            # An old registration (global, or copied to another guild) still shows it here.
+            try:
+                ensure_newsroom(interaction, self.newsroom)
+            except OutsideNewsroom as refused:
+                error = refused
         await handle(interaction, error)

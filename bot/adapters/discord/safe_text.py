@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import re
+
 import discord
 
 from bot.domain.text import shorten
+from bot.domain.text_safety import without_hidden
 from bot.storage.entries import MARK_END, MARK_START
+
+# A bracket not already escaped: preceded by an even number (or none) of backslashes.
+_BARE_BRACKET = re.compile(r"(?<!\\)((?:\\\\)*)([\[\]])")
 
 
 def safe(text: str, limit: int | None = None) -> str:
@@ -13,8 +19,15 @@ def safe(text: str, limit: int | None = None) -> str:
 
     ``allowed_mentions`` is none on everything the bot sends as well; escaping also keeps
     ``@everyone`` from even looking like a ping.
+
+    discord.py escapes a masked link ``[text](url)`` only when it sits on one line, but
+    Discord also renders one whose text spans lines; escaping every bracket leaves no masked
+    link at all, and keeps a source name from closing the link it is the label of. Hidden
+    characters (bidi controls, zero-width) stored before validation refused them are dropped.
     """
-    escaped = discord.utils.escape_mentions(discord.utils.escape_markdown(text))
+    markdown = discord.utils.escape_markdown(without_hidden(text))
+    markdown_escaped = _BARE_BRACKET.sub(r"\1\\\2", markdown)
+    escaped = discord.utils.escape_mentions(markdown_escaped)
     return shorten(escaped, limit) if limit is not None else escaped
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from typing import Any
@@ -20,13 +21,14 @@ from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from bot.adapters.slack.blocks import Reply, text_reply
+from bot.adapters.slack.cooldowns import SlackCooldowns
 from bot.adapters.slack.deps import Invocation, SlackDeps
 from bot.adapters.slack.digest import DigestCommands
 from bot.adapters.slack.editor import CANCEL_ACTION, DELETE_ACTION, Editor
 from bot.adapters.slack.errors import report
 from bot.adapters.slack.modals import ENTRY_CALLBACK, field_errors
 from bot.adapters.slack.parsing import split_command
-from bot.adapters.slack.permissions import NOT_AN_EDITOR, NotAnEditor, can_edit, require_editor
+from bot.adapters.slack.permissions import Access, Refused
 from bot.adapters.slack.poster import DIGEST_BUDGET, SlackDigestPoster, measure_digest
 from bot.adapters.slack.reader import PAGE_ACTION, Reader
 from bot.delivery import DigestDelivery
@@ -59,9 +61,11 @@ class SlackBot:
             measure=measure_digest,
         )
         self.scheduler = DigestScheduler(deps.servers, self.delivery, deps.clock)
+        self.access = Access(deps.servers, deps.newsroom, deps.clock)
         self.reader = Reader(deps.service)
-        self.editor = Editor(deps)
-        self.digests = DigestCommands(deps, self.delivery, self.scheduler)
+        self.editor = Editor(deps, self.access)
+        self.digests = DigestCommands(deps, self.delivery, self.scheduler, self.access)
+        self.cooldowns = SlackCooldowns(time.monotonic)
         self.app = AsyncApp(
             client=client,
             signing_secret=signing_secret or "",
@@ -96,8 +100,8 @@ class SlackBot:
             "restore": (True, plain(e.restore)),
             "history": (True, plain(e.history)),
             "import": (True, e.import_),
-            "editors": (True, plain(e.editors)),
-            "digest": (True, d.run),
+            "editors": (True, e.editors),
+            "digest": (False, d.run),  # any workspace's own admins: DigestCommands checks
         }
 
     async def handle_command(self, inv: Invocation, client: AsyncWebClient) -> Reply | None:
@@ -108,7 +112,9 @@ class SlackBot:
             return await self._unknown(name)(inv, client)
         editors_only, handler = commands[name]
         if editors_only:
-            await require_editor(client, self.deps.servers, inv.team_id, inv.user_id)
+            await self.access.require_editor(client, inv.team_id, inv.user_id)
+        # After the editor check: a reader is told they may not, not to wait.
+        self.cooldowns.check(name, inv.team_id, inv.user_id)
         return await handler(replace(inv, text=rest), client)
 
     def _unknown(self, name: str) -> Handler:
@@ -161,6 +167,7 @@ class SlackBot:
             if state.get("o") != user_id:
                 reply = text_reply("Only the person who ran this command can use these buttons.")
             else:
+                self.cooldowns.check(str(state.get("k")), team_id, user_id)
                 reply = await self.reader.page(state, int(state.get("p", 0)))
                 reply = Reply(reply.text, reply.blocks, reply.ephemeral, replace_original=True)
         except Exception as error:
@@ -171,7 +178,7 @@ class SlackBot:
         await ack()
         user_id, team_id, url = _who(body)
         try:
-            await require_editor(client, self.deps.servers, team_id, user_id)
+            await self.access.require_editor(client, team_id, user_id)
             actor = f"{body.get('user', {}).get('username', '')} ({user_id})"
             reply = await self.editor.confirmed_delete(body["actions"][0]["value"], actor)
         except Exception as error:
@@ -189,13 +196,12 @@ class SlackBot:
         user_id, team_id, _ = _who(body)
         actor = f"{body.get('user', {}).get('username', '')} ({user_id})"
         try:
-            if not await can_edit(client, self.deps.servers, team_id, user_id):
-                raise NotAnEditor(NOT_AN_EDITOR)
+            await self.access.require_editor(client, team_id, user_id)
             entry, meta = await self.editor.save(view, actor)
         except EntryValidationError as error:
             await ack(response_action="errors", errors=field_errors(error.problems))
             return
-        except (DuplicateSlug, StaleRevision, EntryNotFound, NotAnEditor) as error:
+        except (DuplicateSlug, StaleRevision, EntryNotFound, Refused) as error:
             await ack(response_action="errors", errors=field_errors([str(error)]))
             return
         except Exception as error:

@@ -12,6 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.domain.text_safety import without_hidden
+
 Block = dict[str, Any]
 
 MAX_BLOCKS = 50
@@ -48,8 +50,9 @@ class Reply:
 
 
 def plain(text: str, limit: int) -> dict[str, Any]:
-    """A ``plain_text`` object (Slack shows it literally: no mentions, no formatting)."""
-    return {"type": "plain_text", "text": _cut(text, limit) or " ", "emoji": True}
+    """A ``plain_text`` object (Slack shows it literally: no mentions, no formatting; hidden
+    characters stored before validation refused them are dropped)."""
+    return {"type": "plain_text", "text": _cut(without_hidden(text), limit) or " ", "emoji": True}
 
 
 def mrkdwn(text: str) -> dict[str, Any]:

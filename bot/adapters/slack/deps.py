@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from bot.clock import Clock
 from bot.delivery import RetryPolicy
+from bot.domain.newsroom import Newsroom
 from bot.service import BriefingService
 from bot.storage.digests import DigestLedger
 from bot.storage.servers import ServerStore
@@ -17,6 +18,8 @@ class SlackDeps:
     servers: ServerStore
     ledger: DigestLedger
     clock: Clock
+    # The workspace where editor commands run; none by default: nobody edits through Slack.
+    newsroom: Newsroom = field(default_factory=lambda: Newsroom(None))
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     grace_hours: float = 6.0
 

@@ -1,4 +1,7 @@
-"""``/brief digest …`` for editors: set up, preview, post now, check and switch off.
+"""``/brief digest …``: set up, preview, post now, check and switch off this workspace's digest.
+
+Every workspace runs its own digest, so these belong to its own admins and owners, not to
+the newsroom's editors.
 
 Settings live in the server store under platform ``slack`` and the workspace's team id;
 the scheduler follows them at once, and the shared ledger keeps one digest per local day.
@@ -15,7 +18,7 @@ from bot.adapters.slack.deps import Invocation, SlackDeps
 from bot.adapters.slack.errors import UserFacingError
 from bot.adapters.slack.escape import escape
 from bot.adapters.slack.parsing import channel_id, options, parse_date, words
-from bot.adapters.slack.permissions import PLATFORM
+from bot.adapters.slack.permissions import ONLY_ADMINS, PLATFORM, Access
 from bot.adapters.slack.render import slack_date
 from bot.delivery import DeliveryStatus, DigestDelivery, digest_marker
 from bot.domain.digest_schedule import DigestSchedule, next_run
@@ -32,13 +35,19 @@ USAGE = (
 
 class DigestCommands:
     def __init__(
-        self, deps: SlackDeps, delivery: DigestDelivery, scheduler: DigestScheduler
+        self,
+        deps: SlackDeps,
+        delivery: DigestDelivery,
+        scheduler: DigestScheduler,
+        access: Access,
     ) -> None:
         self.deps = deps
         self.delivery = delivery
         self.scheduler = scheduler
+        self.access = access
 
     async def run(self, inv: Invocation, client: AsyncWebClient) -> Reply:
+        await self.access.require_admin(client, inv.user_id, ONLY_ADMINS)
         action, _, rest = inv.text.strip().partition(" ")
         action = action.lower()
         if action == "setup":

@@ -1,7 +1,8 @@
 """Editor commands: add and edit (modals), delete (confirm), restore, history, import, editors.
 
-Every handler here runs only after :func:`~bot.adapters.slack.permissions.require_editor`;
-button presses and form submissions are checked again, since rights may change meanwhile.
+Every handler here runs only after :meth:`~bot.adapters.slack.permissions.Access.require_editor`
+(the newsroom workspace's editors); button presses and form submissions are checked again,
+since rights may change meanwhile.
 """
 
 from __future__ import annotations
@@ -19,18 +20,21 @@ from bot.adapters.slack.escape import safe
 from bot.adapters.slack.importing import documents_from_shared_file
 from bot.adapters.slack.modals import FormMeta, entry_modal, submitted_fields, too_long
 from bot.adapters.slack.parsing import file_id, group_id, words
-from bot.adapters.slack.permissions import PLATFORM
+from bot.adapters.slack.permissions import PLATFORM, Access
 from bot.domain.entries import Entry
 from bot.domain.entry_lines import keep_published, keep_values
 
+# An editor group may edit entries, not hand editing to other groups or take the admins' away.
+CHANGE_EDITORS = "Only workspace admins and owners can change who edits."
 DELETE_ACTION = "brief_delete"
 CANCEL_ACTION = "brief_cancel"
 
 
 class Editor:
-    def __init__(self, deps: SlackDeps) -> None:
+    def __init__(self, deps: SlackDeps, access: Access) -> None:
         self.deps = deps
         self.service = deps.service
+        self.access = access
 
     # -- add / edit -----------------------------------------------------------------------
 
@@ -126,7 +130,9 @@ class Editor:
     # -- import ---------------------------------------------------------------------------
 
     async def import_(self, inv: Invocation, client: AsyncWebClient) -> Reply:
-        documents, problems = await documents_from_shared_file(client, file_id(inv.text))
+        documents, problems = await documents_from_shared_file(
+            client, file_id(inv.text), channel_id=inv.channel_id, user_id=inv.user_id
+        )
         result = await self.service.import_documents(documents, inv.actor, problems=problems)
         text = (
             f"Imported {len(result.added)} new, {len(result.updated)} updated, "
@@ -136,11 +142,12 @@ class Editor:
 
     # -- editor user groups ---------------------------------------------------------------
 
-    async def editors(self, inv: Invocation) -> Reply:
+    async def editors(self, inv: Invocation, client: AsyncWebClient) -> Reply:
         tokens = words(inv.text)
         action = tokens[0].lower() if tokens else "list"
         servers = self.deps.servers
         if action in ("add", "remove") and len(tokens) == 2:
+            await self.access.require_admin(client, inv.user_id, CHANGE_EDITORS)
             group = group_id(tokens[1])
             if action == "add":
                 await servers.add_editor_role(PLATFORM, inv.team_id, group)

@@ -11,14 +11,16 @@ a bare ``@channel`` stays text too.
 from __future__ import annotations
 
 from bot.domain.text import shorten
+from bot.domain.text_safety import link_target, without_hidden
 from bot.storage.entries import MARK_END, MARK_START
 
 _ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
 
 
 def escape(text: str) -> str:
-    """``&``, ``<`` and ``>`` as Slack's entities; nothing else changes."""
-    return text.translate(_ESCAPES)
+    """``&``, ``<`` and ``>`` as Slack's entities; hidden characters (stored before validation
+    refused them) dropped; nothing else changes."""
+    return without_hidden(text).translate(_ESCAPES)
 
 
 def safe(text: str, limit: int | None = None) -> str:
@@ -35,7 +37,7 @@ def safe(text: str, limit: int | None = None) -> str:
 
 def link(url: str, label: str, limit: int = 200) -> str:
     """``<url|label>`` with both parts unable to close the link early."""
-    target = escape(url).replace("|", "%7C")
+    target = escape(link_target(url))
     return f"<{target}|{safe(label, limit)}>"
 
 

@@ -32,10 +32,11 @@ HELP_TEXT = (
     '`/brief search <query>` full-text search ("exact phrase", -exclude, OR, prefix*)\n'
     "`/brief since YYYY-MM-DD` and `/brief timeline [from] [to] [actor]` in event order\n"
     "`/brief figures [subject]` every claim about each key number, side by side\n\n"
-    "*Editors* (workspace admins and owners, or an editor user group)\n"
+    "*Editors*, in the newsroom workspace only (admins and owners, or an editor user group)\n"
     "`/brief add`, `/brief edit <entry>` (forms), `/brief delete|restore|history <entry>`\n"
     "`/brief import <link to a shared .md, .yaml or .zip>`\n"
     "`/brief editors add|remove|list [@group]`\n"
+    "*Each workspace's admins and owners*\n"
     "`/brief digest setup #channel 08:00 Asia/Seoul [topics=a,b] [quiet=skip]`, "
     "`/brief digest preview [YYYY-MM-DD]|now|status|off`"
 )

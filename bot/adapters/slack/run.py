@@ -41,6 +41,7 @@ def build_slack_bot(app: App, client: AsyncWebClient | None = None) -> SlackBot:
         servers=PlatformServers(app.database, {PLATFORM}),
         ledger=PlatformLedger(app.database, {PLATFORM}),
         clock=app.service.clock,
+        newsroom=settings.slack_newsroom,
         grace_hours=settings.digest_grace_hours,
     )
     secret = secret_text(settings.slack_signing_secret) or None
@@ -100,7 +101,9 @@ async def run_slack(app: App, stop: asyncio.Event, client: AsyncWebClient | None
     settings = app.settings
     bot = build_slack_bot(app, client)
     auth = await bot.client.auth_test()
-    log.info("Slack: connected as %s to team %s", auth.get("user"), auth.get("team"))
+    # The team id is what BRIEFBOT_NEWSROOM_SLACK_TEAM_ID takes.
+    team = f"{auth.get('team')} ({auth.get('team_id')})"
+    log.info("Slack: connected as %s to team %s", auth.get("user"), team)
     await start_digests(bot)
     try:
         if settings.slack_mode == "http":

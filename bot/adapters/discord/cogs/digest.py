@@ -1,4 +1,8 @@
-"""``/digest …`` for editors: set up, preview, post now, check and switch off the digest."""
+"""``/digest …``: set up, preview, post now, check and switch off this server's digest.
+
+Every server runs its own digest, so these belong to its own Manage Server members, not to
+the newsroom's editors (editor roles from the newsroom mean nothing in another server).
+"""
 
 from __future__ import annotations
 
@@ -10,7 +14,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.adapters.discord.checks import EditorRoles, editors_only
+from bot.adapters.discord.checks import managers_only
 from bot.adapters.discord.deps import DiscordDeps
 from bot.adapters.discord.embeds import NEUTRAL_COLOUR, digest_embeds
 from bot.adapters.discord.errors import UserFacingError
@@ -56,19 +60,6 @@ class ChannelHere(app_commands.Transformer):
         return channel
 
 
-def _roles(interaction: discord.Interaction) -> EditorRoles:
-    cog = _cog(interaction)
-    return cog.deps.servers
-
-
-def _cog(interaction: discord.Interaction) -> DigestCommands:
-    bot = interaction.client
-    assert isinstance(bot, commands.Bot)
-    cog = bot.get_cog("DigestCommands")
-    assert isinstance(cog, DigestCommands)
-    return cog
-
-
 def _event_day(text: str) -> Date:
     try:
         return Date.fromisoformat(text.strip())
@@ -109,7 +100,7 @@ class DigestCommands(commands.GroupCog, group_name="digest", group_description="
         quiet_days="On days with nothing new",
     )
     @app_commands.choices(quiet_days=QUIET_CHOICES)
-    @editors_only(_roles)
+    @managers_only()
     async def setup(
         self,
         interaction: discord.Interaction,
@@ -129,7 +120,8 @@ class DigestCommands(commands.GroupCog, group_name="digest", group_description="
             chosen_topics,
             quiet_days.value if quiet_days else "post",
         )
-        self._check_channel(guild, channel)
+        assert isinstance(interaction.user, discord.Member)  # managers_only: in a server
+        self._check_channel(guild, channel, interaction.user)
         now = self.deps.clock.now()
         server = await self.deps.servers.set_schedule(PLATFORM, str(guild.id), schedule, now)
         self.scheduler.reschedule(server)
@@ -146,7 +138,7 @@ class DigestCommands(commands.GroupCog, group_name="digest", group_description="
 
     @app_commands.command(name="preview", description="See exactly what would be posted now")
     @app_commands.describe(date="Instead: what happened on this day (YYYY-MM-DD, event date)")
-    @editors_only(_roles)
+    @managers_only()
     async def preview(self, interaction: discord.Interaction, date: str | None = None) -> None:
         server = await self._server(interaction)
         if date is None:
@@ -159,7 +151,7 @@ class DigestCommands(commands.GroupCog, group_name="digest", group_description="
         await interaction.response.send_message(embeds=embeds, ephemeral=True)
 
     @app_commands.command(name="now", description="Post today's digest now (counts as today's)")
-    @editors_only(_roles)
+    @managers_only()
     async def now(self, interaction: discord.Interaction) -> None:
         server = await self._server(interaction)
         await interaction.response.defer(ephemeral=True, thinking=True)
@@ -176,7 +168,7 @@ class DigestCommands(commands.GroupCog, group_name="digest", group_description="
         await interaction.followup.send(text, ephemeral=True)
 
     @app_commands.command(name="status", description="Next digest, last result and any problem")
-    @editors_only(_roles)
+    @managers_only()
     async def status(self, interaction: discord.Interaction) -> None:
         server = await self._server(interaction)
         schedule = server.schedule
@@ -194,7 +186,7 @@ class DigestCommands(commands.GroupCog, group_name="digest", group_description="
         await interaction.response.send_message(embed=embed, ephemeral=True)
 
     @app_commands.command(name="off", description="Stop the daily digest")
-    @editors_only(_roles)
+    @managers_only()
     async def off(self, interaction: discord.Interaction) -> None:
         guild = interaction.guild
         assert guild is not None
@@ -239,9 +231,19 @@ class DigestCommands(commands.GroupCog, group_name="digest", group_description="
         return f"{day}: {row.status.value}{reason}"
 
     @staticmethod
-    def _check_channel(guild: discord.Guild, channel: discord.TextChannel) -> None:
+    def _check_channel(
+        guild: discord.Guild, channel: discord.TextChannel, member: discord.Member
+    ) -> None:
         if channel.guild.id != guild.id:
             raise UserFacingError("That channel is in another server; pick one in this server.")
+        # Otherwise Manage Server alone would let someone post, through the bot, where they
+        # themselves may not.
+        theirs = channel.permissions_for(member)
+        if not (theirs.view_channel and theirs.send_messages):
+            raise UserFacingError(
+                f"You can't send messages in {channel.mention}, so the digest can't go there "
+                "on your say-so; pick a channel you can post in."
+            )
         missing = [
             name.replace("_", " ").title()
             for name in REQUIRED

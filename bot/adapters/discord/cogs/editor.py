@@ -6,8 +6,6 @@ live in their own group (hidden from readers by default) and are checked again a
 
 from __future__ import annotations
 
-import io
-from collections.abc import Callable
 from typing import Any
 
 import discord
@@ -15,20 +13,27 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.adapters.discord import embeds
-from bot.adapters.discord.checks import EditorRoles, editors_only, ensure_editor
+from bot.adapters.discord.checks import (
+    EDITOR_GROUP,
+    EditorAccess,
+    editors_only,
+    ensure_editor,
+    ensure_manager,
+)
 from bot.adapters.discord.deps import DiscordDeps
-from bot.adapters.discord.errors import UserFacingError, describe
+from bot.adapters.discord.errors import UserFacingError
+from bot.adapters.discord.form_retry import guarded
 from bot.adapters.discord.importing import documents_from_attachment
-from bot.adapters.discord.modals import EntryForm, EntryModal, ReopenForm
+from bot.adapters.discord.modals import EntryForm, EntryModal
 from bot.adapters.discord.safe_text import safe
 from bot.adapters.discord.views import Confirm
+from bot.domain.cooldowns import IMPORT
 from bot.domain.entries import Entry, Status
 from bot.domain.entry_lines import keep_published, keep_values
-from bot.domain.validation import EntryValidationError
 from bot.service import BriefingService
 
-# Per user: an import parses up to 2,000 files and rewrites the search index.
-IMPORT_RATE, IMPORT_PER_S = 2, 60.0
+# An editor role may edit entries, not hand editing to other roles or take the admin's away.
+CHANGE_EDITORS = "Only members with Manage Server can change who edits."
 STATUS_CHOICES = [app_commands.Choice(name=s.label, value=s.value) for s in Status]
 
 
@@ -37,18 +42,18 @@ def actor_name(user: discord.abc.User) -> str:
     return f"{user.name} ({user.id})"
 
 
-def _roles(interaction: discord.Interaction) -> EditorRoles:
+def _access(interaction: discord.Interaction) -> EditorAccess:
     bot = interaction.client
     assert isinstance(bot, commands.Bot)
     cog = bot.get_cog("BriefEditor")
     assert isinstance(cog, BriefEditor)
-    return cog.deps.servers
+    return cog.deps
 
 
 @app_commands.guild_only()
 @app_commands.default_permissions(manage_guild=True)
 class BriefEditor(
-    commands.GroupCog, group_name="brief-admin", group_description="Edit the briefing"
+    commands.GroupCog, group_name=EDITOR_GROUP, group_description="Edit the briefing"
 ):
     """Editor commands; each calls one use case and answers privately."""
 
@@ -73,7 +78,7 @@ class BriefEditor(
         event_date="When it happened (YYYY-MM-DD, default today)",
     )
     @app_commands.choices(status=STATUS_CHOICES)
-    @editors_only(_roles)
+    @editors_only(_access)
     async def add(
         self,
         interaction: discord.Interaction,
@@ -92,18 +97,18 @@ class BriefEditor(
         }
 
         async def save(itx: discord.Interaction, form: EntryForm) -> None:
-            await ensure_editor(itx, self.deps.servers)
+            await ensure_editor(itx, self.deps)
             entry = await self.service.add(_with_form(fields, form), actor_name(itx.user))
             await _saved(itx, entry, "Added")
 
         await interaction.response.send_modal(
-            EntryModal("New briefing entry", EntryForm(), _guarded("New briefing entry", save))
+            EntryModal("New briefing entry", EntryForm(), guarded("New briefing entry", save))
         )
 
     @app_commands.command(name="edit", description="Edit an entry (opens the form prefilled)")
     @app_commands.describe(entry="Start typing a title or slug")
     @app_commands.choices(status=STATUS_CHOICES)
-    @editors_only(_roles)
+    @editors_only(_access)
     async def edit(
         self,
         interaction: discord.Interaction,
@@ -130,7 +135,7 @@ class BriefEditor(
         outlets = {s.url or "": s.outlet for s in c.sources}
 
         async def save(itx: discord.Interaction, form: EntryForm) -> None:
-            await ensure_editor(itx, self.deps.servers)
+            await ensure_editor(itx, self.deps)
             raw = _with_form(fields, form)
             raw["sources"] = keep_published(form.sources, published, outlets)
             raw["figures"] = keep_values(form.figures, c.figures)
@@ -149,19 +154,19 @@ class BriefEditor(
             )
         heading = f"Edit: {c.title}"
         await interaction.response.send_modal(
-            EntryModal(heading, prefilled, _guarded(heading, save))
+            EntryModal(heading, prefilled, guarded(heading, save))
         )
 
     # -- delete / restore / history -------------------------------------------------------
 
     @app_commands.command(name="delete", description="Delete an entry (it can be restored)")
     @app_commands.describe(entry="Start typing a title or slug")
-    @editors_only(_roles)
+    @editors_only(_access)
     async def delete(self, interaction: discord.Interaction, entry: str) -> None:
         found = await self.service.show(entry)
 
         async def confirmed(itx: discord.Interaction) -> None:
-            await ensure_editor(itx, self.deps.servers)
+            await ensure_editor(itx, self.deps)
             await self.service.delete(found.slug, actor_name(itx.user))
             await itx.response.edit_message(
                 content=f"Deleted `{found.slug}`. `/brief-admin restore` brings it back.",
@@ -178,7 +183,7 @@ class BriefEditor(
 
     @app_commands.command(name="restore", description="Restore a deleted entry")
     @app_commands.describe(entry="The slug of the deleted entry")
-    @editors_only(_roles)
+    @editors_only(_access)
     async def restore(self, interaction: discord.Interaction, entry: str) -> None:
         restored = await self.service.restore(entry, actor_name(interaction.user))
         await interaction.response.send_message(
@@ -187,7 +192,7 @@ class BriefEditor(
 
     @app_commands.command(name="history", description="Who changed an entry, what and when")
     @app_commands.describe(entry="Start typing a title or slug")
-    @editors_only(_roles)
+    @editors_only(_access)
     async def history(self, interaction: discord.Interaction, entry: str) -> None:
         found = await self.service.store.get(entry, include_deleted=True)
         revisions = await self.service.history(found.slug)
@@ -199,8 +204,8 @@ class BriefEditor(
 
     @app_commands.command(name="import", description="Import brief files (.md, .yaml or .zip)")
     @app_commands.describe(file="A brief file, or a .zip of them; all-or-nothing")
-    @app_commands.checks.cooldown(IMPORT_RATE, IMPORT_PER_S, key=lambda i: i.user.id)
-    @editors_only(_roles)  # checked first (decorators apply bottom-up): readers are told so
+    @app_commands.checks.cooldown(IMPORT.uses, IMPORT.per_s, key=lambda i: i.user.id)
+    @editors_only(_access)  # checked first (decorators apply bottom-up): readers are told so
     async def import_(self, interaction: discord.Interaction, file: discord.Attachment) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
         documents, problems = await documents_from_attachment(file)
@@ -216,9 +221,10 @@ class BriefEditor(
     # -- editor roles ---------------------------------------------------------------------
 
     @editors.command(name="add", description="Let members with this role edit the briefing")
-    @editors_only(_roles)
+    @editors_only(_access)
     async def editors_add(self, interaction: discord.Interaction, role: discord.Role) -> None:
         assert interaction.guild is not None
+        ensure_manager(interaction, CHANGE_EDITORS)
         if role.is_default():
             raise UserFacingError("@everyone cannot be the editor role.")
         await self.deps.servers.add_editor_role("discord", str(interaction.guild.id), str(role.id))
@@ -230,9 +236,10 @@ class BriefEditor(
         )
 
     @editors.command(name="remove", description="Stop letting this role edit the briefing")
-    @editors_only(_roles)
+    @editors_only(_access)
     async def editors_remove(self, interaction: discord.Interaction, role: discord.Role) -> None:
         assert interaction.guild is not None
+        ensure_manager(interaction, CHANGE_EDITORS)
         await self.deps.servers.remove_editor_role(
             "discord", str(interaction.guild.id), str(role.id)
         )
@@ -271,30 +278,3 @@ async def _saved(interaction: discord.Interaction, entry: Entry, verb: str) -> N
         embed=embeds.entry_detail(entry),
         ephemeral=True,
     )
-
-
-def _guarded(
-    heading: str, save: Callable[[discord.Interaction, EntryForm], Any]
-) -> Callable[[discord.Interaction, EntryForm], Any]:
-    """Wrap a save so a rejected form is answered with every problem and the typed text."""
-
-    async def submit(interaction: discord.Interaction, form: EntryForm) -> None:
-        try:
-            await save(interaction, form)
-        except EntryValidationError as error:
-            message = describe(error) or str(error)
-            message += (
-                "\n\nNothing was saved. **Fix and resubmit** reopens the form as you typed it;"
-            )
-            message += " your text is also attached."
-            typed = "\n\n".join(
-                f"## {name}\n{value}" for name, value in form.labelled().items() if value
-            )
-            await interaction.response.send_message(
-                message[:2000],
-                view=ReopenForm(interaction.user.id, heading, form, submit),
-                file=discord.File(io.BytesIO(typed.encode()), filename="your-entry.txt"),
-                ephemeral=True,
-            )
-
-    return submit

@@ -13,13 +13,12 @@ from bot.adapters.discord.charts import chart_attachment
 from bot.adapters.discord.deps import DiscordDeps
 from bot.adapters.discord.errors import UserFacingError
 from bot.adapters.discord.views import PageContent, send_paged, source_links
+from bot.domain.cooldowns import SEARCH
 from bot.domain.entries import STATUS_SCOPE
 from bot.service import BriefingService
 
 PAGE_SIZE = 5
 MAX_CHOICES = 25
-# Per user: full-text search is the reader command that costs the database most.
-SEARCH_RATE, SEARCH_PER_S = 5, 10.0
 HELP_TEXT = (
     "**Briefing Bot** keeps a curated, sourced record of North Korea's military support to "
     "Russia's war in Ukraine and the responses of South Korea, Ukraine and NATO. Every entry "
@@ -32,8 +31,9 @@ HELP_TEXT = (
     '`/brief search query` full-text search ("exact phrase", -exclude, OR, prefix*)\n'
     "`/brief since date` and `/brief timeline [from] [to] [actor]` in event order\n"
     "`/brief figures [subject]` every claim about each key number, side by side\n\n"
-    "**Editors** (Manage Server or an editor role)\n"
+    "**Editors**, in the newsroom server only (Manage Server or an editor role)\n"
     "`/brief-admin add|edit|delete|restore|history|import`, `/brief-admin editors add|remove`\n"
+    "**Each server's admins** (Manage Server)\n"
     "`/digest setup|preview|now|status|off` the daily digest in a channel"
 )
 
@@ -100,7 +100,7 @@ class BriefReader(commands.GroupCog, group_name="brief", group_description="The 
 
     @app_commands.command(name="search", description="Search the briefing")
     @app_commands.describe(query='Words, "exact phrase", -exclude, OR, prefix*')
-    @app_commands.checks.cooldown(SEARCH_RATE, SEARCH_PER_S, key=lambda i: i.user.id)
+    @app_commands.checks.cooldown(SEARCH.uses, SEARCH.per_s, key=lambda i: i.user.id)
     async def search(
         self, interaction: discord.Interaction, query: app_commands.Range[str, 1, 200]
     ) -> None:
