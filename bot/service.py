@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from bot.brief_files import BriefDocument, write_brief
 from bot.clock import Clock
+from bot.domain.corrections import EditKind, substantive_changes
 from bot.domain.digest import (
     Digest,
     DigestKind,
@@ -124,11 +125,23 @@ class BriefingService:
         return await self.store.add(content, actor, self.clock.now())
 
     async def edit(
-        self, ref: str, raw: Mapping[str, Any], actor: str, expected_revision: int | None = None
+        self,
+        ref: str,
+        raw: Mapping[str, Any],
+        actor: str,
+        expected_revision: int | None = None,
+        kind: EditKind = EditKind.MINOR,
     ) -> Entry:
-        """Validate and replace an entry's content, keeping its previous version."""
+        """Validate and replace an entry's content, keeping its previous version.
+
+        A ``correction`` records what changed in substance and owes a notice to every
+        channel that received the entry in a digest; a minor edit does neither.
+        """
         content = validate_entry(raw, self.vocabulary, self._today())
-        return await self.store.edit(ref, content, actor, self.clock.now(), expected_revision)
+        changes = substantive_changes if kind is EditKind.CORRECTION else None
+        return await self.store.edit(
+            ref, content, actor, self.clock.now(), expected_revision, correction=changes
+        )
 
     async def delete(self, ref: str, actor: str) -> Entry:
         return await self.store.set_deleted(ref, True, actor, self.clock.now())

@@ -44,6 +44,7 @@ class DigestItem:
     topic: str
     date_basis: DateBasis = DateBasis.SOURCE
     recorded_on: date | None = None
+    entry_id: int | None = None
 
     @classmethod
     def of(cls, entry: Entry, tz: ZoneInfo | None = None) -> DigestItem:
@@ -58,6 +59,7 @@ class DigestItem:
             topic=content.topics[0],
             date_basis=content.event_date_basis,
             recorded_on=local_date(entry.created_at, tz) if tz is not None else None,
+            entry_id=entry.id,
         )
 
 

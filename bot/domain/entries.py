@@ -113,8 +113,21 @@ class EntryContent:
 
 
 @dataclass(frozen=True, slots=True)
+class Correction:
+    """A recorded correction: which revision, when, by whom, and what changed (old → new)."""
+
+    revision: int
+    at: datetime
+    actor: str
+    changes: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Entry:
-    """A stored entry: its content plus the bookkeeping the store maintains."""
+    """A stored entry: its content plus the bookkeeping the store maintains.
+
+    ``corrections`` (newest last) is filled when one entry is read for showing in full.
+    """
 
     id: int
     content: EntryContent
@@ -124,6 +137,7 @@ class Entry:
     updated_at: datetime
     revision: int
     deleted_at: datetime | None = None
+    corrections: tuple[Correction, ...] = ()
 
     @property
     def slug(self) -> str:
@@ -184,3 +198,4 @@ class Revision:
     at: datetime
     changed_fields: tuple[str, ...]
     content: EntryContent
+    correction: tuple[str, ...] | None = None  # the changes, when saved as a correction

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from bot.domain.corrections import corrected_line
 from bot.domain.digest import (
     Digest,
     DigestItem,
@@ -93,6 +94,7 @@ def render_entry(entry: Entry, style: Style = "text") -> str:
         f"{status_tag(c.status)}  event {dated(c.event_date, c.event_date_basis)}"
         f"  importance {c.importance}/3",
         f"topics: {', '.join(c.topics)}   actors: {', '.join(c.actors)}",
+        *(corrected_line(correction) for correction in entry.corrections[-1:]),
         "",
         c.summary,
     ]
@@ -191,6 +193,8 @@ def render_history(revisions: Sequence[Revision]) -> str:
         changes = f": {', '.join(rev.changed_fields)}" if rev.changed_fields else ""
         when = f"{rev.at:%Y-%m-%d %H:%M} UTC"
         lines.append(f"r{rev.revision} {when}  {rev.action.value} by {rev.actor}{changes}")
+        if rev.correction is not None:
+            lines.append(f"    correction: {'; '.join(rev.correction)}")
     return "\n".join(lines)
 
 

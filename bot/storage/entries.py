@@ -6,7 +6,7 @@ import json
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -36,6 +36,7 @@ from bot.storage.codec import (
     sources_json,
     stamp,
 )
+from bot.storage.corrections import CorrectionLedger, enqueue_correction
 from bot.storage.database import Database
 
 # Snippet markers: control characters no entry text may contain (validation refuses them),
@@ -136,8 +137,14 @@ class EntryStore:
         actor: str,
         now: datetime,
         expected_revision: int | None = None,
+        correction: Callable[[EntryContent, EntryContent], tuple[str, ...]] | None = None,
     ) -> Entry:
-        """Replace an entry's content, keeping the previous version as a revision."""
+        """Replace an entry's content, keeping the previous version as a revision.
+
+        With ``correction`` (what changed, from the old and new content), the revision is a
+        correction and every channel whose posted digest carried the entry is owed a
+        notice, in the same transaction.
+        """
         async with self._db.write() as connection:
             current = await _fetch_one(connection, ref, include_deleted=True)
             if current.is_deleted:
@@ -148,6 +155,10 @@ class EntryStore:
                     f"(now revision {current.revision}); reopen it and try again"
                 )
             await _update(connection, current, content, actor, now)
+            if correction is not None:
+                changes = correction(current.content, content)
+                revision = current.revision + 1
+                await enqueue_correction(connection, current.id, revision, changes, now)
         return await self.get_by_id(current.id, include_deleted=True)
 
     async def set_deleted(self, ref: str, deleted: bool, actor: str, now: datetime) -> Entry:
@@ -212,8 +223,11 @@ class EntryStore:
     # -- reads ----------------------------------------------------------------------------
 
     async def get(self, ref: str, include_deleted: bool = False) -> Entry:
-        """The entry with slug (or numeric id) ``ref``; raises :class:`EntryNotFound`."""
-        return await _fetch_one(self._db.read, ref, include_deleted)
+        """The entry with slug (or numeric id) ``ref``, with its corrections; raises
+        :class:`EntryNotFound`."""
+        entry = await _fetch_one(self._db.read, ref, include_deleted)
+        corrections = await CorrectionLedger(self._db).corrections(entry.id)
+        return replace(entry, corrections=corrections) if corrections else entry
 
     async def get_by_id(self, entry_id: int, include_deleted: bool = False) -> Entry:
         return await _fetch_one(self._db.read, str(entry_id), include_deleted)
@@ -371,7 +385,7 @@ class EntryStore:
         """Every revision of an entry, oldest first."""
         entry = await self.get(ref, include_deleted=True)
         rows = await self._db.read.execute_fetchall(
-            "SELECT entry_id, revision, action, actor, at, changed_fields, content"
+            "SELECT entry_id, revision, action, actor, at, changed_fields, content, correction"
             " FROM revisions WHERE entry_id = ? ORDER BY revision",
             (entry.id,),
         )
@@ -622,4 +636,5 @@ def _revision(row: Any) -> Revision:
         at=at,
         changed_fields=tuple(json.loads(row["changed_fields"])),
         content=content_from_dict(json.loads(row["content"])),
+        correction=tuple(json.loads(row["correction"])) if row["correction"] else None,
     )

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 import discord
 
 from bot.adapters.discord.safe_text import highlighted, safe
+from bot.domain.corrections import CorrectionNotice, corrected_line
 from bot.domain.digest import (
     Digest,
     DigestItem,
@@ -84,6 +85,8 @@ def entry_detail(entry: Entry) -> discord.Embed:
     """
     c = entry.content
     head = f"**{status_label(c.status)}** · importance {c.importance}/3\n\n"
+    if entry.corrections:
+        head += f"**{safe(corrected_line(entry.corrections[-1]), 600)}**\n\n"
     embed = discord.Embed(
         title=safe(c.title, TITLE_LIMIT),
         description=head + safe(c.summary, DESCRIPTION_LIMIT - len(head)),
@@ -213,9 +216,12 @@ def history(entry: Entry, revisions: Sequence[Revision]) -> discord.Embed:
     lines = []
     for rev in revisions:
         changes = f": {', '.join(rev.changed_fields)}" if rev.changed_fields else ""
+        corrected = ""
+        if rev.correction is not None:
+            corrected = f"\n  ⚠️ **correction**: {safe('; '.join(rev.correction), 300)}"
         lines.append(
             f"r{rev.revision} · <t:{int(rev.at.timestamp())}:f> · **{rev.action.value}** "
-            f"by {safe(rev.actor, 100)}{changes}"
+            f"by {safe(rev.actor, 100)}{changes}{corrected}"
         )
     return discord.Embed(
         title=safe(f"History: {entry.title}", TITLE_LIMIT),
@@ -280,4 +286,23 @@ def _fit(embed: discord.Embed) -> discord.Embed:
     """Drop trailing fields until the embed alone fits a message's budget."""
     while len(embed) > MESSAGE_EMBED_BUDGET and embed.fields:
         embed.remove_field(len(embed.fields) - 1)
+    return embed
+
+
+CORRECTION_COLOUR = 0x6A1B9A
+
+
+def correction_embed(notice: CorrectionNotice, marker: str) -> discord.Embed:
+    """A short correction notice: what changed, old → new, and how to see the entry."""
+    changes = "\n".join(f"• {safe(change, 400)}" for change in notice.changes) or "—"
+    embed = discord.Embed(
+        title=safe(notice.heading, TITLE_LIMIT),
+        description=shorten_block(
+            f"Corrected on {notice.at:%d %b %Y}. What changed:\n{changes}\n\n"
+            f"The entry: `/brief show {notice.slug}`",
+            DESCRIPTION_LIMIT,
+        ),
+        colour=CORRECTION_COLOUR,
+    )
+    embed.set_footer(text=marker)
     return embed

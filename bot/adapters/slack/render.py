@@ -20,6 +20,7 @@ from bot.adapters.slack.blocks import (
     section,
 )
 from bot.adapters.slack.escape import highlighted, link, safe
+from bot.domain.corrections import CorrectionNotice, corrected_line
 from bot.domain.digest import (
     Digest,
     DigestItem,
@@ -77,6 +78,8 @@ def entry_detail(entry: Entry) -> list[Block]:
         ),
         section(safe(c.summary)),
     ]
+    if entry.corrections:
+        blocks.insert(2, section(f"*{safe(corrected_line(entry.corrections[-1]), 600)}*"))
     if c.figures:
         lines = [
             f"• *{safe(f.display, 60)}* {safe(f.counts, 200)} — {safe(claimant(f), 400)} "
@@ -157,6 +160,8 @@ def history(entry: Entry, revisions: Sequence[Revision]) -> list[Block]:
     lines = []
     for rev in revisions:
         changes = f": {', '.join(rev.changed_fields)}" if rev.changed_fields else ""
+        if rev.correction is not None:
+            changes += f"\n  ⚠️ *correction*: {safe('; '.join(rev.correction), 300)}"
         lines.append(
             f"r{rev.revision} · {slack_date(rev.at)} · *{rev.action.value}* "
             f"by {safe(rev.actor, 100)}{changes}"
@@ -222,3 +227,15 @@ def digest_text(digest: Digest) -> str:
 
 def _item_line(item: DigestItem, when: str) -> str:
     return f"{item.status.icon} *{safe(item.title, 200)}* ({when})"
+
+
+def correction_blocks(notice: CorrectionNotice, marker: str) -> list[Block]:
+    """A short correction notice; ``marker`` goes in the last context block (recovery)."""
+    changes = [f"• {safe(change, 400)}" for change in notice.changes] or ["—"]
+    blocks: list[Block] = [
+        header(notice.heading),
+        section(f"Corrected on {notice.at:%d %b %Y}. What changed:"),
+    ]
+    blocks += [section(chunk) for chunk in chunk_lines(changes)]
+    blocks.append(section(f"The entry: `/brief show {notice.slug}`"))
+    return [*fit(blocks, MAX_BLOCKS - 1), context(marker)]
