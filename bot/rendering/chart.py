@@ -22,6 +22,7 @@ from matplotlib.ticker import FuncFormatter
 from bot.domain.claims import Qualifier
 from bot.domain.entries import Status
 from bot.domain.figures import FigureGroup, TrackedClaim, claim_date, claimant
+from bot.domain.text_safety import without_hidden
 
 WIDTH_IN, HEIGHT_IN, DPI = 8.0, 4.5, 100
 MAX_DATE_TICKS = 8
@@ -115,7 +116,7 @@ def _draw_claim(axes: Axes, claim: TrackedClaim, colour: str, span: float) -> No
         markeredgecolor="black",
         linestyle="none",
     )
-    label = f.display if f.qualifier is not Qualifier.ABOUT else f"≈ {f.display}"
+    label = _plain(f.display if f.qualifier is not Qualifier.ABOUT else f"≈ {f.display}")
     axes.annotate(
         label, (x, f.value), xytext=(8, -4), textcoords="offset points", fontsize=9, color=colour
     )
@@ -124,10 +125,10 @@ def _draw_claim(axes: Axes, claim: TrackedClaim, colour: str, span: float) -> No
 def _decorate(
     axes: Axes, group: FigureGroup, claims: list[TrackedClaim], colours: dict[str, str]
 ) -> None:
-    title = "\n".join(textwrap.wrap(group.counts, 70)[:2])
+    title = "\n".join(textwrap.wrap(_plain(group.counts), 70)[:2])
     axes.set_title(title, fontsize=11)
     unit = next((c.figure.unit for c in claims if c.figure.unit), "")
-    axes.set_ylabel(unit or "value")
+    axes.set_ylabel(_plain(unit) or "value")
     axes.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.6g}"))
     days = sorted({c.event_date for c in claims})
     axes.set_xlim(_day(days[0]) - 3, _day(days[-1]) + 3)
@@ -171,4 +172,12 @@ def _key(claims: list[TrackedClaim]) -> str:
 
 
 def _short(text: str, limit: int = 64) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    text = text if len(text) <= limit else text[: limit - 1] + "…"
+    return _plain(text)
+
+
+def _plain(text: str) -> str:
+    """Entry text drawn as typed: matplotlib reads ``$…$`` as math (``cost $5 and $6``
+    would lose its dollars, ``$\\foo$`` would fail the chart), so every ``$`` is escaped;
+    hidden characters stored before they were refused are dropped."""
+    return without_hidden(text).replace("$", r"\$")

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import io
 from collections import Counter
+from datetime import date
 from pathlib import Path
 
 from PIL import Image
 
+from bot.domain.entries import Figure, FigureClaim, Status
+from bot.domain.figures import group_claims
 from bot.rendering.chart import DPI, HEIGHT_IN, PALETTE, WIDTH_IN, chart_alt_text, chart_png
 from bot.service import BriefingService
 
@@ -72,3 +75,15 @@ def test_a_chart_needs_one_subject(cli: Cli, tmp_path: Path) -> None:
     assert code == 1
     assert err == "briefbot: --chart draws one quantity: give --subject too\n"
     assert not (tmp_path / "all.png").exists()
+
+
+def test_entry_text_that_looks_like_math_is_drawn_as_typed() -> None:
+    """Matplotlib reads ``$…$`` as math: "$\\foo{$" would fail the chart, and "cost $5 and
+    $6" would lose its dollars."""
+    for text in ("$\\foo{$ bar", "cost $5 and $6", "a $^$ b"):
+        figure = Figure(5e9, "$5 billion", text, "usd", text, Status.REPORTED, unit=text)
+        (group,) = group_claims([FigureClaim(figure, "slug", "Title", date(2024, 1, 1))])
+
+        png = chart_png(group)
+
+        assert Image.open(io.BytesIO(png)).size == (800, 450)

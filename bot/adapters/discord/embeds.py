@@ -11,7 +11,7 @@ from collections.abc import Sequence
 import discord
 
 from bot.adapters.discord.safe_text import highlighted, safe
-from bot.domain.corrections import CorrectionNotice, corrected_line
+from bot.domain.corrections import corrected_line
 from bot.domain.digest import (
     Digest,
     DigestItem,
@@ -286,23 +286,4 @@ def _fit(embed: discord.Embed) -> discord.Embed:
     """Drop trailing fields until the embed alone fits a message's budget."""
     while len(embed) > MESSAGE_EMBED_BUDGET and embed.fields:
         embed.remove_field(len(embed.fields) - 1)
-    return embed
-
-
-CORRECTION_COLOUR = 0x6A1B9A
-
-
-def correction_embed(notice: CorrectionNotice, marker: str) -> discord.Embed:
-    """A short correction notice: what changed, old → new, and how to see the entry."""
-    changes = "\n".join(f"• {safe(change, 400)}" for change in notice.changes) or "—"
-    embed = discord.Embed(
-        title=safe(notice.heading, TITLE_LIMIT),
-        description=shorten_block(
-            f"Corrected on {notice.at:%d %b %Y}. What changed:\n{changes}\n\n"
-            f"The entry: `/brief show {notice.slug}`",
-            DESCRIPTION_LIMIT,
-        ),
-        colour=CORRECTION_COLOUR,
-    )
-    embed.set_footer(text=marker)
     return embed
