@@ -12,7 +12,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.slack.errors import UserFacingError
 from bot.brief_files import BriefDocument
-from bot.brief_uploads import documents_from_upload, upload_limit
+from bot.brief_uploads import read_upload, upload_limit
 
 DOWNLOAD_TIMEOUT_S = 60.0
 CHUNK = 64 * 1024
@@ -43,7 +43,7 @@ async def documents_from_shared_file(
     data = await _download(str(url), client.token or "", limit)
     if data is None:
         return [], [f"{name}: file is over {limit:,} bytes"]
-    return documents_from_upload(name, data)
+    return await read_upload(name, data)
 
 
 async def _download(url: str, token: str, limit: int) -> bytes | None:
