@@ -49,7 +49,7 @@ class ParseBudget:
     def spend(self, nodes: int) -> None:
         self.nodes -= nodes
         if self.nodes < 0:
-            raise BudgetExhausted("holds too many YAML values in all; split it into smaller uploads")
+            raise BudgetExhausted("holds too many YAML values in all; split it into smaller ones")
 
 
 class BriefLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
@@ -71,7 +71,7 @@ BriefLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_or_text)
 
 
 def load_untrusted(text: str, budget: ParseBudget | None = None) -> Any:
-    """The YAML document in ``text``; raises ValueError for a refused one, YAMLError if malformed."""
+    """The YAML in ``text``; raises ValueError for a refused one, YAMLError if malformed."""
     check_events(text, budget)
     return yaml.load(text, Loader=BriefLoader)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import itertools
 import struct
 import zipfile
 
@@ -18,14 +19,17 @@ def alias_bomb() -> bytes:
     that walks the value, such as ``str()`` in an error message, expands it all.
     """
     levels = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
-    for previous, letter in zip(_LETTERS, _LETTERS[1:], strict=False):
+    for previous, letter in itertools.pairwise(_LETTERS):
         levels.append(f"{letter}: &{letter} [" + ",".join([f"*{previous}"] * 9) + "]")
     text = (
         "---\nslug: alias-bomb\ntitle: Alias bomb\nsummary: Looks small.\n"
         "event_date: 2024-01-01\nstatus: reported\nactors: [russia]\n"
         "sources:\n  - name: A\n    url: https://example.org/a\n"
-        "laughs:\n" + "".join(f"  {level}\n" for level in levels) + "topics: ["
-        + ",".join(["*i"] * 9) + "]\n---\n"
+        "laughs:\n"
+        + "".join(f"  {level}\n" for level in levels)
+        + "topics: ["
+        + ",".join(["*i"] * 9)
+        + "]\n---\n"
     )
     data = text.encode()
     return data + b"x" * (705 - len(data)) + b"\n"
@@ -66,7 +70,9 @@ def zip_with_broken_members() -> bytes:
     return bytes(raw)
 
 
-def _patch_headers(raw: bytearray, name: bytes, *, flags: int = 0, method: int | None = None) -> None:
+def _patch_headers(
+    raw: bytearray, name: bytes, *, flags: int = 0, method: int | None = None
+) -> None:
     """Set flag bits and the compression method in a member's local and central headers."""
     headers = ((b"PK\x03\x04", 6, 8, 26, 30), (b"PK\x01\x02", 8, 10, 28, 46))
     for signature, flags_at, method_at, length_at, name_at in headers:

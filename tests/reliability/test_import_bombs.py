@@ -1,0 +1,153 @@
+"""Brief files and archives as bombs (issue 11, section 3), through ``briefbot import`` and
+through ``/brief-admin import``: each is refused quickly, with one clear line per problem,
+nothing changes, and no traceback or "something went wrong" reaches the person."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import bot.brief_uploads
+from tests.discord_bot.conftest import BotWorld
+from tests.discord_bot.helpers import brief_file, zipped
+from tests.reliability.bombs import alias_bomb, member_bomb, zip_with_broken_members
+from tests.reliability.support import BRIEFBOT, BRIEFS, clean_env
+from tests.reliability.test_import_files import editor
+
+ALIAS_LINE = "alias-bomb.md: YAML aliases are not allowed"
+
+
+def test_cli_alias_bomb_fails_fast_in_little_memory(tmp_path: Path) -> None:
+    bomb = tmp_path / "alias-bomb.md"
+    bomb.write_bytes(alias_bomb())
+    assert bomb.stat().st_size == 706
+    out, err = tmp_path / "stdout", tmp_path / "stderr"
+    with out.open("wb") as stdout, err.open("wb") as stderr:
+        process = subprocess.Popen(
+            [str(BRIEFBOT), "import", bomb.name],
+            env=clean_env(
+                BRIEFBOT_DB=str(tmp_path / "bot.sqlite3"), BRIEFBOT_BRIEFS_DIR=str(BRIEFS)
+            ),
+            cwd=tmp_path,
+            stdin=subprocess.DEVNULL,
+            stdout=stdout,
+            stderr=stderr,
+        )
+        # wait4 gives this one child's peak memory and CPU time (CPU, not wall time: the
+        # machine may be busy with other tests).
+        _, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+
+    lines = err.read_text().splitlines()
+    assert process.returncode == 1
+    assert lines == [ALIAS_LINE, "briefbot: 1 problem(s); nothing was imported"]
+    assert "Traceback" not in err.read_text() + out.read_text()
+    peak_mb = usage.ru_maxrss / 1024 if sys.platform != "darwin" else usage.ru_maxrss / 2**20
+    assert peak_mb < 100, f"peak {peak_mb:.0f} MB"
+    assert usage.ru_utime + usage.ru_stime < 1.0, usage
+
+
+def values_file(count: int) -> bytes:
+    """A brief file with ``count`` extra YAML values (an unknown field: validation's problem)."""
+    return brief_file("many-values", "Many values").replace(
+        b"---\nBody", b"filler: [" + b",".join([b"1"] * count) + b"]\n---\nBody"
+    )
+
+
+CASES: dict[str, tuple[str, bytes, list[str]]] = {
+    "alias-bomb": ("alias-bomb.md", alias_bomb(), [ALIAS_LINE]),
+    "anchor-only": (
+        "anchor.yaml",
+        b"title: &t An anchor\nsummary: x\n",
+        ["anchor.yaml: YAML aliases are not allowed"],
+    ),
+    "alias-bomb-in-zip": (
+        "bombs.zip",
+        zipped({"alias-bomb.md": alias_bomb(), "fine.md": brief_file("fine-entry", "Fine")}),
+        [ALIAS_LINE],
+    ),
+    "2000-members-of-256-KiB": (
+        "members.zip",
+        member_bomb(),
+        ["members.zip: files add up to 524,288,000 bytes uncompressed; at most 16,777,216 allowed"],
+    ),
+    "unreadable-members": (
+        "broken.zip",
+        zip_with_broken_members(),
+        [
+            "bad-crc.md: cannot be read from the zip: its checksum (CRC) does not match",
+            "locked.md: is encrypted; zip the files without a password",
+            "deflate64.md: uses a compression method that is not supported; use Deflate",
+        ],
+    ),
+    "too-many-values": (
+        "values.md",
+        values_file(10_000),
+        ["values.md: has too many YAML values (at most 10,000)"],
+    ),
+    "too-many-values-in-all": (
+        "values.zip",
+        zipped({f"v{n:02d}.md": values_file(9_000) for n in range(30)}),
+        ["values.zip: holds too many YAML values in all; split it into smaller ones"],
+    ),
+    "deep-nesting": (
+        "deep.yaml",
+        b"title: " + b"[" * 500 + b"]" * 500 + b"\n",
+        ["deep.yaml: YAML is nested over 32 levels deep"],
+    ),
+    "containers-where-names-go": (
+        "containers.md",
+        brief_file("containers", "Containers")
+        .replace(b"topics: [diplomacy]", b"topics: [[diplomacy, aid]]")
+        .replace(b"status: reported", b"status: {a: [1, 2]}"),
+        [
+            "containers.md: topics: each item must be a name, not a list",
+            "containers.md: status: must be one of the statuses, not a dict",
+        ],
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(CASES))
+async def test_bomb_uploads_are_refused_with_a_line_each(world: BotWorld, case: str) -> None:
+    filename, data, expected = CASES[case]
+    before = await world.snapshot()
+
+    reply = await world.run(
+        editor(world, f"editor-{case}"),
+        "brief-admin import",
+        file=world.discord.upload(filename, data),
+        timeout=30,
+    )
+
+    assert reply.ephemeral, reply
+    assert reply.content.startswith("Nothing was imported:"), reply.content
+    lines = reply.content.splitlines()
+    for line in expected:
+        assert f"• {line}" in lines, reply.content
+    assert "error id" not in reply.content
+    assert "went wrong" not in reply.content
+    assert await world.snapshot() == before
+
+
+async def test_an_upload_that_takes_too_long_is_abandoned(
+    world: BotWorld, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The deadline is checked by the parse itself (a thread cannot be killed): with no time
+    # at all, the first check gives up.
+    monkeypatch.setattr(bot.brief_uploads, "PARSE_TIMEOUT_S", 0.0)
+    before = await world.snapshot()
+    upload = zipped({"a.md": brief_file("slow-entry", "Slow")})
+
+    reply = await world.run(
+        editor(world, "editor-slow"),
+        "brief-admin import",
+        file=world.discord.upload("slow.zip", upload),
+    )
+
+    assert "• slow.zip: took too long to read; upload fewer or smaller files" in reply.content
+    assert await world.snapshot() == before
