@@ -5,6 +5,7 @@ nothing changes, and no traceback or "something went wrong" reaches the person."
 from __future__ import annotations
 
 import os
+import resource
 import subprocess
 import sys
 from pathlib import Path
@@ -21,32 +22,38 @@ from tests.reliability.test_import_files import editor
 ALIAS_LINE = "alias-bomb.md: YAML aliases are not allowed"
 
 
+def run_import(folder: Path, name: str) -> tuple[int, str, resource.struct_rusage]:
+    """``briefbot import name`` in ``folder``: exit code, stdout + stderr, and its own rusage.
+
+    wait4 gives this one child's peak memory and CPU time (CPU, not wall time: the machine
+    may be busy with other tests).
+    """
+    out = folder / "output"
+    with out.open("wb") as output:
+        process = subprocess.Popen(
+            [str(BRIEFBOT), "import", name],
+            env=clean_env(BRIEFBOT_DB=str(folder / "bot.sqlite3"), BRIEFBOT_BRIEFS_DIR=str(BRIEFS)),
+            cwd=folder,
+            stdin=subprocess.DEVNULL,
+            stdout=output,
+            stderr=output,
+        )
+        _, status, usage = os.wait4(process.pid, 0)
+    return os.waitstatus_to_exitcode(status), out.read_text(), usage
+
+
 def test_cli_alias_bomb_fails_fast_in_little_memory(tmp_path: Path) -> None:
     bomb = tmp_path / "alias-bomb.md"
     bomb.write_bytes(alias_bomb())
     assert bomb.stat().st_size == 706
-    out, err = tmp_path / "stdout", tmp_path / "stderr"
-    with out.open("wb") as stdout, err.open("wb") as stderr:
-        process = subprocess.Popen(
-            [str(BRIEFBOT), "import", bomb.name],
-            env=clean_env(
-                BRIEFBOT_DB=str(tmp_path / "bot.sqlite3"), BRIEFBOT_BRIEFS_DIR=str(BRIEFS)
-            ),
-            cwd=tmp_path,
-            stdin=subprocess.DEVNULL,
-            stdout=stdout,
-            stderr=stderr,
-        )
-        # wait4 gives this one child's peak memory and CPU time (CPU, not wall time: the
-        # machine may be busy with other tests).
-        _, status, usage = os.wait4(process.pid, 0)
-    process.returncode = os.waitstatus_to_exitcode(status)
+    # The first run may compile the bot's modules (a fresh checkout has no .pyc files): it
+    # must fail the same way, but only the second one is timed.
+    for _ in range(2):
+        code, output, usage = run_import(tmp_path, bomb.name)
 
-    lines = err.read_text().splitlines()
-    assert process.returncode == 1
-    assert lines == [ALIAS_LINE, "briefbot: 1 problem(s); nothing was imported"]
-    assert "Traceback" not in err.read_text() + out.read_text()
-    peak_mb = usage.ru_maxrss / 1024 if sys.platform != "darwin" else usage.ru_maxrss / 2**20
+        assert code == 1
+        assert output.splitlines() == [ALIAS_LINE, "briefbot: 1 problem(s); nothing was imported"]
+    peak_mb = usage.ru_maxrss / (2**20 if sys.platform == "darwin" else 1024)
     assert peak_mb < 100, f"peak {peak_mb:.0f} MB"
     assert usage.ru_utime + usage.ru_stime < 1.0, usage
 
