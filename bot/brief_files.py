@@ -30,7 +30,10 @@ class _FrontMatter(YAMLHandler):
         self.budget = budget
 
     def load(self, fm: str, **kwargs: object) -> Any:
-        return load_untrusted(fm, self.budget)
+        fields = load_untrusted(fm, self.budget)
+        if isinstance(fields, dict):  # python-frontmatter passes the keys as **kwargs: text only
+            return {str(key): value for key, value in fields.items()}
+        return fields
 
 
 @dataclass(frozen=True, slots=True)

@@ -72,7 +72,7 @@ def _from_zip(name: str, data: bytes, budget: ParseBudget) -> Parsed:
     problems: list[str] = []
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, EOFError, ValueError):
+    except (zipfile.BadZipFile, EOFError, ValueError, NotImplementedError):
         return [], [f"{name}: not a valid .zip file"]
     members = [m for m in archive.infolist() if not m.is_dir()]
     if len(members) > MAX_ZIP_MEMBERS:
@@ -121,7 +121,7 @@ def _read_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> bytes:
     except zipfile.BadZipFile as error:
         reason = "its checksum (CRC) does not match" if "CRC" in str(error) else "it is damaged"
         raise ValueError(f"cannot be read from the zip: {reason}") from None
-    except (zlib.error, lzma.LZMAError, EOFError, OSError):
+    except (zlib.error, lzma.LZMAError, EOFError, OSError, ValueError):  # e.g. offsets past the end
         raise ValueError("cannot be read from the zip: it is damaged") from None
 
 

@@ -2,10 +2,10 @@
 
 PyYAML's safe loader keeps aliases as shared references, so 700 bytes of nested aliases are a
 structure of billions of values as soon as anything walks it (validation, ``str()``, JSON).
-Brief files never need anchors or aliases, so they are refused outright; the number of values
-and the nesting depth are capped too, so that a file's size bounds the work done on it. The
-parser's events are checked before composing: cheap (under a microsecond a value with the C
-parser), and nothing is built for a refused file.
+Brief files never need anchors, aliases or tags, so they are refused outright; the number of
+values and the nesting depth are capped too, so that a file's size bounds the work done on it.
+The parser's events are checked before composing: cheap (under a microsecond a value with the
+C parser), and nothing is built for a refused file.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEvent, No
 MAX_NODES = 10_000  # a full entry (10 sources, 25 figures) has about 350
 MAX_DEPTH = 32  # a brief file needs 3 (fields → sources → a source)
 ALIASES_REFUSED = "YAML aliases are not allowed"
+TAGS_REFUSED = "YAML tags (such as !!int) are not allowed"
 _TIME_CHECK_EVERY = 1024  # values between deadline checks: a clock read per value would cost
 
 
@@ -89,6 +90,10 @@ def check_events(text: str, budget: ParseBudget | None = None) -> None:
                 continue
             if isinstance(event, AliasEvent) or event.anchor is not None:
                 raise ValueError(ALIASES_REFUSED)
+            if getattr(event, "tag", None) is not None:
+                # PyYAML's constructors meet a mistagged value (``!!bool title``, ``!!int x``)
+                # with bare KeyError/ValueError/TypeError; brief files never need tags.
+                raise ValueError(TAGS_REFUSED)
             nodes += 1
             if nodes > MAX_NODES:
                 raise ValueError(f"has too many YAML values (at most {MAX_NODES:,})")
