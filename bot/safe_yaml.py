@@ -73,11 +73,11 @@ BriefLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_or_text)
 
 def load_untrusted(text: str, budget: ParseBudget | None = None) -> Any:
     """The YAML in ``text``; raises ValueError for a refused one, YAMLError if malformed."""
-    check_events(text, budget)
+    _check_events(text, budget)
     return yaml.load(text, Loader=BriefLoader)
 
 
-def check_events(text: str, budget: ParseBudget | None = None) -> None:
+def _check_events(text: str, budget: ParseBudget | None = None) -> None:
     """Refuse anchors and aliases, more than MAX_NODES values or MAX_DEPTH levels of nesting."""
     parser = BriefLoader(text)
     nodes = depth = 0
