@@ -288,8 +288,8 @@ def _as_mapping_list(value: Any, keys: Sequence[str], what: str) -> list[Mapping
         if isinstance(item, str):
             cells = [cell.strip() for cell in item.split("|")]
             rows.append(dict(zip(keys, cells, strict=False)) | {"_cells": len(cells)})
-        elif isinstance(item, Mapping):
-            rows.append(item)
+        elif isinstance(item, Mapping):  # its own "_cells"/"_invalid" keys must not count
+            rows.append({k: v for k, v in item.items() if k not in ("_cells", "_invalid")})
         else:
             rows.append({"_invalid": True})
     return rows

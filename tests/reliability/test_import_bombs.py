@@ -133,7 +133,8 @@ CASES: dict[str, tuple[str, bytes, list[str]]] = {
         "containers.md",
         brief_file("containers", "Containers")
         .replace(b"topics: [diplomacy]", b"topics: [[diplomacy, aid]]")
-        .replace(b"status: reported", b"status: {a: [1, 2]}"),
+        .replace(b"status: reported", b"status: {a: [1, 2]}")
+        .replace(b"  - name: Example News", b"  - _cells: [1]\n    name: Example News"),
         [
             "containers.md: topics: each item must be a name, not a list",
             "containers.md: status: must be one of the statuses, not a dict",
