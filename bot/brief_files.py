@@ -14,6 +14,7 @@ import yaml
 from frontmatter.default_handlers import YAMLHandler
 
 from bot.domain.entries import EntryContent
+from bot.safe_yaml import ParseBudget, load_untrusted
 from bot.storage.codec import content_dict
 
 MAX_FILE_BYTES = 256 * 1024
@@ -21,29 +22,18 @@ SUFFIXES = (".md", ".markdown", ".yaml", ".yml")
 SKIPPED_NAMES = frozenset({"readme.md"})
 
 
-class _BriefLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
-    """YAML's safe loader, except that an impossible date (``2024-02-30``) stays text.
-
-    PyYAML raises a bare ValueError for such dates, which would hide the field's name and
-    every other problem in the file; as text, validation reports it against its field.
-    """
-
-
-def _timestamp_or_text(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
-    try:
-        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
-    except ValueError:
-        return loader.construct_scalar(node)
-
-
-_BriefLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_or_text)
-
-
 class _FrontMatter(YAMLHandler):
-    """python-frontmatter's YAML handler, reading with :class:`_BriefLoader`."""
+    """python-frontmatter's YAML handler, reading with :func:`load_untrusted`."""
+
+    def __init__(self, budget: ParseBudget | None) -> None:
+        super().__init__()
+        self.budget = budget
 
     def load(self, fm: str, **kwargs: object) -> Any:
-        return yaml.load(fm, Loader=_BriefLoader)
+        fields = load_untrusted(fm, self.budget)
+        if isinstance(fields, dict):  # python-frontmatter passes the keys as **kwargs: text only
+            return {str(key): value for key, value in fields.items()}
+        return fields
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,8 +87,12 @@ def read_brief_files(paths: Iterable[Path]) -> ReadResult:
     return result
 
 
-def parse_brief(name: str, data: bytes) -> BriefDocument:
-    """Parse one brief file's bytes; raises ValueError with a readable reason."""
+def parse_brief(name: str, data: bytes, budget: ParseBudget | None = None) -> BriefDocument:
+    """Parse one brief file's bytes; raises ValueError with a readable reason.
+
+    ``budget`` is what the whole upload may still spend (see :mod:`bot.safe_yaml`); every file
+    is capped on its own anyway.
+    """
     if len(data) > MAX_FILE_BYTES:
         raise ValueError(f"file is over {MAX_FILE_BYTES:,} bytes")
     try:
@@ -107,9 +101,9 @@ def parse_brief(name: str, data: bytes) -> BriefDocument:
         raise ValueError("file is not UTF-8 text") from None
     try:
         if Path(name).suffix.lower() in (".yaml", ".yml"):
-            fields: Any = yaml.load(text, Loader=_BriefLoader)
+            fields: Any = load_untrusted(text, budget)
         else:
-            post = frontmatter.loads(text, handler=_FrontMatter())
+            post = frontmatter.loads(text, handler=_FrontMatter(budget))
             fields = dict(post.metadata)
             if fields and post.content.strip():
                 fields["body"] = post.content.strip()

@@ -6,6 +6,7 @@ the result; they hold no SQL and no business rules.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -25,7 +26,7 @@ from bot.domain.digest import (
     key_subjects,
     matches_topics,
 )
-from bot.domain.entries import Entry, Revision, SearchHit
+from bot.domain.entries import Entry, EntryContent, Revision, SearchHit
 from bot.domain.figures import FigureGroup, group_claims
 from bot.domain.schedule import day_window, local_date
 from bot.domain.search_query import SearchQuery, parse_search
@@ -157,28 +158,11 @@ class BriefingService:
         problems: Sequence[str] = (),
     ) -> ImportResult:
         """Validate every document, then import all of them in one transaction, or none."""
-        found = list(problems)
-        contents = []
-        first_file: dict[str, str] = {}
-        today = self._today()
-        for document in documents:
-            try:
-                content = validate_entry(document.fields, self.vocabulary, today)
-            except EntryValidationError as error:
-                found += [f"{document.name}: {problem}" for problem in error.problems]
-                continue
-            if content.slug in first_file:
-                found.append(
-                    f"{document.name}: slug: '{content.slug}' is also used by "
-                    f"{first_file[content.slug]}"
-                )
-                continue
-            first_file[content.slug] = document.name
-            contents.append(content)
-        if found:
-            raise ImportRejected(found)
-        if not contents:
-            raise ImportRejected(["no brief files found"])
+        # In a worker thread: 2,000 full entries take about a second to validate, and the
+        # bot must keep answering everyone else meanwhile (the vocabulary is immutable).
+        contents = await asyncio.to_thread(
+            _validate_documents, documents, problems, self.vocabulary, self._today()
+        )
         return await self.store.import_many(contents, actor, self.clock.now(), progress)
 
     async def export(self, folder: Path) -> int:
@@ -244,6 +228,37 @@ class BriefingService:
     def _check_choice(name: str, value: str | None, allowed: Sequence[str]) -> None:
         if value is not None and value not in allowed:
             raise ValueError(f"unknown {name} '{value[:40]}'; choose from: {', '.join(allowed)}")
+
+
+def _validate_documents(
+    documents: Sequence[BriefDocument],
+    problems: Sequence[str],
+    vocabulary: Vocabulary,
+    today: date,
+) -> list[EntryContent]:
+    """Every document as entry content, or ImportRejected with every problem (and ``problems``)."""
+    found = list(problems)
+    contents = []
+    first_file: dict[str, str] = {}
+    for document in documents:
+        try:
+            content = validate_entry(document.fields, vocabulary, today)
+        except EntryValidationError as error:
+            found += [f"{document.name}: {problem}" for problem in error.problems]
+            continue
+        if content.slug in first_file:
+            found.append(
+                f"{document.name}: slug: '{content.slug}' is also used by "
+                f"{first_file[content.slug]}"
+            )
+            continue
+        first_file[content.slug] = document.name
+        contents.append(content)
+    if found:
+        raise ImportRejected(found)
+    if not contents:
+        raise ImportRejected(["no brief files found"])
+    return contents
 
 
 def _page_size(requested: int) -> int:

@@ -75,7 +75,9 @@ ALIASES = {"approximately": Qualifier.ABOUT, "approx": Qualifier.ABOUT, "around"
 
 def parse_qualifier(value: object) -> Qualifier:
     """A qualifier from its name, with spaces, hyphens or underscores ("at least")."""
-    text = str(value).strip().lower().replace("-", "_").replace(" ", "_")
+    if not isinstance(value, str):  # never str() a container (it may be an alias bomb)
+        raise ValueError(f"must be one of the qualifiers, not a {type(value).__name__}")
+    text = value.strip().lower().replace("-", "_").replace(" ", "_")
     if text in ALIASES:
         return ALIASES[text]
     try:

@@ -34,7 +34,7 @@ class EditKind(StrEnum):
 
 def parse_edit_kind(value: object) -> EditKind:
     """``correction`` or ``minor`` (``minor edit``); raises ValueError with the choices."""
-    text = str(value or "").strip().lower()
+    text = value.strip().lower() if isinstance(value, str) else ""
     if text in ("minor", "minor edit", "minor-edit"):
         return EditKind.MINOR
     if text == "correction":

@@ -66,8 +66,9 @@ def validate_figure(
 ) -> Figure | None:
     """One figure, or None with its problems added to ``found``."""
     before = len(found.problems)
-    for unknown in sorted(k for k in row if not k.startswith("_") and k not in FIGURE_FIELDS):
-        found.add(f"{where}.{unknown}", "unknown field")
+    unknown = (str(k) for k in row if not str(k).startswith("_") and k not in FIGURE_FIELDS)
+    for name in sorted(unknown):
+        found.add(f"{where}.{name}", "unknown field")
     given = found.check(f"{where}.qualifier", lambda: _qualifier(row))
     display = found.check(f"{where}.display", lambda: _display(row, given, text_field))
     qualifier = given or infer_qualifier(display or "")
@@ -118,8 +119,8 @@ def _qualifier(row: Mapping[str, Any]) -> Qualifier | None:
 def _display(row: Mapping[str, Any], qualifier: Qualifier | None, text_field: TextField) -> str:
     """The number as the source writes it; it must say what the qualifier says."""
     raw = row.get("display")
-    if raw is None and row.get("value") is not None:
-        number = row["value"]
+    number = row.get("value")
+    if raw is None and isinstance(number, int | float | str):  # never str() a container
         number_text = f"{number:,}" if isinstance(number, int) else str(number)
         plain = qualifier in (None, Qualifier.EXACTLY, Qualifier.RANGE)
         raw = number_text if plain else f"{qualifier.words} {number_text}"  # type: ignore[union-attr]
@@ -134,7 +135,8 @@ def _display(row: Mapping[str, Any], qualifier: Qualifier | None, text_field: Te
 
 def _claimant(row: Mapping[str, Any], text_field: TextField) -> tuple[str, tuple[str, ...]]:
     originator, claimed_by = row.get("originator"), row.get("claimed_by")
-    if originator not in (None, "") and claimed_by not in (None, "") and originator != claimed_by:
+    both = isinstance(originator, str) and originator and isinstance(claimed_by, str) and claimed_by
+    if both and originator != claimed_by:
         raise ValueError("give originator (claimed_by is its old name), not both")
     text = text_field(originator or claimed_by, NAME_MAX, multiline=False)
     assert text is not None

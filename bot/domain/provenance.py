@@ -39,7 +39,9 @@ def parse_date_basis(value: object) -> DateBasis:
     """``source`` (default), ``public-record``, ``editor`` or ``report``."""
     if value is None or value == "":
         return DateBasis.SOURCE
-    text = str(value).strip().lower().replace("_", "-").replace(" ", "-")
+    if not isinstance(value, str):  # never str() a container (it may be an alias bomb)
+        raise ValueError(f"must be one of the date bases, not a {type(value).__name__}")
+    text = value.strip().lower().replace("_", "-").replace(" ", "-")
     try:
         return DateBasis(text)
     except ValueError:

@@ -234,6 +234,8 @@ def choice_list(value: Any, allowed: Sequence[str]) -> tuple[str, ...]:
     chosen: list[str] = []
     unknown: list[str] = []
     for item in items:
+        if not isinstance(item, str | int | float):  # never str() a container: it may be huge
+            raise ValueError(f"each item must be a name, not a {type(item).__name__}")
         name = str(item).strip().lower()
         if name not in allowed:
             unknown.append(str(item)[:40])
@@ -248,6 +250,8 @@ def status_field(value: Any) -> Status:
     """One of confirmed, reported, unconfirmed, disputed, denied."""
     if value is None or value == "":
         raise ValueError("is required: " + ", ".join(s.value for s in Status))
+    if not isinstance(value, str | int | float):
+        raise ValueError(f"must be one of the statuses, not a {type(value).__name__}")
     try:
         return Status(str(value).strip().lower())
     except ValueError:
@@ -259,7 +263,7 @@ def importance_field(value: Any) -> int:
     """1 (background) to 3 (major); 2 when not given."""
     if value is None or value == "":
         return 2
-    if isinstance(value, bool):
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
         raise ValueError("must be 1, 2 or 3")
     try:
         number = int(str(value).strip())
@@ -297,8 +301,8 @@ def _as_mapping_list(value: Any, keys: Sequence[str], what: str) -> list[Mapping
         if isinstance(item, str):
             cells = [cell.strip() for cell in item.split("|")]
             rows.append(dict(zip(keys, cells, strict=False)) | {"_cells": len(cells)})
-        elif isinstance(item, Mapping):
-            rows.append(item)
+        elif isinstance(item, Mapping):  # its own "_cells"/"_invalid" keys must not count
+            rows.append({k: v for k, v in item.items() if k not in ("_cells", "_invalid")})
         else:
             rows.append({"_invalid": True})
     return rows

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import sqlite3
 import time
@@ -470,8 +471,34 @@ async def _insert_many(
     """
     rows = await connection.execute_fetchall("SELECT coalesce(max(id), 0) FROM entries")
     first = int(next(iter(rows))[0]) + 1
-    at = stamp(now)
-    entries, tags, figures, revisions = [], [], [], []
+    # Building the rows (JSON for every entry) takes ~150 ms for 2,000 full entries: in a
+    # worker thread, so that the bot keeps answering during a large import.
+    entries, tags, figures, revisions = await asyncio.to_thread(
+        _insert_rows, contents, first, actor, stamp(now)
+    )
+    await connection.executemany(
+        "INSERT INTO entries (id, slug, title, summary, body, event_date, reported_at, status,"
+        " importance, topics, actors, sources, figures, event_date_basis, created_by,"
+        " created_at, updated_by, updated_at, revision)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)",
+        entries,
+    )
+    await connection.executemany(_TAG_INSERT, tags)
+    await connection.executemany(_FIGURE_INSERT, figures)
+    await connection.executemany(_REVISION_INSERT, revisions)
+
+
+_Rows = list[tuple[Any, ...]]
+
+
+def _insert_rows(
+    contents: Sequence[EntryContent], first: int, actor: str, at: str
+) -> tuple[_Rows, _Rows, _Rows, _Rows]:
+    """The entries, tags, figures and revisions rows of new entries numbered from ``first``."""
+    entries: _Rows = []
+    tags: _Rows = []
+    figures: _Rows = []
+    revisions: _Rows = []
     for entry_id, content in enumerate(contents, start=first):
         entries.append((entry_id, *_content_columns(content), actor, at, actor, at))
         tags += _tag_rows(entry_id, content)
@@ -487,16 +514,7 @@ async def _insert_many(
                 json.dumps(content_dict(content), ensure_ascii=False),
             )
         )
-    await connection.executemany(
-        "INSERT INTO entries (id, slug, title, summary, body, event_date, reported_at, status,"
-        " importance, topics, actors, sources, figures, event_date_basis, created_by,"
-        " created_at, updated_by, updated_at, revision)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)",
-        entries,
-    )
-    await connection.executemany(_TAG_INSERT, tags)
-    await connection.executemany(_FIGURE_INSERT, figures)
-    await connection.executemany(_REVISION_INSERT, revisions)
+    return entries, tags, figures, revisions
 
 
 async def _update(

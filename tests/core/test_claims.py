@@ -242,3 +242,16 @@ def test_a_source_without_a_link_says_so(cli: Cli, tmp_path: Path) -> None:
     out = cli("show", "no-link-source")[1]
 
     assert "Printed bulletin (Example Daily), 20 Oct 2024 (no link given)" in out
+
+
+def test_containers_where_a_qualifier_or_relays_go_are_refused_by_name() -> None:
+    assert problems(qualifier=["at_least"]) == [
+        "figures[1].qualifier: must be one of the qualifiers, not a list"
+    ]
+    assert problems(relays={"a": [1, 2]}) == ["figures[1].relays: must be a list of names"]
+    assert problems(originator=["NIS"]) == ["figures[1].originator: must be text"]
+    with pytest.raises(EntryValidationError) as caught:
+        validate_entry(raw_entry(event_date_basis={"a": 1}), Vocabulary(), TODAY)
+    assert [str(p) for p in caught.value.problems] == [
+        "event_date_basis: must be one of the date bases, not a dict"
+    ]

@@ -7,7 +7,7 @@ from pathlib import PurePosixPath
 import discord
 
 from bot.brief_files import BriefDocument
-from bot.brief_uploads import documents_from_upload, upload_limit
+from bot.brief_uploads import read_upload, upload_limit
 
 
 async def documents_from_attachment(
@@ -18,4 +18,4 @@ async def documents_from_attachment(
     limit = upload_limit(name)
     if attachment.size > limit:
         return [], [f"{name}: file is {attachment.size:,} bytes; at most {limit:,} allowed"]
-    return documents_from_upload(name, await attachment.read())
+    return await read_upload(name, await attachment.read())

@@ -22,7 +22,7 @@ from bot.adapters.slack.file_access import (
     name_problem,
 )
 from bot.brief_files import BriefDocument
-from bot.brief_uploads import documents_from_upload, upload_limit
+from bot.brief_uploads import read_upload, upload_limit
 
 DOWNLOAD_TIMEOUT_S = 60.0
 CHUNK = 64 * 1024
@@ -58,7 +58,7 @@ async def documents_from_shared_file(
     data = await _download(url, client.token or "", limit)
     if data is None:
         return [], [f"{name}: file is over {limit:,} bytes"]
-    return documents_from_upload(name, data)
+    return await read_upload(name, data)
 
 
 def _size(value: object) -> int:
