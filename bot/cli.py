@@ -20,6 +20,7 @@ from pydantic import ValidationError
 
 from bot.app import App, open_app, seed_if_empty
 from bot.brief_files import read_brief_files
+from bot.domain.corrections import EditKind
 from bot.domain.figures import FigureGroup
 from bot.domain.schedule import zone
 from bot.domain.validation import EntryValidationError
@@ -68,6 +69,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("import", help="validate brief files and import them all-or-nothing")
     p.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    p.add_argument(
+        "--correction",
+        action="store_true",
+        help="the changed entries are corrections: channels that received them are told",
+    )
     p = sub.add_parser("export", help="write every entry as a brief file")
     p.add_argument("folder", type=Path, nargs="?", default=Path("export"))
 
@@ -120,8 +126,9 @@ def build_parser() -> argparse.ArgumentParser:
 async def cmd_import(app: App, args: argparse.Namespace) -> int:
     read = read_brief_files(args.paths)
     progress = _progress_bar(len(read.documents))
+    kind = EditKind.CORRECTION if args.correction else EditKind.MINOR
     result = await app.service.import_documents(
-        read.documents, "cli", progress, problems=read.problems
+        read.documents, "cli", progress, problems=read.problems, kind=kind
     )
     print(
         f"Imported {len(result.added)} new, {len(result.updated)} updated, "

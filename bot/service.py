@@ -156,14 +156,21 @@ class BriefingService:
         actor: str,
         progress: ProgressCallback | None = None,
         problems: Sequence[str] = (),
+        kind: EditKind = EditKind.MINOR,
     ) -> ImportResult:
-        """Validate every document, then import all of them in one transaction, or none."""
+        """Validate every document, then import all of them in one transaction, or none.
+
+        With ``kind`` correction, every entry the files change is a correction (see edit).
+        """
         # In a worker thread: 2,000 full entries take about a second to validate, and the
         # bot must keep answering everyone else meanwhile (the vocabulary is immutable).
         contents = await asyncio.to_thread(
             _validate_documents, documents, problems, self.vocabulary, self._today()
         )
-        return await self.store.import_many(contents, actor, self.clock.now(), progress)
+        changes = substantive_changes if kind is EditKind.CORRECTION else None
+        return await self.store.import_many(
+            contents, actor, self.clock.now(), progress, correction=changes
+        )
 
     async def export(self, folder: Path) -> int:
         """Write every entry to ``folder`` as brief files; returns how many."""

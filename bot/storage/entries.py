@@ -52,6 +52,8 @@ def _prefixed(prefix: str) -> str:
 
 
 _SNIPPET_MARKS = (MARK_START, MARK_END, _ELLIPSIS)
+# What a correction changed, from the old and the new content ("status: A → B", …).
+Changes = Callable[[EntryContent, EntryContent], tuple[str, ...]]
 # Rank every match keeping only (rowid, score) in the sort, then build entries and snippets
 # for the one page: snippet() per match made common words cost seconds. Deleted entries are
 # few; their ids come from a small partial index (0005).
@@ -138,7 +140,7 @@ class EntryStore:
         actor: str,
         now: datetime,
         expected_revision: int | None = None,
-        correction: Callable[[EntryContent, EntryContent], tuple[str, ...]] | None = None,
+        correction: Changes | None = None,
     ) -> Entry:
         """Replace an entry's content, keeping the previous version as a revision.
 
@@ -185,10 +187,12 @@ class EntryStore:
         actor: str,
         now: datetime,
         progress: ProgressCallback | None = None,
+        correction: Changes | None = None,
     ) -> ImportResult:
         """Add or update many entries by slug in one transaction: all or nothing.
 
         Unchanged entries are left alone (no new revision), so re-importing is a no-op.
+        With ``correction``, every updated entry is a correction (see :meth:`edit`).
         """
         added: list[str] = []
         updated: list[str] = []
@@ -209,6 +213,10 @@ class EntryStore:
                 else:
                     await _update(connection, current, content, actor, now)
                     updated.append(content.slug)
+                    if correction is not None:
+                        changes = correction(current.content, content)
+                        revision = current.revision + 1
+                        await enqueue_correction(connection, current.id, revision, changes, now)
             # New entries go in a few executemany calls per batch rather than four awaits
             # each: every await is a round trip to aiosqlite's thread.
             done = len(contents) - len(new)
