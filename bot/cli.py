@@ -159,7 +159,10 @@ async def cmd_timeline(app: App, args: argparse.Namespace) -> int:
 
 async def cmd_figures(app: App, args: argparse.Namespace) -> int:
     await seed_if_empty(app)
-    print(render.render_figures(await app.service.figures(args.subject)))
+    view = await app.service.figures(args.subject)
+    print(render.render_figures(view.groups))
+    if view.notice:
+        print(f"\n{view.notice}")
     return 0
 
 

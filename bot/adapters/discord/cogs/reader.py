@@ -16,8 +16,10 @@ from bot.service import BriefingService
 
 PAGE_SIZE = 5
 MAX_CHOICES = 25
-# Per user: full-text search is the reader command that costs the database most.
+# Per user: full-text search and the figures tracker are the reader commands that cost the
+# database most.
 SEARCH_RATE, SEARCH_PER_S = 5, 10.0
+FIGURES_RATE, FIGURES_PER_S = 5, 10.0
 HELP_TEXT = (
     "**Briefing Bot** keeps a curated, sourced record of North Korea's military support to "
     "Russia's war in Ukraine and the responses of South Korea, Ukraine and NATO. Every entry "
@@ -140,11 +142,16 @@ class BriefReader(commands.GroupCog, group_name="brief", group_description="The 
 
     @app_commands.command(name="figures", description="Key figures: every claim side by side")
     @app_commands.describe(subject="One quantity (start typing)")
+    @app_commands.checks.cooldown(FIGURES_RATE, FIGURES_PER_S, key=lambda i: i.user.id)
     async def figures(self, interaction: discord.Interaction, subject: str | None = None) -> None:
-        groups = await self.service.figures(subject)
-        if subject and not groups:
+        view = await self.service.figures(subject)
+        if subject and not view.groups:
             raise UserFacingError(f"No figures recorded for '{subject[:80]}'.")
-        await interaction.response.send_message(embed=embeds.figures(groups))
+        embed = embeds.figures(view.groups)
+        if view.notice:
+            await interaction.response.send_message(view.notice, embed=embed)
+        else:
+            await interaction.response.send_message(embed=embed)
 
     @app_commands.command(name="help", description="What this bot does and its commands")
     async def help(self, interaction: discord.Interaction) -> None:
@@ -187,7 +194,5 @@ class BriefReader(commands.GroupCog, group_name="brief", group_description="The 
     async def _subject_choices(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        groups = await self.service.figures()
-        return await _choices(
-            [(g.counts, g.subject) for g in groups if current.lower() in g.counts.lower()]
-        )
+        subjects = await self.service.figure_subjects(current)
+        return await _choices([(counts, subject) for subject, counts in subjects])
