@@ -29,6 +29,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bench import synth
+from bench.flood import bench_flood
 from bench.generate import create_schema, ensure_archive, insert_batch
 from bench.report import write_markdown
 from bench.stats import Budget, p50, p99, repeat, summary
@@ -299,6 +300,11 @@ async def bench_search_store(report: Report, db: Path, quick: bool) -> None:
     )
 
 
+async def bench_reader_flood(report: Report, db: Path, quick: bool) -> None:
+    async with bot_world(db) as world:
+        await bench_flood(report, world, quick)
+
+
 # -- 3: import ---------------------------------------------------------------------------------
 
 
@@ -539,7 +545,7 @@ def machine() -> dict[str, Any]:
     }
 
 
-STEPS = ("commands", "search", "import", "fanout", "process")
+STEPS = ("commands", "search", "flood", "import", "fanout", "process")
 
 
 async def run(
@@ -554,6 +560,7 @@ async def run(
     steps: list[tuple[str, Callable[[], Awaitable[None]]]] = [
         ("commands", lambda: bench_commands(report, db, args.quick)),
         ("search", lambda: bench_search_store(report, db, args.quick)),
+        ("flood", lambda: bench_reader_flood(report, db, args.quick)),
         (
             "import",
             lambda: bench_import(report, min(args.import_entries, args.entries), args.quick),
