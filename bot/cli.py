@@ -159,10 +159,10 @@ async def cmd_timeline(app: App, args: argparse.Namespace) -> int:
 
 async def cmd_figures(app: App, args: argparse.Namespace) -> int:
     await seed_if_empty(app)
-    view = await app.service.figures(args.subject)
-    print(render.render_figures(view.groups))
-    if view.notice:
-        print(f"\n{view.notice}")
+    tracker = await app.service.figures(args.subject)
+    print(render.render_figures(tracker.groups))
+    if tracker.notice:
+        print(f"\n{tracker.notice}")
     return 0
 
 

@@ -127,12 +127,12 @@ class Reader:
 
     async def figures(self, inv: Invocation) -> Reply:
         subject = inv.text.strip() or None
-        view = await self.service.figures(subject)
-        if subject and not view.groups:
+        tracker = await self.service.figures(subject)
+        if subject and not tracker.groups:
             raise UserFacingError(f"No figures recorded for '{subject[:80]}'.")
-        blocks = render.figures(view.groups)
-        if view.notice:
-            blocks.append(context(f"{view.notice} `/brief figures <subject>`"))
+        blocks = render.figures(tracker.groups)
+        if tracker.notice:
+            blocks.append(context(f"{tracker.notice} `/brief figures <subject>`"))
         return Reply(text="Key figures", blocks=blocks, ephemeral=False)
 
     async def help(self, inv: Invocation) -> Reply:

@@ -144,12 +144,12 @@ class BriefReader(commands.GroupCog, group_name="brief", group_description="The 
     @app_commands.describe(subject="One quantity (start typing)")
     @app_commands.checks.cooldown(FIGURES_RATE, FIGURES_PER_S, key=lambda i: i.user.id)
     async def figures(self, interaction: discord.Interaction, subject: str | None = None) -> None:
-        view = await self.service.figures(subject)
-        if subject and not view.groups:
+        tracker = await self.service.figures(subject)
+        if subject and not tracker.groups:
             raise UserFacingError(f"No figures recorded for '{subject[:80]}'.")
-        embed = embeds.figures(view.groups)
-        if view.notice:
-            await interaction.response.send_message(view.notice, embed=embed)
+        embed = embeds.figures(tracker.groups)
+        if tracker.notice:
+            await interaction.response.send_message(tracker.notice, embed=embed)
         else:
             await interaction.response.send_message(embed=embed)
 
