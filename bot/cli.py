@@ -161,7 +161,10 @@ async def cmd_timeline(app: App, args: argparse.Namespace) -> int:
 
 async def cmd_figures(app: App, args: argparse.Namespace) -> int:
     await seed_if_empty(app)
-    print(render.render_figures(await app.service.figures(args.subject)))
+    tracker = await app.service.figures(args.subject)
+    print(render.render_figures(tracker.groups))
+    if tracker.notice:
+        print(f"\n{tracker.notice}")
     return 0
 
 
