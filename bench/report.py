@@ -11,6 +11,10 @@ ROWS = (
     ("latest_ratio", "`/brief latest` ÷ no-op command (callback latency)"),
     ("search_ratio", "store search ÷ plain sqlite3 FTS5 (worst of 6 queries)"),
     ("search_command_p99_ms", "`/brief search` p99 over the 6 queries, ms"),
+    (
+        "reader_flood_loop_lag_p99_ms",
+        "event-loop lag under 50 concurrent worst-case autocompletes + searches, ms",
+    ),
     ("import_ratio", "importer ÷ raw executemany"),
     ("fanout_ratio", "digest fan-out ÷ requests at 50/s"),
     ("memory_ratio", "bot RSS idle ÷ bare discord.py bot RSS"),

@@ -174,13 +174,17 @@ async def cmd_timeline(app: App, args: argparse.Namespace) -> int:
 
 async def cmd_figures(app: App, args: argparse.Namespace) -> int:
     await seed_if_empty(app)
-    groups = await app.service.figures(args.subject)
+    tracker = await app.service.figures(args.subject)
     if args.chart is not None:
-        _write_chart(groups, args.subject, args.chart)
+        _write_chart(tracker.groups, args.subject, args.chart)
     if args.format == "json":
-        print(render.figures_json(groups))
+        print(render.figures_json(tracker.groups))
+        if tracker.notice:  # stdout stays one JSON document
+            print(tracker.notice, file=sys.stderr)
     else:
-        print(render.render_figures(groups, args.format))
+        print(render.render_figures(tracker.groups, args.format))
+        if tracker.notice:
+            print(f"\n{tracker.notice}")
     return 0
 
 

@@ -59,9 +59,14 @@ class NoticeBell:
         self._event.set()
 
     async def wait(self, seconds: float) -> None:
-        """Until rung or ``seconds`` pass."""
+        """Until rung or ``seconds`` pass.
+
+        ``asyncio.timeout``, not ``wait_for``: on Python 3.11 ``wait_for`` drops a cancellation
+        that arrives as its awaitable finishes, and the sender would never stop.
+        """
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._event.wait(), seconds)
+            async with asyncio.timeout(seconds):
+                await self._event.wait()
         self._event.clear()
 
 
@@ -160,10 +165,10 @@ class CorrectionSender:
         marker = notice_marker(key.entry_id, key.revision)
         for tries, delay in enumerate((*self._retry.delays, None), start=1):
             try:
-                message_id = await asyncio.wait_for(
-                    self._poster.post_notice(target, notice, notice_nonce(key), marker),
-                    self._retry.attempt_timeout,
-                )
+                async with asyncio.timeout(self._retry.attempt_timeout):  # see NoticeBell.wait
+                    message_id = await self._poster.post_notice(
+                        target, notice, notice_nonce(key), marker
+                    )
             except (TransientDeliveryError, TimeoutError) as error:
                 reason = getattr(error, "reason", "the platform did not answer in time")
                 if delay is None:

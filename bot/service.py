@@ -36,6 +36,10 @@ from bot.storage.entries import EntryStore, ImportResult, ProgressCallback
 
 MAX_PAGE_SIZE = 25
 QUIET_DAY_SUBJECTS = 3
+# /brief figures without a subject: this many subjects, the most recently reported.
+OVERVIEW_SUBJECTS = 10
+# Autocomplete offers at most this many subjects (Discord's limit for choices).
+SUBJECT_CHOICES = 25
 
 
 class ImportRejected(ValueError):
@@ -63,6 +67,24 @@ class SearchResults:
     has_next: bool
     # False when ranking ran out of time (a very common search): the newest matches instead.
     ranked: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class FiguresView:
+    """Figure groups to show, and how many subjects the tracker holds in all."""
+
+    groups: tuple[FigureGroup, ...]
+    total_subjects: int
+
+    @property
+    def notice(self) -> str | None:
+        """Says the list is a selection, when it is one."""
+        if len(self.groups) >= self.total_subjects:
+            return None
+        return (
+            f"Showing the {len(self.groups)} most recently reported of "
+            f"{self.total_subjects:,} subjects; pick a subject to see any other."
+        )
 
 
 class BriefingService:
@@ -106,10 +128,27 @@ class BriefingService:
         self._check_choice("actor", actor, self.vocabulary.actors)
         return await self.store.between(start, end, actor)
 
-    async def figures(self, subject: str | None = None) -> list[FigureGroup]:
-        """The key-figures tracker: every claim about each quantity, side by side."""
-        claims = await self.store.claims([subject] if subject else None)
-        return group_claims(claims)
+    async def figures(self, subject: str | None = None) -> FiguresView:
+        """The key-figures tracker: every claim about each quantity, side by side.
+
+        Without a subject, only the OVERVIEW_SUBJECTS most recently reported quantities, so
+        the work is the same at any archive size; grouping runs in a worker thread.
+        """
+        if subject:
+            claims = await self.store.claims([subject])
+            groups = await asyncio.to_thread(group_claims, claims)
+            return FiguresView(tuple(groups), len(groups))
+        subjects = await self.store.subjects.recent(OVERVIEW_SUBJECTS)
+        total = await self.store.subjects.count()
+        claims = await self.store.claims(subjects)
+        order = {name: rank for rank, name in enumerate(subjects)}
+        groups = await asyncio.to_thread(group_claims, claims)
+        groups.sort(key=lambda group: order[group.subject])
+        return FiguresView(tuple(groups), total)
+
+    async def figure_subjects(self, text: str) -> list[tuple[str, str]]:
+        """(subject, what it counts) for autocomplete: containing ``text``, newest first."""
+        return await self.store.subjects.matching(text.strip()[:100], SUBJECT_CHOICES)
 
     async def suggest(self, text: str) -> list[tuple[str, str]]:
         """(slug, title) suggestions for autocomplete."""

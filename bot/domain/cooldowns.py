@@ -21,6 +21,8 @@ class Rate:
 
 # Full-text search is the reader command that costs the database most.
 SEARCH = Rate(5, 10.0)
+# The figures tracker groups every claim about a subject.
+FIGURES = Rate(5, 10.0)
 # An import parses up to 2,000 files and rewrites the search index.
 IMPORT = Rate(2, 60.0)
 # Past this many remembered users, windows that have closed are forgotten.

@@ -17,6 +17,10 @@ MAX_PARTS = 16
 MIN_PREFIX = 3
 # Told to the reader when ranking ran out of time and the newest matches are shown instead.
 UNRANKED_NOTE = "Very common search: showing the newest matches; add words to narrow it."
+# Told when even the newest matches could not be read in time (a broad prefix like "kor*").
+TOO_SLOW_NOTE = "Search took too long; add words to narrow it."
+# Told when searches queue for longer than an answer may wait.
+BUSY_NOTE = "Many searches are running right now; try again in a few seconds."
 _TOKEN = re.compile(r'-?"[^"]*"?|\S+')
 _WORD = re.compile(r"[^\W_]+")
 

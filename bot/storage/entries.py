@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import sqlite3
-import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
@@ -24,6 +22,7 @@ from bot.domain.entries import (
 )
 from bot.domain.provenance import parse_date_basis
 from bot.domain.search_query import SearchQuery
+from bot.storage.budget import OverBudget, SearchBusy, SearchTooSlow, time_budget
 from bot.storage.codec import (
     ENTRY_COLUMNS,
     changed_fields,
@@ -39,6 +38,7 @@ from bot.storage.codec import (
 )
 from bot.storage.corrections import CorrectionLedger, enqueue_correction
 from bot.storage.database import Database
+from bot.storage.figures import FigureSubjects, like_pattern
 
 # Snippet markers: control characters no entry text may contain (validation refuses them),
 # so renderers can swap them for their own highlighting after escaping the text.
@@ -108,8 +108,9 @@ IMPORT_BATCH = 5000
 SUGGEST_WINDOW = 20_000
 # Search ranks matches for at most this long, then shows the newest matches instead.
 SEARCH_BUDGET_S = 0.25
-# SQLite VM steps between two looks at the clock while a ranked search runs (~0.1–1 ms).
-_PROGRESS_STEPS = 10_000
+# A search waits this long for its turn on the search connection: Discord wants an answer
+# within 3 s, so a busy message beats a late (lost) one.
+SEARCH_WAIT_S = 2.0
 # The quiet-day digest names the figures of this many newest entries that carry figures.
 RECENT_FIGURE_ENTRIES = 200
 
@@ -118,12 +119,22 @@ class EntryStore:
     """Every query about entries; the one place their SQL lives.
 
     ``search_budget_s``: how long a search may spend ranking before it falls back to the
-    newest matches (see :meth:`search`).
+    newest matches; ``fallback_budget_s``: how long it may then spend on those;
+    ``search_wait_s``: how long it may wait for its turn (see :meth:`search`).
     """
 
-    def __init__(self, database: Database, search_budget_s: float = SEARCH_BUDGET_S) -> None:
+    def __init__(
+        self,
+        database: Database,
+        search_budget_s: float = SEARCH_BUDGET_S,
+        search_wait_s: float = SEARCH_WAIT_S,
+        fallback_budget_s: float = SEARCH_BUDGET_S,
+    ) -> None:
         self._db = database
         self._search_budget_s = search_budget_s
+        self._fallback_budget_s = fallback_budget_s
+        self._search_wait_s = search_wait_s
+        self.subjects = FigureSubjects(database)
 
     # -- writes ---------------------------------------------------------------------------
 
@@ -312,34 +323,39 @@ class EntryStore:
         Ranking scores every match, which takes seconds for a word in nearly every entry or a
         short prefix. It runs under the store's search budget; past it, SQLite interrupts the
         query and the page holds the newest matches instead (``ranked=False``), which FTS5
-        reads in rowid order without scoring anything.
+        reads in rowid order without scoring anything. That fallback has a budget of its own (a
+        broad prefix must still expand to all its words), past which :class:`SearchTooSlow`
+        is raised; a search that waits for its turn longer than ``search_wait_s`` raises
+        :class:`SearchBusy`. So one search holds the search connection for at most the two
+        budgets, and a flood of them queues for a bounded time.
         """
         if query.fts is None:
             return SearchPage((), ranked=True)
         connection = self._db.search
-        async with self._db.search_lock:
-            deadline = time.monotonic() + self._search_budget_s
-
-            def over_budget() -> int:
-                return 1 if time.monotonic() > deadline else 0
-
-            await connection.set_progress_handler(over_budget, _PROGRESS_STEPS)
+        try:
+            async with asyncio.timeout(self._search_wait_s):
+                await self._db.search_lock.acquire()
+        except TimeoutError:
+            raise SearchBusy from None
+        try:
             try:
-                rows = await connection.execute_fetchall(
-                    _RANKED_SQL, (query.fts, limit, offset, *_SNIPPET_MARKS, query.fts)
-                )
+                async with time_budget(connection, self._search_budget_s):
+                    rows = await connection.execute_fetchall(
+                        _RANKED_SQL, (query.fts, limit, offset, *_SNIPPET_MARKS, query.fts)
+                    )
                 ranked = True
-            except sqlite3.OperationalError as error:
-                if "interrupt" not in str(error):
-                    raise
+            except OverBudget:
                 ranked = False
-            finally:
-                # sqlite3 takes None to remove the handler; aiosqlite's annotation omits it.
-                await connection.set_progress_handler(None, 0)  # type: ignore[arg-type]
             if not ranked:
-                rows = await connection.execute_fetchall(
-                    _NEWEST_SQL, (*_SNIPPET_MARKS, query.fts, limit, offset)
-                )
+                try:
+                    async with time_budget(connection, self._fallback_budget_s):
+                        rows = await connection.execute_fetchall(
+                            _NEWEST_SQL, (*_SNIPPET_MARKS, query.fts, limit, offset)
+                        )
+                except OverBudget:
+                    raise SearchTooSlow from None
+        finally:
+            self._db.search_lock.release()
         hits = tuple(SearchHit(entry_from_row(row), row["snippet"]) for row in rows)
         return SearchPage(hits, ranked)
 
@@ -348,7 +364,7 @@ class EntryStore:
 
         Only the newest SUGGEST_WINDOW entries are looked at (``show`` still takes any slug).
         """
-        pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        pattern = like_pattern(text)
         rows = await self._db.read.execute_fetchall(
             "SELECT slug, title FROM entries WHERE deleted_at IS NULL AND event_date >= coalesce("
             " (SELECT event_date FROM entries WHERE deleted_at IS NULL"

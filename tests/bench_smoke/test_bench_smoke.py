@@ -18,6 +18,7 @@ FIGURES = (
     "latest_ratio",
     "search_ratio",
     "search_command_p99_ms",
+    "reader_flood_loop_lag_p99_ms",
     "import_ratio",
     "fanout_ratio",
     "memory_ratio",
@@ -71,5 +72,8 @@ def test_a_small_bench_run_reports_every_figure(tmp_path: Path) -> None:
     assert set(FIGURES) <= printed <= set(report["results"])
     assert report["machine"]["cores"] and report["date"]
     assert report["results"]["fanout_ratio"]["duplicates"] == 0
+    flood = report["results"]["reader_flood_loop_lag_p99_ms"]
+    assert flood["outcomes"]["autocomplete"] == flood["waves"] * flood["per_wave"] // 2
+    assert flood["outcomes"].get("search_other", 0) == 0
     assert "| `latest_ratio` |" in doc.read_text()
     assert generate.archive_path(2000).exists()

@@ -29,7 +29,7 @@ async def test_the_chart_draws_every_claim_and_is_the_same_for_the_same_data(
     service: BriefingService,
 ) -> None:
     await import_folder(service, BRIEFS)
-    (group,) = await service.figures(SUBJECT)
+    (group,) = (await service.figures(SUBJECT)).groups
 
     png = chart_png(group)
 
@@ -46,7 +46,7 @@ async def test_the_chart_draws_every_claim_and_is_the_same_for_the_same_data(
 
 async def test_the_text_alternative_says_what_the_chart_shows(service: BriefingService) -> None:
     await import_folder(service, BRIEFS)
-    (group,) = await service.figures(SUBJECT)
+    (group,) = (await service.figures(SUBJECT)).groups
 
     assert chart_alt_text(group) == (
         "Chart of North Korean troops deployed to Russia over time, one point per claim. "

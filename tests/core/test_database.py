@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from pathlib import Path
 
@@ -162,7 +163,7 @@ async def test_schema_one_figures_migrate_to_claims_with_their_hedges(
     database = await open_database(path)
     try:
         service = BriefingService(EntryStore(database), clock, Vocabulary())
-        (group,) = await service.figures("nk-troops-in-russia")
+        (group,) = (await service.figures("nk-troops-in-russia")).groups
         entry = await service.show(OLD_ENTRY["slug"])
         (revision,) = await service.history(OLD_ENTRY["slug"])
     finally:
@@ -184,3 +185,24 @@ def _as_snapshot(row: dict[str, str | int]) -> dict[str, object]:
     """The revision snapshot schema 1 wrote: the row with its JSON columns decoded."""
     decoded = ("topics", "actors", "sources", "figures")
     return {key: json.loads(str(value)) if key in decoded else value for key, value in row.items()}
+
+
+async def test_a_write_cancelled_while_it_begins_leaves_no_open_transaction(
+    service: BriefingService, database: Database
+) -> None:
+    """Shutting down cancels tasks mid-write; the BEGIN already on its way to SQLite's thread
+    must not leave a transaction open that refuses every later write."""
+
+    async def write() -> None:
+        async with database.write():
+            pass
+
+    started = asyncio.create_task(write())
+    await asyncio.sleep(0)  # the task now waits for its BEGIN IMMEDIATE
+    started.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await started
+
+    added = await service.add(raw_entry(), "ana")
+
+    assert added.revision == 1

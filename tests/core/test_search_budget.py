@@ -15,11 +15,12 @@ import pytest
 from bot.adapters.discord import embeds
 from bot.adapters.slack import render as slack_render
 from bot.clock import FixedClock
-from bot.domain.search_query import UNRANKED_NOTE, parse_search
+from bot.domain.search_query import BUSY_NOTE, TOO_SLOW_NOTE, UNRANKED_NOTE, parse_search
 from bot.domain.validation import validate_entry
 from bot.domain.vocabulary import Vocabulary
 from bot.rendering.text import render_search
 from bot.service import BriefingService
+from bot.storage.budget import SearchBusy, SearchTooSlow
 from bot.storage.database import Database, open_database
 from bot.storage.entries import EntryStore
 
@@ -149,3 +150,24 @@ async def test_every_rendering_tells_the_reader(big_db: Database) -> None:
     )
     assert ranked.ranked and UNRANKED_NOTE not in render_search(ranked)
     assert embeds.search_results("rare7", ranked.hits, 0).description is None
+
+
+async def test_the_fallback_has_a_budget_too_and_says_so_past_it(big_db: Database) -> None:
+    """Page 400 of the newest matches means passing over 2,000 of them: past a zero budget
+    the reader is told to narrow the search, and the search connection is free again."""
+    hurried = EntryStore(big_db, search_budget_s=0.0, fallback_budget_s=0.0)
+    with pytest.raises(SearchTooSlow) as refused:
+        await hurried.search(parse_search("common"), 6, offset=2000)
+    assert str(refused.value) == TOO_SLOW_NOTE
+    assert (await EntryStore(big_db).search(parse_search("common"), 6)).ranked is True
+
+
+async def test_a_search_that_waits_too_long_for_its_turn_is_told_to_retry(
+    big_db: Database,
+) -> None:
+    impatient = EntryStore(big_db, search_wait_s=0.01)
+    async with big_db.search_lock:  # another search holds the search connection
+        with pytest.raises(SearchBusy) as refused:
+            await impatient.search(parse_search("rare7"), 6)
+    assert str(refused.value) == BUSY_NOTE
+    assert ids(await impatient.search(parse_search("rare7"), 6)) == [7]

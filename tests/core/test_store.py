@@ -71,7 +71,7 @@ async def test_soft_deleted_entry_is_hidden_everywhere_but_kept(service: Briefin
 
     assert [e.slug for e in (await service.latest()).entries] == ["another-entry"]
     assert (await service.search("Kursk")).hits == ()
-    assert await service.figures() == []
+    assert (await service.figures()).groups == ()
     assert await service.suggest("kursk") == []
     with pytest.raises(EntryNotFound):
         await service.show("nk-troops-seen-in-kursk")

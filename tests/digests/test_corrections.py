@@ -176,3 +176,32 @@ async def _notice_args(ledger: CorrectionLedger, key: NoticeKey) -> tuple[Any, .
     assert notice is not None
     target = DeliveryTarget(key.platform, key.server_id, key.channel_id)
     return target, notice, notice_nonce(key), notice_marker(key.entry_id, key.revision)
+
+
+async def test_stopping_the_sender_as_a_notice_lands_stops_it(
+    world: World, corrections: CorrectionLedger
+) -> None:
+    """A stop that arrives just as a post completes must not be lost (``asyncio.wait_for``
+    on Python 3.11 dropped it, and the sender went on polling forever)."""
+    await posted_digests(world, corrections)
+    await correct(world, status="confirmed")
+    poster = RecordingPoster()
+    running = asyncio.create_task(sender(world, corrections, poster).run(world.clock.now()))
+    post_notice = poster.post_notice
+
+    async def stopped_as_it_lands(*args: Any) -> str:
+        running.cancel()  # the bot is stopping
+        return await post_notice(*args)
+
+    poster.post_notice = stopped_as_it_lands  # type: ignore[method-assign]
+
+    done, _ = await asyncio.wait([running], timeout=5)
+
+    assert running in done and running.cancelled()
+    assert len(poster.notices) == 1
+    # It landed but was not recorded: the next start finds it by its marker.
+    assert len(await corrections.stale_claims(world.clock.now() + timedelta(seconds=1))) == 1
+    recovered = await sender(world, corrections, poster).recover(
+        world.clock.now() + timedelta(seconds=1)
+    )
+    assert [r.status for r in recovered] == ["recovered"] and len(poster.notices) == 1

@@ -284,7 +284,7 @@ async def stage(tmp_path: Path, seed: int) -> AsyncIterator[tuple[Stage, StatusL
             await seed_if_empty(app)
             entries = await app.service.store.all()
             slugs = [e.slug for e in entries]
-            subjects = sorted({g.subject for g in await app.service.figures()})
+            subjects = sorted({g.subject for g in (await app.service.figures()).groups})
             deps = dataclasses.replace(make_deps(app, clock, newsroom=guild), retry=RETRY)
             bot = BriefingBot(deps, guild_ready_timeout=0.1)
             async with running_bot(bot, discord, ready_timeout=30) as running:

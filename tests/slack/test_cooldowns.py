@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 
-from bot.domain.cooldowns import IMPORT, SEARCH
+from bot.domain.cooldowns import FIGURES, IMPORT, SEARCH
 from tests.slack.conftest import ADMIN, BRIEF_CHANNEL, EDITOR, READER, SlackWorld
 from tests.slack.test_import_attacks import brief
 
@@ -74,3 +74,13 @@ async def test_one_import_too_many_is_refused_and_changes_nothing(
     for _ in range(IMPORT.uses + 1):
         answer = await socket_world.command(READER, f"import F0COOL000{IMPORT.uses}")
         assert "Only editors" in answer.text and not slowed(answer.text)
+
+
+async def test_one_figures_too_many_is_refused_as_on_discord(socket_world: SlackWorld) -> None:
+    for _ in range(FIGURES.uses):
+        assert not slowed((await socket_world.command(READER, "figures")).text)
+
+    refused = await socket_world.command(READER, "figures")
+
+    assert slowed(refused.text), refused.text
+    assert not slowed((await socket_world.command(EDITOR, "figures")).text)

@@ -113,7 +113,9 @@ class Console:
         return "\n".join(render.entry_line(e) for e in entries) or "No entries in that range."
 
     async def _figures(self, args: list[str], options: dict[str, str]) -> str:
-        return render.render_figures(await self.service.figures(args[0] if args else None))
+        tracker = await self.service.figures(args[0] if args else None)
+        text = render.render_figures(tracker.groups)
+        return f"{text}\n\n{tracker.notice}" if tracker.notice else text
 
     async def _history(self, args: list[str], options: dict[str, str]) -> str:
         if not args:

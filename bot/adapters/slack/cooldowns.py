@@ -10,10 +10,10 @@ import time
 from collections.abc import Callable
 
 from bot.adapters.slack.errors import UserFacingError
-from bot.domain.cooldowns import IMPORT, SEARCH, Cooldowns, Rate, slow_down
+from bot.domain.cooldowns import FIGURES, IMPORT, SEARCH, Cooldowns, Rate, slow_down
 
 # Subcommand → its rate. A search page button runs the search again, so it counts as one.
-COSTLY: dict[str, Rate] = {"search": SEARCH, "import": IMPORT}
+COSTLY: dict[str, Rate] = {"search": SEARCH, "figures": FIGURES, "import": IMPORT}
 
 
 class CoolingDown(UserFacingError):

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.adapters.slack import render
-from bot.adapters.slack.blocks import Block, Reply, actions, button, section
+from bot.adapters.slack.blocks import Block, Reply, actions, button, context, section
 from bot.adapters.slack.deps import Invocation
 from bot.adapters.slack.errors import UserFacingError
 from bot.adapters.slack.escape import safe
@@ -130,10 +130,13 @@ class Reader:
 
     async def figures(self, inv: Invocation) -> Reply:
         subject = inv.text.strip() or None
-        groups = await self.service.figures(subject)
-        if subject and not groups:
+        tracker = await self.service.figures(subject)
+        if subject and not tracker.groups:
             raise UserFacingError(f"No figures recorded for '{subject[:80]}'.")
-        return Reply(text="Key figures", blocks=render.figures(groups), ephemeral=False)
+        blocks = render.figures(tracker.groups)
+        if tracker.notice:
+            blocks.append(context(f"{tracker.notice} `/brief figures <subject>`"))
+        return Reply(text="Key figures", blocks=blocks, ephemeral=False)
 
     async def help(self, inv: Invocation) -> Reply:
         return Reply(text="Briefing Bot: commands", blocks=[section(HELP_TEXT)])

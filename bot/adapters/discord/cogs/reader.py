@@ -13,7 +13,7 @@ from bot.adapters.discord.charts import chart_attachment
 from bot.adapters.discord.deps import DiscordDeps
 from bot.adapters.discord.errors import UserFacingError
 from bot.adapters.discord.views import PageContent, send_paged, source_links
-from bot.domain.cooldowns import SEARCH
+from bot.domain.cooldowns import FIGURES, SEARCH
 from bot.domain.entries import STATUS_SCOPE
 from bot.service import BriefingService
 
@@ -143,16 +143,19 @@ class BriefReader(commands.GroupCog, group_name="brief", group_description="The 
 
     @app_commands.command(name="figures", description="Key figures: every claim side by side")
     @app_commands.describe(subject="One quantity (start typing)")
+    @app_commands.checks.cooldown(FIGURES.uses, FIGURES.per_s, key=lambda i: i.user.id)
     async def figures(self, interaction: discord.Interaction, subject: str | None = None) -> None:
-        groups = await self.service.figures(subject)
-        if subject and not groups:
+        tracker = await self.service.figures(subject)
+        if subject and not tracker.groups:
             raise UserFacingError(f"No figures recorded for '{subject[:80]}'.")
+        embed = embeds.figures(tracker.groups)
         if not subject:
-            await interaction.response.send_message(embed=embeds.figures(groups))
+            # Without a subject the tracker may be a selection; its notice says so.
+            await interaction.response.send_message(tracker.notice, embed=embed)
             return
         await interaction.response.defer(thinking=True)  # drawing may outlast 3 seconds
-        chart, alt_text = await chart_attachment(groups[0])
-        await interaction.followup.send(content=alt_text, embed=embeds.figures(groups), file=chart)
+        chart, alt_text = await chart_attachment(tracker.groups[0])
+        await interaction.followup.send(content=alt_text, embed=embed, file=chart)
 
     @app_commands.command(name="help", description="What this bot does and its commands")
     async def help(self, interaction: discord.Interaction) -> None:
@@ -195,7 +198,5 @@ class BriefReader(commands.GroupCog, group_name="brief", group_description="The 
     async def _subject_choices(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        groups = await self.service.figures()
-        return await _choices(
-            [(g.counts, g.subject) for g in groups if current.lower() in g.counts.lower()]
-        )
+        subjects = await self.service.figure_subjects(current)
+        return await _choices([(counts, subject) for subject, counts in subjects])
