@@ -45,6 +45,7 @@ from bot.domain.search_query import TOO_SLOW_NOTE, parse_search
 from bot.settings import Settings
 from bot.storage.app_state import AppState
 from bot.storage.budget import SearchTooSlow
+from bot.storage.corrections import CorrectionLedger
 from bot.storage.digests import DigestLedger
 from bot.storage.servers import ServerStore
 from tests.discord_standin import Channel, DiscordStandIn, Guild, Member, running_bot
@@ -163,6 +164,7 @@ async def bot_world(db: Path, guilds: int = 1) -> AsyncIterator[World]:
                 servers=ServerStore(app.database, clock),
                 ledger=DigestLedger(app.database),
                 clock=clock,
+                corrections=CorrectionLedger(app.database),
             )
             bot = BenchBot(deps, guild_ready_timeout=0.5, digests=False)
             async with running_bot(bot, standin, sync_commands=True, ready_timeout=120.0):

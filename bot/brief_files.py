@@ -122,12 +122,19 @@ def render_brief(content: EntryContent) -> str:
     body = fields.pop("body")
     if fields["reported_at"] is None:
         del fields["reported_at"]
+    if fields["event_date_basis"] == "source":
+        del fields["event_date_basis"]
     for source in fields["sources"]:
-        if source["published"] is None:
-            del source["published"]
+        for key in ("url", "published"):
+            if source[key] is None:
+                del source[key]
     for figure in fields["figures"]:
-        if float(figure["value"]).is_integer():
-            figure["value"] = int(figure["value"])
+        for key in ("value", "high"):
+            if key in figure and float(figure[key]).is_integer():
+                figure[key] = int(figure[key])
+        for key in ("unit", "relays"):
+            if not figure[key]:
+                del figure[key]
     if not fields["figures"]:
         del fields["figures"]
     front = yaml.safe_dump(fields, sort_keys=False, allow_unicode=True, width=100)

@@ -20,6 +20,8 @@ from pydantic import ValidationError
 
 from bot.app import App, open_app, seed_if_empty
 from bot.brief_files import read_brief_files
+from bot.domain.corrections import EditKind
+from bot.domain.figures import FigureGroup
 from bot.domain.schedule import zone
 from bot.domain.validation import EntryValidationError
 from bot.rendering import text as render
@@ -67,6 +69,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("import", help="validate brief files and import them all-or-nothing")
     p.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    p.add_argument(
+        "--correction",
+        action="store_true",
+        help="the changed entries are corrections: channels that received them are told",
+    )
     p = sub.add_parser("export", help="write every entry as a brief file")
     p.add_argument("folder", type=Path, nargs="?", default=Path("export"))
 
@@ -86,12 +93,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--actor")
     p = sub.add_parser("figures", help="key figures with every claim side by side")
     p.add_argument("--subject")
+    p.add_argument("--format", choices=("text", "markdown", "json"), default="text")
+    p.add_argument("--chart", type=Path, metavar="PNG", help="also draw --subject as a PNG chart")
     p = sub.add_parser("history", help="an entry's revisions")
     p.add_argument("ref", metavar="ID|SLUG")
 
-    p = sub.add_parser("digest", help="compose a digest (today by default)")
-    p.add_argument("--date", type=_date)
-    p.add_argument("--since", type=_datetime)
+    p = sub.add_parser(
+        "digest",
+        help="compose a digest: new to the record today, or what happened on --date",
+    )
+    p.add_argument("--date", type=_date, help="what happened on this day (event date)")
+    p.add_argument("--since", type=_datetime, help="new to the record since this moment")
     p.add_argument("--tz", help="IANA time zone (default BRIEFBOT_TIMEZONE)")
     p.add_argument("--topic", action="append", default=[])
     p.add_argument("--format", choices=("text", "markdown", "json"), default="text")
@@ -114,8 +126,9 @@ def build_parser() -> argparse.ArgumentParser:
 async def cmd_import(app: App, args: argparse.Namespace) -> int:
     read = read_brief_files(args.paths)
     progress = _progress_bar(len(read.documents))
+    kind = EditKind.CORRECTION if args.correction else EditKind.MINOR
     result = await app.service.import_documents(
-        read.documents, "cli", progress, problems=read.problems
+        read.documents, "cli", progress, problems=read.problems, kind=kind
     )
     print(
         f"Imported {len(result.added)} new, {len(result.updated)} updated, "
@@ -162,10 +175,32 @@ async def cmd_timeline(app: App, args: argparse.Namespace) -> int:
 async def cmd_figures(app: App, args: argparse.Namespace) -> int:
     await seed_if_empty(app)
     tracker = await app.service.figures(args.subject)
-    print(render.render_figures(tracker.groups))
-    if tracker.notice:
-        print(f"\n{tracker.notice}")
+    if args.chart is not None:
+        _write_chart(tracker.groups, args.subject, args.chart)
+    if args.format == "json":
+        print(render.figures_json(tracker.groups))
+        if tracker.notice:  # stdout stays one JSON document
+            print(tracker.notice, file=sys.stderr)
+    else:
+        print(render.render_figures(tracker.groups, args.format))
+        if tracker.notice:
+            print(f"\n{tracker.notice}")
     return 0
+
+
+def _write_chart(groups: Sequence[FigureGroup], subject: str | None, target: Path) -> None:
+    if subject is None:
+        raise CliError("--chart draws one quantity: give --subject too")
+    if not groups:
+        raise CliError(f"no figures recorded for '{subject[:80]}'")
+    # Imported here: matplotlib takes a while to load and only this command needs it.
+    from bot.rendering.chart import chart_png
+
+    try:
+        target.write_bytes(chart_png(groups[0]))
+    except OSError as error:
+        raise CliError(f"cannot write {target}: {error.strerror}") from None
+    print(f"Chart written to {target}", file=sys.stderr)
 
 
 async def cmd_history(app: App, args: argparse.Namespace) -> int:
@@ -176,7 +211,11 @@ async def cmd_history(app: App, args: argparse.Namespace) -> int:
 async def cmd_digest(app: App, args: argparse.Namespace) -> int:
     await seed_if_empty(app)
     tz = zone(args.tz or app.settings.timezone)
-    digest = await app.service.digest(tz, args.date, args.since, tuple(args.topic))
+    topics = tuple(args.topic)
+    if args.date is not None and args.since is None:
+        digest = await app.service.digest_of_day(args.date, topics)
+    else:
+        digest = await app.service.digest(tz, args.date, args.since, topics)
     if args.format == "json":
         print(render.digest_json(digest))
     else:

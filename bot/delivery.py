@@ -72,6 +72,14 @@ class DeliveryTarget:
     channel_id: str
 
 
+class CarriedEntries(Protocol):
+    """Where the entries each digest carries are written (for corrections)."""
+
+    async def record_digest_entries(
+        self, platform: str, server_id: str, local_date: date, entry_ids: Iterable[int]
+    ) -> None: ...
+
+
 class DigestPoster(Protocol):
     """The platform port: render and post a digest, and find one posted earlier."""
 
@@ -169,8 +177,10 @@ class DigestDelivery:
         concurrency: int = 20,
         budget: int | None = None,
         measure: Measure | None = None,
+        carried: CarriedEntries | None = None,
     ) -> None:
         self._service = service
+        self._carried = carried
         self._servers = servers
         self._ledger = ledger
         self._poster = poster
@@ -234,6 +244,12 @@ class DigestDelivery:
         day = local_date(now, server.schedule.tz)
         return await self._compose_for(
             server.platform, server.server_id, server.schedule, day, None
+        )
+
+    async def preview_day(self, server: ServerSchedule, day: date) -> Digest:
+        """What happened on ``day`` (event date), in the server's topics and size budget."""
+        return await self._service.digest_of_day(
+            day, topics=server.schedule.topics, budget=self._budget, measure=self._measure
         )
 
     async def run_due(self, now: datetime) -> list[DeliveryResult]:
@@ -313,6 +329,10 @@ class DigestDelivery:
                 reason = "nothing new since the previous digest (quiet days are skipped)"
                 await self._ledger.mark_skipped(*_key(claim), reason, self._clock.now())
                 return _result(claim, DeliveryStatus.SKIPPED, reason=reason)
+            if self._carried is not None:
+                # Before sending: a correction owes a notice wherever the entry went out.
+                ids = [item.entry_id for item in digest.items if item.entry_id is not None]
+                await self._carried.record_digest_entries(*_key(claim), ids)
             return await self._post(claim, digest)
         except Exception as error:
             # Anything unexpected (a bug, the database) must not leave the row claimed

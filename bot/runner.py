@@ -15,6 +15,7 @@ from bot.app import App, seed_if_empty
 from bot.domain.schedule import zone
 from bot.scheduling.platforms import PlatformLedger, PlatformServers
 from bot.storage.app_state import AppState
+from bot.storage.corrections import CorrectionLedger
 
 if TYPE_CHECKING:
     from bot.adapters.discord.client import BriefingBot
@@ -106,6 +107,7 @@ def _discord_bot(app: App, *, serve: bool = True) -> BriefingBot:
         servers=PlatformServers(app.database, {PLATFORM}),
         ledger=PlatformLedger(app.database, {PLATFORM}),
         clock=app.service.clock,
+        corrections=CorrectionLedger(app.database, {PLATFORM}),
     )
     return BriefingBot(deps, sync_on_start=serve, digests=serve)
 

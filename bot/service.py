@@ -16,8 +16,10 @@ from zoneinfo import ZoneInfo
 
 from bot.brief_files import BriefDocument, write_brief
 from bot.clock import Clock
+from bot.domain.corrections import EditKind, substantive_changes
 from bot.domain.digest import (
     Digest,
+    DigestKind,
     DigestOptions,
     Measure,
     compose_digest,
@@ -163,11 +165,23 @@ class BriefingService:
         return await self.store.add(content, actor, self.clock.now())
 
     async def edit(
-        self, ref: str, raw: Mapping[str, Any], actor: str, expected_revision: int | None = None
+        self,
+        ref: str,
+        raw: Mapping[str, Any],
+        actor: str,
+        expected_revision: int | None = None,
+        kind: EditKind = EditKind.MINOR,
     ) -> Entry:
-        """Validate and replace an entry's content, keeping its previous version."""
+        """Validate and replace an entry's content, keeping its previous version.
+
+        A ``correction`` records what changed in substance and owes a notice to every
+        channel that received the entry in a digest; a minor edit does neither.
+        """
         content = validate_entry(raw, self.vocabulary, self._today())
-        return await self.store.edit(ref, content, actor, self.clock.now(), expected_revision)
+        changes = substantive_changes if kind is EditKind.CORRECTION else None
+        return await self.store.edit(
+            ref, content, actor, self.clock.now(), expected_revision, correction=changes
+        )
 
     async def delete(self, ref: str, actor: str) -> Entry:
         return await self.store.set_deleted(ref, True, actor, self.clock.now())
@@ -181,14 +195,21 @@ class BriefingService:
         actor: str,
         progress: ProgressCallback | None = None,
         problems: Sequence[str] = (),
+        kind: EditKind = EditKind.MINOR,
     ) -> ImportResult:
-        """Validate every document, then import all of them in one transaction, or none."""
+        """Validate every document, then import all of them in one transaction, or none.
+
+        With ``kind`` correction, every entry the files change is a correction (see edit).
+        """
         # In a worker thread: 2,000 full entries take about a second to validate, and the
         # bot must keep answering everyone else meanwhile (the vocabulary is immutable).
         contents = await asyncio.to_thread(
             _validate_documents, documents, problems, self.vocabulary, self._today()
         )
-        return await self.store.import_many(contents, actor, self.clock.now(), progress)
+        changes = substantive_changes if kind is EditKind.CORRECTION else None
+        return await self.store.import_many(
+            contents, actor, self.clock.now(), progress, correction=changes
+        )
 
     async def export(self, folder: Path) -> int:
         """Write every entry to ``folder`` as brief files; returns how many."""
@@ -223,8 +244,26 @@ class BriefingService:
             newest = await self.store.latest(1)
             latest = newest[0] if newest else None
         claims = await self.store.claims(subjects)
-        options = DigestOptions(local_date=day, topics=topics, budget=budget)
+        options = DigestOptions(local_date=day, topics=topics, budget=budget, tz=tz)
         return compose_digest(entries, claims, options, latest=latest, measure=measure)
+
+    async def digest_of_day(
+        self,
+        day: date,
+        topics: tuple[str, ...] = (),
+        budget: int | None = None,
+        measure: Measure | None = None,
+    ) -> Digest:
+        """What happened on ``day``: the entries whose event date it is, whenever recorded.
+
+        An event date is a calendar date as the sources give it, so no zone shifts it.
+        """
+        entries = [e for e in await self.store.between(day, day) if matches_topics(e, topics)]
+        claims = await self.store.claims(set(key_subjects(entries)))
+        options = DigestOptions(
+            local_date=day, topics=topics, budget=budget, kind=DigestKind.EVENTS
+        )
+        return compose_digest(entries, claims, options, measure=measure)
 
     # -- helpers --------------------------------------------------------------------------
 

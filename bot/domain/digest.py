@@ -9,9 +9,13 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
+from enum import StrEnum
+from zoneinfo import ZoneInfo
 
 from bot.domain.entries import Entry, FigureClaim, Source, Status
 from bot.domain.figures import FigureGroup, group_claims
+from bot.domain.provenance import DateBasis, dated
+from bot.domain.schedule import local_date
 
 HEADLINE_COUNT = 3
 # A digest points at the numbers that moved; the full tracker is /brief figures.
@@ -19,9 +23,17 @@ MAX_FIGURE_GROUPS = 8
 MAX_CLAIMS_PER_GROUP = 6
 
 
+class DigestKind(StrEnum):
+    """What a digest's window means: new to the record (scheduled), or what happened on a day."""
+
+    NEW = "new"
+    EVENTS = "events"
+
+
 @dataclass(frozen=True, slots=True)
 class DigestItem:
-    """One development as the digest shows it."""
+    """One development as the digest shows it; ``recorded_on`` is the local day it entered
+    the record (None when unknown), so an old event recorded today is not passed off as new."""
 
     slug: str
     title: str
@@ -30,9 +42,12 @@ class DigestItem:
     importance: int
     event_date: date
     topic: str
+    date_basis: DateBasis = DateBasis.SOURCE
+    recorded_on: date | None = None
+    entry_id: int | None = None
 
     @classmethod
-    def of(cls, entry: Entry) -> DigestItem:
+    def of(cls, entry: Entry, tz: ZoneInfo | None = None) -> DigestItem:
         content = entry.content
         return cls(
             slug=content.slug,
@@ -42,6 +57,9 @@ class DigestItem:
             importance=content.importance,
             event_date=content.event_date,
             topic=content.topics[0],
+            date_basis=content.event_date_basis,
+            recorded_on=local_date(entry.created_at, tz) if tz is not None else None,
+            entry_id=entry.id,
         )
 
 
@@ -62,6 +80,7 @@ class Digest:
     sources: tuple[Source, ...]
     omitted: int = 0
     latest: DigestItem | None = None
+    kind: DigestKind = DigestKind.NEW
 
     @property
     def is_quiet(self) -> bool:
@@ -75,11 +94,14 @@ class Digest:
 
 @dataclass(frozen=True, slots=True)
 class DigestOptions:
-    """What to compose: the local day it is for, a topic filter, and a size budget."""
+    """What to compose: the local day it is for, a topic filter, a size budget, the kind
+    of digest and the zone whose local days say when an entry was recorded."""
 
     local_date: date
     topics: tuple[str, ...] = ()
     budget: int | None = None
+    kind: DigestKind = DigestKind.NEW
+    tz: ZoneInfo | None = None
 
 
 Measure = Callable[[Digest], int]
@@ -101,7 +123,7 @@ def compose_digest(
     """
     chosen = [e for e in entries if matches_topics(e, options.topics) and not e.is_deleted]
     chosen.sort(key=_priority)
-    items = [DigestItem.of(entry) for entry in chosen]
+    items = [DigestItem.of(entry, options.tz) for entry in chosen]
     digest = Digest(
         local_date=options.local_date,
         headlines=(),
@@ -109,11 +131,48 @@ def compose_digest(
         key_figures=_key_figures(claims, chosen),
         sources=(),
         latest=DigestItem.of(latest) if latest is not None and not items else None,
+        kind=options.kind,
     )
     digest = _with_items(digest, items, chosen, omitted=0)
     if options.budget is None or measure is None:
         return digest
     return _trim(digest, items, chosen, options.budget, measure)
+
+
+def digest_title(digest: Digest) -> str:
+    """``Briefing digest — Monday 21 October 2024`` (new to the record) or ``What happened on
+    Monday 21 October 2024`` (a dated digest, by event date)."""
+    if digest.kind is DigestKind.EVENTS:
+        return f"What happened on {digest.local_date:%A %d %B %Y}"
+    return f"Briefing digest — {digest.local_date:%A %d %B %Y}"
+
+
+def digest_scope(digest: Digest) -> str:
+    """One line under the title saying what the digest lists."""
+    if digest.kind is DigestKind.EVENTS:
+        return "Entries whose event date is this day, whenever they were recorded."
+    return "New to the record since the last digest."
+
+
+def quiet_text(digest: Digest) -> str:
+    if digest.kind is DigestKind.EVENTS:
+        return f"Nothing in the record happened on {digest.local_date:%d %B %Y}."
+    return "No new developments since the last digest."
+
+
+def item_when(digest: Digest, item: DigestItem) -> str:
+    """When a development happened, as the digest shows it.
+
+    In a digest of what is new to the record, an older event says so: ``recorded today ·
+    event of 19 Jun 2024, date from public record``; otherwise the event date, with its
+    note when the source does not state it (``21 Oct 2024, date of the report``).
+    """
+    when = dated(item.event_date, item.date_basis)
+    if digest.kind is DigestKind.EVENTS or item.event_date >= digest.local_date:
+        return when
+    if item.recorded_on is None or item.recorded_on == digest.local_date:
+        return f"recorded today · event of {when}"
+    return f"recorded {item.recorded_on:%d %b %Y} · event of {when}"
 
 
 def key_subjects(entries: Sequence[Entry], limit: int | None = MAX_FIGURE_GROUPS) -> list[str]:
@@ -154,7 +213,7 @@ def _with_items(
     sources: dict[str, Source] = {}
     for entry in entries:
         for source in entry.content.sources:
-            sources.setdefault(source.url, source)
+            sources.setdefault(source.url or source.name, source)
     headlines = tuple(item for item in items if item.importance >= 2)[:HEADLINE_COUNT]
     return replace(
         digest,

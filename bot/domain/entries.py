@@ -6,6 +6,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 
+from bot.domain.claims import Qualifier
+from bot.domain.provenance import DateBasis
+
 
 class Status(StrEnum):
     """How well a statement is established, from strongest to weakest claim."""
@@ -27,6 +30,15 @@ class Status(StrEnum):
         return STATUS_ICONS[self]
 
 
+# What the two kinds of status qualify, said the same way in every help text.
+STATUS_SCOPE = (
+    "An entry's status says whether the event happened as described; a figure's status says "
+    "how well that number is established, so a reported entry (say, media accounts of a "
+    'private call) can carry a confirmed figure. A date shown with a note ("date from public '
+    'record", "date inferred by the editor", "date of the report") is not stated by the '
+    "source."
+)
+
 STATUS_ICONS: dict[Status, str] = {
     Status.CONFIRMED: "🟢",
     Status.REPORTED: "🔵",
@@ -46,28 +58,44 @@ STATUS_LABELS: dict[Status, str] = {
 
 @dataclass(frozen=True, slots=True)
 class Source:
-    """Where an entry comes from: a named publication and its http(s) address."""
+    """Where an entry comes from: a named source, its http(s) address if one was given, and
+    the outlet that published it (when ``name`` is not the outlet itself)."""
 
     name: str
-    url: str
+    url: str | None
     published: date | None = None
+    outlet: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class Figure:
-    """A number together with who claims it and how well it is established."""
+    """A claim about a number: the source's words (``display``) with its hedge as a field
+    (``qualifier``; ``high`` closes a range), what it counts and in which ``unit``, who
+    first claimed it (``originator``) and who repeated it (``relays``).
+
+    ``status`` qualifies the number, not the entry: a confirmed figure can sit in an entry
+    that is only reported (e.g. media accounts of a private call relaying an agency's count).
+    """
 
     value: float
     display: str
     counts: str
     subject: str
-    claimed_by: str
+    originator: str
     status: Status
+    qualifier: Qualifier = Qualifier.EXACTLY
+    unit: str = ""
+    relays: tuple[str, ...] = ()
+    high: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class EntryContent:
-    """The editable part of an entry: what editors write and files contain."""
+    """The editable part of an entry: what editors write and files contain.
+
+    ``status`` qualifies the entry: that the event happened as the entry describes it.
+    ``event_date_basis`` says whether the source states the event date or where it is from.
+    """
 
     slug: str
     title: str
@@ -81,11 +109,25 @@ class EntryContent:
     figures: tuple[Figure, ...] = ()
     body: str = ""
     reported_at: datetime | None = None
+    event_date_basis: DateBasis = DateBasis.SOURCE
+
+
+@dataclass(frozen=True, slots=True)
+class Correction:
+    """A recorded correction: which revision, when, by whom, and what changed (old → new)."""
+
+    revision: int
+    at: datetime
+    actor: str
+    changes: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
 class Entry:
-    """A stored entry: its content plus the bookkeeping the store maintains."""
+    """A stored entry: its content plus the bookkeeping the store maintains.
+
+    ``corrections`` (newest last) is filled when one entry is read for showing in full.
+    """
 
     id: int
     content: EntryContent
@@ -95,6 +137,7 @@ class Entry:
     updated_at: datetime
     revision: int
     deleted_at: datetime | None = None
+    corrections: tuple[Correction, ...] = ()
 
     @property
     def slug(self) -> str:
@@ -117,6 +160,7 @@ class FigureClaim:
     entry_slug: str
     entry_title: str
     event_date: date
+    date_basis: DateBasis = DateBasis.SOURCE
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,3 +198,4 @@ class Revision:
     at: datetime
     changed_fields: tuple[str, ...]
     content: EntryContent
+    correction: tuple[str, ...] | None = None  # the changes, when saved as a correction

@@ -13,7 +13,8 @@ from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from bot.domain.entries import EntryContent, Figure, Source, Status
-from bot.domain.figures import parse_figure_value
+from bot.domain.figure_validation import validate_figure
+from bot.domain.provenance import parse_date_basis
 from bot.domain.text import SLUG_MAX, SLUG_PATTERN, has_control_characters, slugify
 from bot.domain.text_safety import hidden_character_problem, url_character_problem
 from bot.domain.vocabulary import Vocabulary
@@ -23,7 +24,6 @@ SUMMARY_MAX = 600
 BODY_MAX = 4000
 NAME_MAX = 200
 URL_MAX = 2000
-DISPLAY_MAX = 60
 MAX_SOURCES = 10
 MAX_FIGURES = 25
 EARLIEST_DATE = date(1945, 1, 1)
@@ -36,6 +36,7 @@ KNOWN_FIELDS = frozenset(
         "summary",
         "body",
         "event_date",
+        "event_date_basis",
         "reported_at",
         "topics",
         "actors",
@@ -94,6 +95,9 @@ def validate_entry(raw: Mapping[str, Any], vocabulary: Vocabulary, today: date) 
     body = found.check("body", lambda: text_field(raw.get("body"), BODY_MAX, required=False))
     slug = found.check("slug", lambda: slug_field(raw.get("slug"), title or ""))
     event_date = found.check("event_date", lambda: date_field(raw.get("event_date"), latest))
+    date_basis = found.check(
+        "event_date_basis", lambda: parse_date_basis(raw.get("event_date_basis"))
+    )
     reported_at = found.check("reported_at", lambda: datetime_field(raw.get("reported_at"), latest))
     topics = found.check("topics", lambda: choice_list(raw.get("topics"), vocabulary.topics))
     actors = found.check("actors", lambda: choice_list(raw.get("actors"), vocabulary.actors))
@@ -105,6 +109,7 @@ def validate_entry(raw: Mapping[str, Any], vocabulary: Vocabulary, today: date) 
         raise EntryValidationError(found.problems)
     assert title and summary and slug and event_date and topics and actors and status
     assert importance is not None and sources is not None and figures is not None
+    assert date_basis is not None
     return EntryContent(
         slug=slug,
         title=title,
@@ -118,6 +123,7 @@ def validate_entry(raw: Mapping[str, Any], vocabulary: Vocabulary, today: date) 
         importance=importance,
         sources=sources,
         figures=figures,
+        event_date_basis=date_basis,
     )
 
 
@@ -302,7 +308,7 @@ def _as_mapping_list(value: Any, keys: Sequence[str], what: str) -> list[Mapping
     return rows
 
 
-_SOURCE_KEYS = ("name", "url", "published")
+_SOURCE_KEYS = ("name", "url", "published", "outlet")
 
 
 def _sources(value: Any, found: _Collector, latest: date) -> tuple[Source, ...] | None:
@@ -330,12 +336,19 @@ def _source(row: Mapping[str, Any], where: str, found: _Collector, latest: date)
     name = found.check(
         f"{where}.name", lambda: text_field(row.get("name"), NAME_MAX, multiline=False)
     )
-    url = found.check(f"{where}.url", lambda: url_field(row.get("url")))
+    # A source may have no link ("no link given"); a given one must be a real address.
+    given = row.get("url")
+    linked = given not in (None, "", "-")
+    url = found.check(f"{where}.url", lambda: url_field(given)) if linked else None
     published = found.check(
         f"{where}.published", lambda: date_field(row.get("published"), latest, required=False)
     )
-    if name and url:
-        return Source(name=name, url=url, published=published)
+    outlet = found.check(
+        f"{where}.outlet",
+        lambda: text_field(row.get("outlet"), NAME_MAX, required=False, multiline=False),
+    )
+    if name and (url or not linked):
+        return Source(name=name, url=url, published=published, outlet=outlet)
     return None
 
 
@@ -353,61 +366,11 @@ def _figures(value: Any, found: _Collector) -> tuple[Figure, ...] | None:
         return None
     figures: list[Figure] = []
     for index, row in enumerate(rows, start=1):
-        figure = _figure(row, f"figures[{index}]", found)
+        where = f"figures[{index}]"
+        if row.get("_invalid") or row.get("_cells", 4) < 4:
+            found.add(where, "write each figure as: value | what it counts | claimed by | status")
+            continue
+        figure = validate_figure(row, where, found, text_field, status_field)
         if figure is not None:
             figures.append(figure)
     return tuple(figures)
-
-
-def _figure(row: Mapping[str, Any], where: str, found: _Collector) -> Figure | None:
-    if row.get("_invalid") or row.get("_cells", 4) < 4:
-        found.add(where, "write each figure as: value | what it counts | claimed by | status")
-        return None
-    before = len(found.problems)
-    display_raw = row.get("display")
-    given = row.get("value")
-    if display_raw is None and isinstance(given, int | float | str):  # never str() a container
-        display_raw = f"{given:,}" if isinstance(given, int) else str(given)
-    display = found.check(
-        f"{where}.display", lambda: text_field(display_raw, DISPLAY_MAX, multiline=False)
-    )
-    counts = found.check(
-        f"{where}.counts", lambda: text_field(row.get("counts"), NAME_MAX, multiline=False)
-    )
-    claimed_by = found.check(
-        f"{where}.claimed_by", lambda: text_field(row.get("claimed_by"), NAME_MAX, multiline=False)
-    )
-    status = found.check(f"{where}.status", lambda: status_field(row.get("status")))
-    value = found.check(f"{where}.value", lambda: _figure_value(row.get("value"), display))
-    subject = found.check(f"{where}.subject", lambda: _subject(row.get("subject"), counts or ""))
-    if len(found.problems) > before:
-        return None
-    assert display and counts and claimed_by and status and subject and value is not None
-    return Figure(value, display, counts, subject, claimed_by, status)
-
-
-def _figure_value(value: Any, display: str | None) -> float:
-    if value is None or value == "":
-        parsed = parse_figure_value(display or "")
-        if parsed is None:
-            raise ValueError(
-                "no number found; write it with digits, e.g. '1,500' or 'up to 12,000'"
-            )
-        return parsed
-    if isinstance(value, bool) or not isinstance(value, int | float | str):
-        raise ValueError("must be a number")
-    try:
-        number = float(str(value).replace(",", ""))
-    except ValueError:
-        raise ValueError("must be a number") from None
-    if number != number or number in (float("inf"), float("-inf")):
-        raise ValueError("must be a finite number")
-    return number
-
-
-def _subject(value: Any, counts: str) -> str:
-    if value is None or value == "":
-        return slugify(counts) or "figure"
-    if not isinstance(value, str) or not SLUG_PATTERN.match(value.strip()):
-        raise ValueError("must be lowercase letters, digits and hyphens")
-    return value.strip()

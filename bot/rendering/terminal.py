@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, TextIO, cast
 
-from bot.domain.text_safety import is_hidden
+from bot.domain.text_safety import is_hidden, without_hidden
 
 # Newlines and tabs keep multi-line text readable; everything else that is not printable
 # (C0/C1 controls, a lone CR that would overwrite a line, hidden characters) is spelled out.
@@ -24,7 +24,8 @@ _KEPT = frozenset("\n\t")
 def printable(text: str) -> str:
     """``text`` with control and hidden characters written as Python escapes (``\\x1b``)."""
     text = text.replace("\r\n", "\n")
-    if text.isprintable():
+    # Some hidden characters count as printable (U+034F, U+3164…): the fast path checks them too.
+    if text.isprintable() and without_hidden(text) == text:
         return text
     return "".join(_escaped(char) for char in text)
 

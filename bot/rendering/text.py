@@ -8,9 +8,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from bot.domain.digest import Digest, DigestItem
-from bot.domain.entries import Entry, Revision, Status
-from bot.domain.figures import FigureGroup
+from bot.domain.corrections import corrected_line
+from bot.domain.digest import (
+    Digest,
+    DigestItem,
+    digest_scope,
+    digest_title,
+    item_when,
+    quiet_text,
+)
+from bot.domain.entries import Entry, Revision, Source, Status
+from bot.domain.figures import FigureGroup, TrackedClaim, claim_date, claimant, own_counts
+from bot.domain.provenance import dated, link_kind, link_label, source_text
 from bot.domain.search_query import UNRANKED_NOTE
 from bot.domain.text_safety import link_target
 from bot.service import Page, SearchResults
@@ -42,10 +51,15 @@ def _typed(text: str, style: Style) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", text) if style == "markdown" else text
 
 
-def _source(name: str, url: str, style: Style) -> str:
+def _source(source: Source, style: Style) -> str:
+    """The source, what its link is (the article, the outlet's home page, none), the link."""
+    if not source.url:
+        return _typed(source_text(source), style)
     if style == "markdown":  # the address encoded so it cannot close its link early
-        return f"[{_typed(name, style)}]({link_target(url)})"
-    return f"{name}: {url}"
+        label = _typed(link_label(source), style)  # a home page is named as the outlet
+        published = f", {source.published:%d %b %Y}" if source.published else ""
+        return f"[{label}]({link_target(source.url)}){published}"
+    return f"{source_text(source)}: {source.url}"
 
 
 def status_tag(status: Status) -> str:
@@ -77,8 +91,10 @@ def render_entry(entry: Entry, style: Style = "text") -> str:
     c, m = entry.content, _MARKS[style]
     lines = [
         f"{m.heading}{c.title}",
-        f"{status_tag(c.status)}  event {c.event_date.isoformat()}  importance {c.importance}/3",
+        f"{status_tag(c.status)}  event {dated(c.event_date, c.event_date_basis)}"
+        f"  importance {c.importance}/3",
         f"topics: {', '.join(c.topics)}   actors: {', '.join(c.actors)}",
+        *(corrected_line(correction) for correction in entry.corrections[-1:]),
         "",
         c.summary,
     ]
@@ -87,13 +103,13 @@ def render_entry(entry: Entry, style: Style = "text") -> str:
     if c.figures:
         lines += ["", f"{m.bold}Figures{m.bold}"]
         lines += [
-            f"{m.bullet} {f.display} {f.counts} — {f.claimed_by} ({f.status.label.lower()})"
+            f"{m.bullet} {f.display} {f.counts} — {claimant(f)} ({f.status.label.lower()})"
             for f in c.figures
         ]
     lines += ["", f"{m.bold}Sources{m.bold}"]
     for source in c.sources:
-        published = f", {source.published.isoformat()}" if source.published else ""
-        lines.append(f"{m.bullet} {source.name}{published}: {source.url}")
+        address = f": {source.url}" if source.url else ""
+        lines.append(f"{m.bullet} {source_text(source)}{address}")
     lines += [
         "",
         f"{c.slug} · revision {entry.revision} · last edited by {entry.updated_by} "
@@ -127,12 +143,47 @@ def render_figures(groups: Sequence[FigureGroup], style: Style = "text") -> str:
     for group in groups:
         lines.append(f"{m.bold}{group.counts}{m.bold} ({group.subject})")
         for claim in group.claims:
-            f = claim.figure
             lines.append(
-                f"{m.bullet} {f.display} — {f.claimed_by}, {f.status.label.lower()}"
-                f" ({claim.event_date.isoformat()}, {claim.entry_slug})"
+                f"{m.bullet} {claim_line(claim, own_counts(group, claim))} ({claim_date(claim)};"
+                f" {', '.join(claim.entry_slugs)})"
             )
     return "\n".join(lines)
+
+
+def claim_line(claim: TrackedClaim, counts: str = "") -> str:
+    """``at least 1,500 — South Korea's NIS (relayed by President Yoon) · confirmed``, with
+    what the claim counts when that differs from its group's heading."""
+    f = claim.figure
+    what = f" ({counts})" if counts else ""
+    return f"{f.display}{what} — {claimant(f)} · {f.status.label.lower()}"
+
+
+def claim_dict(claim: TrackedClaim) -> dict[str, Any]:
+    """One claim for JSON readers: the number, its hedge and unit, who said it, how sure."""
+    f = claim.figure
+    return {
+        "value": f.value,
+        **({"high": f.high} if f.high is not None else {}),
+        "qualifier": f.qualifier.value,
+        "unit": f.unit,
+        "display": f.display,
+        "counts": f.counts,
+        "originator": f.originator,
+        "relays": list(f.relays),
+        "status": f.status.value,
+        "date": claim.event_date.isoformat(),
+        "date_basis": claim.date_basis.value,
+        "entries": list(claim.entry_slugs),
+    }
+
+
+def figures_json(groups: Sequence[FigureGroup]) -> str:
+    """Every subject with its claims, for other tools (``briefbot figures --format json``)."""
+    data = [
+        {"subject": g.subject, "counts": g.counts, "claims": [claim_dict(c) for c in g.claims]}
+        for g in groups
+    ]
+    return json.dumps(data, ensure_ascii=False, indent=2)
 
 
 def render_history(revisions: Sequence[Revision]) -> str:
@@ -142,46 +193,52 @@ def render_history(revisions: Sequence[Revision]) -> str:
         changes = f": {', '.join(rev.changed_fields)}" if rev.changed_fields else ""
         when = f"{rev.at:%Y-%m-%d %H:%M} UTC"
         lines.append(f"r{rev.revision} {when}  {rev.action.value} by {rev.actor}{changes}")
+        if rev.correction is not None:
+            lines.append(f"    correction: {'; '.join(rev.correction)}")
     return "\n".join(lines)
 
 
-def _item_line(item: DigestItem, style: Style) -> str:
+def _item_line(item: DigestItem, style: Style, when: str) -> str:
     b = _MARKS[style].bold
     title = _typed(item.title, style)
-    return f"{status_tag(item.status)} {b}{title}{b} ({item.event_date.isoformat()})"
+    return f"{status_tag(item.status)} {b}{title}{b} ({when})"
 
 
 def render_digest(digest: Digest, style: Style = "text", more_hint: str = "briefbot latest") -> str:
     """The digest as text or Markdown: top line, sections by topic, key figures, sources."""
     m = _MARKS[style]
-    lines = [f"{m.heading}Briefing digest — {digest.local_date:%A %d %B %Y}"]
+    lines = [f"{m.heading}{digest_title(digest)}", digest_scope(digest)]
+
+    def line(item: DigestItem) -> str:
+        return _item_line(item, style, item_when(digest, item))
+
     if digest.is_quiet:
-        lines += ["", "No new developments today."]
+        lines += ["", quiet_text(digest)]
         if digest.latest is not None:
-            lines.append(f"Most recent entry: {_item_line(digest.latest, style)}")
-            lines.append(f"  {_typed(digest.latest.summary, style)}")
+            latest = digest.latest
+            when = dated(latest.event_date, latest.date_basis)
+            lines.append(f"Most recent entry: {_item_line(latest, style, when)}")
+            lines.append(f"  {_typed(latest.summary, style)}")
     else:
         lines += ["", f"{m.bold}Top developments{m.bold}"]
-        lines += [f"{m.bullet} {_item_line(item, style)}" for item in digest.headlines]
+        lines += [f"{m.bullet} {line(item)}" for item in digest.headlines]
         for section in digest.sections:
             lines += ["", f"{m.heading}{section.topic.replace('-', ' ').capitalize()}"]
             for item in section.items:
-                lines.append(f"{m.bullet} {_item_line(item, style)}")
+                lines.append(f"{m.bullet} {line(item)}")
                 lines.append(f"    {_typed(item.summary, style)}")
     if digest.key_figures:
         lines += ["", f"{m.heading}Key figures"]
         for group in digest.key_figures:
             claims = "; ".join(
-                f"{_typed(c.figure.display, style)} — {_typed(c.figure.claimed_by, style)}, "
-                f"{c.figure.status.label.lower()}"
-                for c in group.claims
+                _typed(claim_line(c, own_counts(group, c)), style) for c in group.claims
             )
             lines.append(f"{m.bullet} {_typed(group.counts, style)}: {claims}")
     if digest.omitted:
         lines += ["", f"+{digest.omitted} more: {more_hint}"]
     if digest.sources:
         lines += ["", f"{m.bold}Sources{m.bold}"]
-        lines += [f"{m.bullet} {_source(s.name, s.url, style)}" for s in digest.sources]
+        lines += [f"{m.bullet} {_source(s, style)}" for s in digest.sources]
     return "\n".join(lines)
 
 
@@ -196,10 +253,14 @@ def digest_json(digest: Digest) -> str:
             "status": i.status.value,
             "importance": i.importance,
             "event_date": i.event_date.isoformat(),
+            "event_date_basis": i.date_basis.value,
+            "recorded_on": i.recorded_on.isoformat() if i.recorded_on else None,
             "topic": i.topic,
         }
 
     data = {
+        "kind": digest.kind.value,
+        "title": digest_title(digest),
         "local_date": digest.local_date.isoformat(),
         "quiet": digest.is_quiet,
         "headlines": [item(i) for i in digest.headlines],
@@ -210,21 +271,11 @@ def digest_json(digest: Digest) -> str:
             {
                 "subject": g.subject,
                 "counts": g.counts,
-                "claims": [
-                    {
-                        "display": c.figure.display,
-                        "value": c.figure.value,
-                        "claimed_by": c.figure.claimed_by,
-                        "status": c.figure.status.value,
-                        "entry": c.entry_slug,
-                        "event_date": c.event_date.isoformat(),
-                    }
-                    for c in g.claims
-                ],
+                "claims": [claim_dict(c) for c in g.claims],
             }
             for g in digest.key_figures
         ],
-        "sources": [{"name": s.name, "url": s.url} for s in digest.sources],
+        "sources": [{"name": s.name, "url": s.url, "link": link_kind(s)} for s in digest.sources],
         "omitted": digest.omitted,
         "latest": item(digest.latest) if digest.latest else None,
     }

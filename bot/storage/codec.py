@@ -8,7 +8,9 @@ from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from typing import Any
 
+from bot.domain.claims import infer_qualifier, parse_qualifier
 from bot.domain.entries import Entry, EntryContent, Figure, Source, Status
+from bot.domain.provenance import parse_date_basis
 
 
 def stamp(moment: datetime) -> str:
@@ -21,12 +23,25 @@ def parse_stamp(text: str | None) -> datetime | None:
 
 
 def sources_json(sources: tuple[Source, ...]) -> str:
-    return json.dumps(
-        [
-            {"name": s.name, "url": s.url, "published": s.published and s.published.isoformat()}
-            for s in sources
-        ],
-        ensure_ascii=False,
+    return json.dumps([source_dict(s) for s in sources], ensure_ascii=False)
+
+
+def source_dict(source: Source) -> dict[str, Any]:
+    data = {
+        "name": source.name,
+        "url": source.url,
+        "published": source.published and source.published.isoformat(),
+    }
+    return data | ({"outlet": source.outlet} if source.outlet else {})
+
+
+def source_from_dict(data: Mapping[str, Any]) -> Source:
+    published = data.get("published")
+    return Source(
+        data["name"],
+        data.get("url") or None,
+        date.fromisoformat(published) if published else None,
+        data.get("outlet") or None,
     )
 
 
@@ -37,12 +52,35 @@ def figures_json(figures: tuple[Figure, ...]) -> str:
 def figure_dict(figure: Figure) -> dict[str, Any]:
     return {
         "value": figure.value,
+        **({"high": figure.high} if figure.high is not None else {}),
         "display": figure.display,
+        "qualifier": figure.qualifier.value,
+        "unit": figure.unit,
         "counts": figure.counts,
         "subject": figure.subject,
-        "claimed_by": figure.claimed_by,
+        "originator": figure.originator,
+        "relays": list(figure.relays),
         "status": figure.status.value,
     }
+
+
+def figure_from_dict(data: Mapping[str, Any]) -> Figure:
+    """A stored figure; records written before claims had qualifiers and originators
+    (``claimed_by``, no ``qualifier``) read with the hedge their display text expresses."""
+    qualifier = data.get("qualifier")
+    high = data.get("high")
+    return Figure(
+        value=float(data["value"]),
+        display=data["display"],
+        counts=data["counts"],
+        subject=data["subject"],
+        originator=data.get("originator") or data["claimed_by"],
+        status=Status(data["status"]),
+        qualifier=parse_qualifier(qualifier) if qualifier else infer_qualifier(data["display"]),
+        unit=data.get("unit") or "",
+        relays=tuple(data.get("relays") or ()),
+        high=float(high) if high is not None else None,
+    )
 
 
 def content_dict(content: EntryContent) -> dict[str, Any]:
@@ -53,6 +91,7 @@ def content_dict(content: EntryContent) -> dict[str, Any]:
         "summary": content.summary,
         "body": content.body,
         "event_date": content.event_date.isoformat(),
+        "event_date_basis": content.event_date_basis.value,
         "reported_at": content.reported_at.isoformat() if content.reported_at else None,
         "topics": list(content.topics),
         "actors": list(content.actors),
@@ -76,32 +115,16 @@ def content_from_dict(data: Mapping[str, Any]) -> EntryContent:
         actors=tuple(data["actors"]),
         status=Status(data["status"]),
         importance=int(data["importance"]),
-        sources=tuple(
-            Source(
-                s["name"],
-                s["url"],
-                date.fromisoformat(s["published"]) if s.get("published") else None,
-            )
-            for s in data["sources"]
-        ),
-        figures=tuple(
-            Figure(
-                float(f["value"]),
-                f["display"],
-                f["counts"],
-                f["subject"],
-                f["claimed_by"],
-                Status(f["status"]),
-            )
-            for f in data["figures"]
-        ),
+        sources=tuple(source_from_dict(s) for s in data["sources"]),
+        figures=tuple(figure_from_dict(f) for f in data["figures"]),
+        event_date_basis=parse_date_basis(data.get("event_date_basis")),
     )
 
 
 ENTRY_COLUMNS = (
     "id, slug, title, summary, body, event_date, reported_at, status, importance, topics, "
     "actors, sources, figures, created_by, created_at, updated_by, updated_at, revision, "
-    "deleted_at"
+    "deleted_at, event_date_basis"
 )
 
 
@@ -111,6 +134,7 @@ def entry_from_row(row: sqlite3.Row) -> Entry:
         {
             **{key: row[key] for key in ("slug", "title", "summary", "body", "event_date")},
             "reported_at": row["reported_at"],
+            "event_date_basis": row["event_date_basis"],
             "status": row["status"],
             "importance": row["importance"],
             "topics": json.loads(row["topics"]),

@@ -101,6 +101,11 @@ class Database:
                 await self._writer.execute("BEGIN IMMEDIATE")
             except sqlite3.DatabaseError as error:
                 raise _refused(error) from error
+            except BaseException:
+                # Cancelled while BEGIN was on its way: aiosqlite's thread still runs it, so
+                # end the transaction it opens, or every later write here would be refused.
+                await self._rollback()
+                raise
             try:
                 yield self._writer
             except BaseException as error:

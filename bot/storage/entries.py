@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -14,14 +14,13 @@ import aiosqlite
 from bot.domain.entries import (
     Entry,
     EntryContent,
-    Figure,
     FigureClaim,
     Revision,
     RevisionAction,
     SearchHit,
     SearchPage,
-    Status,
 )
+from bot.domain.provenance import parse_date_basis
 from bot.domain.search_query import SearchQuery
 from bot.storage.budget import OverBudget, SearchBusy, SearchTooSlow, time_budget
 from bot.storage.codec import (
@@ -30,11 +29,14 @@ from bot.storage.codec import (
     content_dict,
     content_from_dict,
     entry_from_row,
+    figure_dict,
+    figure_from_dict,
     figures_json,
     parse_stamp,
     sources_json,
     stamp,
 )
+from bot.storage.corrections import CorrectionLedger, enqueue_correction
 from bot.storage.database import Database
 from bot.storage.figures import FigureSubjects, like_pattern
 
@@ -50,6 +52,8 @@ def _prefixed(prefix: str) -> str:
 
 
 _SNIPPET_MARKS = (MARK_START, MARK_END, _ELLIPSIS)
+# What a correction changed, from the old and the new content ("status: A → B", …).
+Changes = Callable[[EntryContent, EntryContent], tuple[str, ...]]
 # Rank every match keeping only (rowid, score) in the sort, then build entries and snippets
 # for the one page: snippet() per match made common words cost seconds. Deleted entries are
 # few; their ids come from a small partial index (0005).
@@ -147,8 +151,14 @@ class EntryStore:
         actor: str,
         now: datetime,
         expected_revision: int | None = None,
+        correction: Changes | None = None,
     ) -> Entry:
-        """Replace an entry's content, keeping the previous version as a revision."""
+        """Replace an entry's content, keeping the previous version as a revision.
+
+        With ``correction`` (what changed, from the old and new content), the revision is a
+        correction and every channel whose posted digest carried the entry is owed a
+        notice, in the same transaction.
+        """
         async with self._db.write() as connection:
             current = await _fetch_one(connection, ref, include_deleted=True)
             if current.is_deleted:
@@ -159,6 +169,10 @@ class EntryStore:
                     f"(now revision {current.revision}); reopen it and try again"
                 )
             await _update(connection, current, content, actor, now)
+            if correction is not None:
+                changes = correction(current.content, content)
+                revision = current.revision + 1
+                await enqueue_correction(connection, current.id, revision, changes, now)
         return await self.get_by_id(current.id, include_deleted=True)
 
     async def set_deleted(self, ref: str, deleted: bool, actor: str, now: datetime) -> Entry:
@@ -184,10 +198,12 @@ class EntryStore:
         actor: str,
         now: datetime,
         progress: ProgressCallback | None = None,
+        correction: Changes | None = None,
     ) -> ImportResult:
         """Add or update many entries by slug in one transaction: all or nothing.
 
         Unchanged entries are left alone (no new revision), so re-importing is a no-op.
+        With ``correction``, every updated entry is a correction (see :meth:`edit`).
         """
         added: list[str] = []
         updated: list[str] = []
@@ -208,6 +224,10 @@ class EntryStore:
                 else:
                     await _update(connection, current, content, actor, now)
                     updated.append(content.slug)
+                    if correction is not None:
+                        changes = correction(current.content, content)
+                        revision = current.revision + 1
+                        await enqueue_correction(connection, current.id, revision, changes, now)
             # New entries go in a few executemany calls per batch rather than four awaits
             # each: every await is a round trip to aiosqlite's thread.
             done = len(contents) - len(new)
@@ -223,8 +243,11 @@ class EntryStore:
     # -- reads ----------------------------------------------------------------------------
 
     async def get(self, ref: str, include_deleted: bool = False) -> Entry:
-        """The entry with slug (or numeric id) ``ref``; raises :class:`EntryNotFound`."""
-        return await _fetch_one(self._db.read, ref, include_deleted)
+        """The entry with slug (or numeric id) ``ref``, with its corrections; raises
+        :class:`EntryNotFound`."""
+        entry = await _fetch_one(self._db.read, ref, include_deleted)
+        corrections = await CorrectionLedger(self._db).corrections(entry.id)
+        return replace(entry, corrections=corrections) if corrections else entry
 
     async def get_by_id(self, entry_id: int, include_deleted: bool = False) -> Entry:
         return await _fetch_one(self._db.read, str(entry_id), include_deleted)
@@ -355,8 +378,8 @@ class EntryStore:
     async def claims(self, subjects: Iterable[str] | None = None) -> list[FigureClaim]:
         """Every figure claim (optionally for some subjects), oldest first."""
         sql = (
-            "SELECT f.subject, f.value, f.display, f.counts, f.claimed_by, f.status,"
-            " e.slug, e.title, e.event_date FROM figures AS f"
+            "SELECT f.subject, f.value, f.display, f.counts, f.claimed_by, f.status, f.claim,"
+            " e.slug, e.title, e.event_date, e.event_date_basis FROM figures AS f"
             " JOIN entries AS e ON e.id = f.entry_id WHERE e.deleted_at IS NULL"
         )
         params: tuple[Any, ...] = ()
@@ -387,7 +410,7 @@ class EntryStore:
         """Every revision of an entry, oldest first."""
         entry = await self.get(ref, include_deleted=True)
         rows = await self._db.read.execute_fetchall(
-            "SELECT entry_id, revision, action, actor, at, changed_fields, content"
+            "SELECT entry_id, revision, action, actor, at, changed_fields, content, correction"
             " FROM revisions WHERE entry_id = ? ORDER BY revision",
             (entry.id,),
         )
@@ -447,8 +470,9 @@ async def _insert(
     try:
         cursor = await connection.execute(
             "INSERT INTO entries (slug, title, summary, body, event_date, reported_at, status,"
-            " importance, topics, actors, sources, figures, created_by, created_at, updated_by,"
-            " updated_at, revision) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)",
+            " importance, topics, actors, sources, figures, event_date_basis, created_by,"
+            " created_at, updated_by, updated_at, revision)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)",
             (*_content_columns(content), actor, stamp(now), actor, stamp(now)),
         )
     except aiosqlite.IntegrityError as error:
@@ -478,8 +502,9 @@ async def _insert_many(
     )
     await connection.executemany(
         "INSERT INTO entries (id, slug, title, summary, body, event_date, reported_at, status,"
-        " importance, topics, actors, sources, figures, created_by, created_at, updated_by,"
-        " updated_at, revision) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)",
+        " importance, topics, actors, sources, figures, event_date_basis, created_by,"
+        " created_at, updated_by, updated_at, revision)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)",
         entries,
     )
     await connection.executemany(_TAG_INSERT, tags)
@@ -533,7 +558,7 @@ async def _update(
     await connection.execute(
         "UPDATE entries SET slug = ?, title = ?, summary = ?, body = ?, event_date = ?,"
         " reported_at = ?, status = ?, importance = ?, topics = ?, actors = ?, sources = ?,"
-        " figures = ?, updated_by = ?, updated_at = ?, revision = ?"
+        " figures = ?, event_date_basis = ?, updated_by = ?, updated_at = ?, revision = ?"
         " WHERE id = ?",
         (*_content_columns(content), actor, stamp(now), revision, current.id),
     )
@@ -560,13 +585,14 @@ def _content_columns(content: EntryContent) -> tuple[Any, ...]:
         json.dumps(list(content.actors)),
         sources_json(content.sources),
         figures_json(content.figures),
+        content.event_date_basis.value,
     )
 
 
 _TAG_INSERT = "INSERT INTO entry_tags (kind, tag, event_date, entry_id) VALUES (?, ?, ?, ?)"
 _FIGURE_INSERT = (
     "INSERT INTO figures (entry_id, position, subject, value, display, counts, claimed_by,"
-    " status) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+    " status, claim) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 _REVISION_INSERT = (
     "INSERT INTO revisions (entry_id, revision, action, actor, at, changed_fields, content)"
@@ -582,7 +608,17 @@ def _tag_rows(entry_id: int, content: EntryContent) -> list[tuple[str, str, str,
 
 def _figure_rows(entry_id: int, content: EntryContent) -> list[tuple[Any, ...]]:
     return [
-        (entry_id, i, f.subject, f.value, f.display, f.counts, f.claimed_by, f.status.value)
+        (
+            entry_id,
+            i,
+            f.subject,
+            f.value,
+            f.display,
+            f.counts,
+            f.originator,
+            f.status.value,
+            json.dumps(figure_dict(f), ensure_ascii=False),
+        )
         for i, f in enumerate(content.figures)
     ]
 
@@ -619,15 +655,16 @@ async def _record(
 
 
 def _claim(row: Any) -> FigureClaim:
-    figure = Figure(
-        value=row["value"],
-        display=row["display"],
-        counts=row["counts"],
-        subject=row["subject"],
-        claimed_by=row["claimed_by"],
-        status=Status(row["status"]),
+    columns = {key: row[key] for key in ("value", "display", "counts", "subject", "status")}
+    stored = json.loads(row["claim"])
+    figure = figure_from_dict(columns | {"claimed_by": row["claimed_by"]} | stored)
+    return FigureClaim(
+        figure,
+        row["slug"],
+        row["title"],
+        date.fromisoformat(row["event_date"]),
+        parse_date_basis(row["event_date_basis"]),
     )
-    return FigureClaim(figure, row["slug"], row["title"], date.fromisoformat(row["event_date"]))
 
 
 def _revision(row: Any) -> Revision:
@@ -641,4 +678,5 @@ def _revision(row: Any) -> Revision:
         at=at,
         changed_fields=tuple(json.loads(row["changed_fields"])),
         content=content_from_dict(json.loads(row["content"])),
+        correction=tuple(json.loads(row["correction"])) if row["correction"] else None,
     )

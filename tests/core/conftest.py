@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from bot.cli import main
 from bot.clock import FixedClock
 from bot.domain.vocabulary import Vocabulary
 from bot.service import BriefingService
@@ -86,3 +87,33 @@ def lingering_threads(wait: float = 2.0) -> list[threading.Thread]:
         if not thread.daemon:
             thread.join(wait)
     return [t for t in others if not t.daemon and t.is_alive()]
+
+
+class Cli:
+    def __init__(self, capsys: pytest.CaptureFixture[str]) -> None:
+        self._capsys = capsys
+
+    def __call__(self, *argv: str) -> tuple[int, str, str]:
+        code = main(list(argv))
+        out, err = self._capsys.readouterr()
+        return code, out, err
+
+
+@pytest.fixture
+def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    """A fresh database and the shipped briefs, run from an empty folder (no stray .env)."""
+    values = {
+        "BRIEFBOT_DB": str(tmp_path / "data" / "briefbot.sqlite3"),
+        "BRIEFBOT_BRIEFS_DIR": str(BRIEFS),
+        "BRIEFBOT_LOG_LEVEL": "WARNING",
+        "BRIEFBOT_TIMEZONE": "Asia/Seoul",
+    }
+    for name, value in values.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.chdir(tmp_path)
+    return values
+
+
+@pytest.fixture
+def cli(env: dict[str, str], capsys: pytest.CaptureFixture[str]) -> Cli:
+    return Cli(capsys)

@@ -9,7 +9,7 @@ import pytest
 
 from bot.service import OVERVIEW_SUBJECTS
 
-from .test_cli import Cli, env  # noqa: F401  (env is the CLI tests' fixture)
+from .conftest import Cli
 
 EXTRA = 12
 

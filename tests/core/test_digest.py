@@ -67,14 +67,14 @@ def test_conflicting_figures_are_grouped_side_by_side() -> None:
     (group,) = digest.key_figures
     assert group.is_contested
     assert [
-        (c.figure.display, c.figure.claimed_by, c.figure.status.value) for c in group.claims
+        (c.figure.display, c.figure.originator, c.figure.status.value) for c in group.claims
     ] == [
         ("1,500", "NIS", "confirmed"),
         ("up to 12,000", "Ukrainian military sources", "unconfirmed"),
     ]
     assert (
-        f"{TROOPS}: 1,500 — NIS, confirmed; "
-        "up to 12,000 — Ukrainian military sources, unconfirmed claim" in text_of(digest)
+        f"{TROOPS}: 1,500 — NIS · confirmed; "
+        "up to 12,000 — Ukrainian military sources · unconfirmed claim" in text_of(digest)
     )
 
 
@@ -95,8 +95,8 @@ def test_quiet_day_points_to_the_most_recent_entry() -> None:
     assert digest.is_quiet
     assert digest.latest is not None and digest.latest.slug == HUR.slug
     text = text_of(digest)
-    assert "No new developments today." in text
-    assert "Most recent entry: [REPORTED] Ukrainian sources claim more (2024-10-19)" in text
+    assert "No new developments since the last digest." in text
+    assert "Most recent entry: [REPORTED] Ukrainian sources claim more (19 Oct 2024)" in text
 
 
 def test_topic_filter_keeps_only_matching_entries() -> None:
@@ -145,10 +145,13 @@ async def test_service_digest_of_the_imported_briefs(
 
     assert digest.local_date == NOW.astimezone(SEOUL).date()
     assert NIS_SLUG in {item.slug for item in digest.headlines}
-    assert "at least 1,500 — South Korea's National Intelligence Service (NIS), confirmed" in text
     assert (
-        "up to 12,000 — Unnamed Ukrainian military sources (cited by Kyiv Post), unconfirmed claim"
-        in text
+        "at least 1,500 — South Korea's National Intelligence Service (NIS)"
+        " (relayed by President Yoon Suk Yeol) · confirmed" in text
+    )
+    assert (
+        "as many as 12,000 (North Korean troops that North Korea may have committed to assist"
+        " Russia) — Unnamed Ukrainian military sources · unconfirmed claim" in text
     )
 
 
@@ -162,7 +165,7 @@ async def test_service_digest_on_a_quiet_day(service: BriefingService, clock: Fi
     assert digest.latest is not None
     assert digest.latest.event_date == date(2024, 10, 21)
     assert digest.key_figures  # still shows where the main numbers stand
-    assert "No new developments today." in render_digest(digest)
+    assert "No new developments since the last digest." in render_digest(digest)
 
 
 async def test_service_digest_topic_filter(service: BriefingService) -> None:

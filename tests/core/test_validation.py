@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from bot.domain.claims import Qualifier
 from bot.domain.entries import Source, Status
 from bot.domain.figures import parse_figure_value
 from bot.domain.validation import EntryValidationError, validate_entry
@@ -90,9 +91,9 @@ def test_valid_modal_style_text_lines_become_entry_content() -> None:
     assert content.reported_at == datetime(2024, 10, 21, 9, 0, tzinfo=UTC)
     assert [s.name for s in content.sources] == ["Kyiv Post", "NIS"]
     assert content.sources[0].published == date(2024, 10, 21)
-    assert [(f.value, f.claimed_by, f.status) for f in content.figures] == [
-        (1500, "NIS", Status.CONFIRMED),
-        (12000, "Ukraine", Status.UNCONFIRMED),
+    assert [(f.value, f.qualifier, f.originator, f.status) for f in content.figures] == [
+        (1500, Qualifier.EXACTLY, "NIS", Status.CONFIRMED),
+        (12000, Qualifier.UP_TO, "Ukraine", Status.UNCONFIRMED),
     ]
     assert {f.subject for f in content.figures} == {"north-korean-troops-deployed-to-russia"}
 

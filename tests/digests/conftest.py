@@ -18,6 +18,7 @@ from bot.delivery import (
     RetryPolicy,
     TransientDeliveryError,
 )
+from bot.domain.corrections import CorrectionNotice
 from bot.domain.digest import Digest
 from bot.domain.digest_schedule import DigestSchedule
 from bot.domain.vocabulary import Vocabulary
@@ -40,6 +41,15 @@ class Posted:
     message_id: str
 
 
+@dataclass(frozen=True)
+class PostedNotice:
+    target: DeliveryTarget
+    notice: CorrectionNotice
+    nonce: str
+    marker: str
+    message_id: str
+
+
 @dataclass
 class RecordingPoster:
     """The DigestPoster port in memory: records every post, fails when told to.
@@ -54,6 +64,20 @@ class RecordingPoster:
     in_flight: int = 0
     max_in_flight: int = 0
     posted: asyncio.Event = field(default_factory=asyncio.Event)
+    notices: list[PostedNotice] = field(default_factory=list)
+
+    async def post_notice(
+        self, target: DeliveryTarget, notice: CorrectionNotice, nonce: str, marker: str
+    ) -> str:
+        """A correction notice, recorded apart from digests (same failures, same ids)."""
+        self.calls += 1
+        if self.delay:
+            await asyncio.sleep(self.delay)
+        if self.failures:
+            raise self.failures.pop(0)
+        message_id = f"n{len(self.notices)}"
+        self.notices.append(PostedNotice(target, notice, nonce, marker, message_id))
+        return message_id
 
     async def post(self, target: DeliveryTarget, digest: Digest, nonce: str, marker: str) -> str:
         self.calls += 1
@@ -72,6 +96,9 @@ class RecordingPoster:
             self.in_flight -= 1
 
     async def find_posted(self, target: DeliveryTarget, marker: str) -> str | None:
+        for notice in reversed(self.notices):
+            if notice.target == target and notice.marker == marker:
+                return notice.message_id
         for posted in reversed(self.posts):
             if posted.target == target and posted.marker == marker:
                 return posted.message_id

@@ -18,6 +18,7 @@ from bot.clock import FixedClock
 from bot.service import BriefingService
 from bot.settings import Settings
 from bot.storage.app_state import AppState
+from bot.storage.corrections import CorrectionLedger
 from bot.storage.digests import DigestLedger
 from bot.storage.servers import ServerStore
 from tests.discord_standin import (
@@ -135,6 +136,7 @@ def make_deps(
         servers=ServerStore(app.database),
         ledger=DigestLedger(app.database),
         clock=clock,
+        corrections=CorrectionLedger(app.database),
     )
 
 

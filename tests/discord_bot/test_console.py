@@ -36,7 +36,7 @@ def test_console_answers_typed_commands(tmp_path: Path) -> None:
     after_search = out.split("> ", 1)[1]
     assert "commandos" in after_search.lower()
     assert "nis-confirms-north-korean-special-forces-in-russia" in after_search
-    assert "1,500" in after_search and "up to 12,000" in after_search
+    assert "1,500" in after_search and "as many as 12,000" in after_search
     assert "Error:" in after_search, "an unknown entry is answered, not a crash"
     assert "Traceback" not in done.stderr
 
@@ -52,4 +52,23 @@ def test_console_ends_cleanly_at_end_of_input(tmp_path: Path) -> None:
         timeout=30,
     )
     assert done.returncode == 0, done.stderr
-    assert "Yoon tells NATO's Rutte" in done.stdout
+    assert "Yoon reportedly tells NATO's Rutte" in done.stdout
+
+
+def test_console_digest_preview_of_a_date_lists_that_days_events(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [str(BRIEFBOT), "run"],
+        input="/digest preview date:2024-06-19\n/digest preview date:June\nquit\n",
+        capture_output=True,
+        text=True,
+        env=console_env(tmp_path),
+        cwd=tmp_path,
+        timeout=30,
+    )
+
+    assert done.returncode == 0, done.stderr
+    answers = done.stdout.split("> ")
+    assert answers[1].startswith("What happened on Wednesday 19 June 2024")
+    assert "Seoul condemns the June 2024 North Korea-Russia military agreement" in answers[1]
+    assert "(19 Jun 2024, date from public record)" in answers[1]
+    assert answers[2].startswith("Error: 'June' is not a date; use YYYY-MM-DD")

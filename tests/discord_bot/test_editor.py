@@ -50,9 +50,9 @@ async def test_edit_opens_the_form_prefilled_and_saves_revision_two(world: BotWo
     opened = await world.run(s.admin, "brief-admin edit", entry=SHELLS)
 
     typed = modal_values(opened)
-    assert typed[TITLE].startswith("North Korea has shipped about 1.5 million shells")
+    assert typed[TITLE].startswith("North Korea has shipped approximately 1.5 million")
     assert "Kyiv Post | https://" in typed[SOURCES]
-    assert "more than a third | Share of the ammunition" in typed[FIGURES]
+    assert "more than a third | Share of all munitions" in typed[FIGURES]
 
     changed = dict(typed)
     changed[SUMMARY] = typed[SUMMARY] + " Updated by the desk."
@@ -66,6 +66,12 @@ async def test_edit_opens_the_form_prefilled_and_saves_revision_two(world: BotWo
     }
     after = {f.subject: f.value for f in entry.content.figures}
     assert after == before, "numbers the form cannot show are kept"
+    assert [(f.qualifier.value, f.unit) for f in entry.content.figures] == [
+        ("about", "shells and missiles"),
+        ("more_than", "share of munitions fired"),
+        ("exactly", "ratio of Russian to Ukrainian fire"),
+    ], "so are hedges and units"
+    assert entry.content.event_date_basis.value == "report"
     assert all(src.published is not None for src in entry.content.sources)
 
     history = await world.run(s.admin, "brief-admin history", entry=SHELLS)
@@ -92,7 +98,7 @@ async def test_delete_asks_first_then_hides_the_entry_and_restore_brings_it_back
 
     titles = await every_latest_title(world)
     assert len(titles) == SEEDED - 1
-    assert not any("1.5 million shells" in t for t in titles)
+    assert not any("1.5 million artillery shells" in t for t in titles)
     gone = await world.run(s.reader, "brief show", entry=SHELLS)
     assert gone.ephemeral
 

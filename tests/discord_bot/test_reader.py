@@ -38,12 +38,12 @@ async def test_latest_count_topic_and_actor_filter(world: BotWorld) -> None:
 
     munitions = await world.run(world.server.reader, "brief latest", count=25, topic="munitions")
     titles = [e["title"] for e in munitions.embeds]
-    assert any("1.5 million shells" in t for t in titles)
+    assert any("approximately 1.5 million artillery shells" in t for t in titles)
     assert not any("Rutte" in t for t in titles)
 
     nato = await world.run(world.server.reader, "brief latest", actor="nato")
     assert [e["title"] for e in nato.embeds] == [
-        "Yoon tells NATO's Rutte that South Korea will not stand idle over North Korean "
+        "Yoon reportedly tells NATO's Rutte that South Korea will not stand idle over North Korean "
         "troops in Russia"
     ]
 
@@ -109,15 +109,19 @@ async def test_show_gives_the_whole_entry_with_source_buttons_and_revision(
     assert embed["title"].startswith("Ukraine's HUR largely backs Seoul's findings")
     assert "🔵 Reported" in embed["description"]
     assert "importance 2/3" in embed["description"]
-    assert "up to 12,000 troops" in embed["description"], "the details are shown"
+    assert "as many as 12,000 troops" in embed["description"], "the details are shown"
     fields = {f["name"]: f["value"] for f in embed["fields"]}
-    assert fields["Event date"] == "19 October 2024"
-    assert "**up to 12,000**" in fields["Figures"]
+    assert fields["Event date"] == "19 October 2024, date inferred by the editor"
+    assert "**as many as 12,000**" in fields["Figures"]
     assert "Unconfirmed claim" in fields["Figures"]
     assert "Unnamed Ukrainian military sources" in fields["Figures"]
     assert embed["footer"]["text"] == f"{HUR} · revision 1 · last edited by briefs/ files"
-    kyiv = reply.button("Kyiv Post")
+    # The only link is the outlet's home page: labelled as the outlet, never as the article.
+    kyiv = reply.button("Kyiv Post (outlet home page)")
     assert kyiv["style"] == 5 and kyiv["url"] == "https://www.kyivpost.com/"
+    assert fields["Sources"] == (
+        "Kyiv Post, 21 Oct 2024 (no link to the article; the link is the outlet's home page)"
+    )
 
 
 async def test_show_of_an_unknown_entry_is_answered_privately(world: BotWorld) -> None:
@@ -189,11 +193,18 @@ async def test_figures_put_every_claim_side_by_side(world: BotWorld) -> None:
     fields = {f["name"]: f["value"] for f in reply.embed["fields"]}
     troops = fields["⚖️ North Korean troops deployed to Russia"]
     lines = troops.splitlines()
-    assert "**at least 1,500** — South Korea's National Intelligence Service (NIS)" in troops
-    assert "🟢 Confirmed" in troops
-    assert any("**up to 12,000**" in line and "🟡 Unconfirmed claim" in line for line in lines)
-    assert "19 Oct 2024" in troops
-    assert any("1.5 million" in v for v in fields.values())
+    # One claim with its relay, not the NIS and President Yoon as two confirmations.
+    assert lines[0] == (
+        "**at least 1,500** — South Korea's National Intelligence Service (NIS) (relayed by"
+        " President Yoon Suk Yeol) · 🟢 Confirmed · 18 Oct 2024, date from public record"
+    )
+    assert len(lines) == 2
+    assert (
+        "**as many as 12,000** (North Korean troops that North Korea may have committed"
+        in (lines[1])
+    )
+    assert "🟡 Unconfirmed claim · 19 Oct 2024, date inferred by the editor" in lines[1]
+    assert any("**approximately 1.5 million**" in v for v in fields.values())
 
 
 async def test_figures_for_one_subject(world: BotWorld) -> None:
@@ -201,6 +212,15 @@ async def test_figures_for_one_subject(world: BotWorld) -> None:
     assert [f["name"] for f in reply.embed["fields"]] == [
         "⚖️ North Korean troops deployed to Russia"
     ]
+    # The chart of every claim, with a text alternative in the message and on the image.
+    assert reply.message is not None
+    (chart,) = reply.message.attachments
+    assert chart.filename == "nk-troops-in-russia.png"
+    assert chart.data.startswith(b"\x89PNG\r\n\x1a\n") and len(chart.data) > 10_000
+    assert reply.content.startswith("Chart of North Korean troops deployed to Russia over time")
+    assert "at least 1,500 — South Korea's National Intelligence Service (NIS)" in reply.content
+    assert "as many as 12,000" in reply.content and "arrow down" in reply.content
+    assert chart.description is not None and chart.description.startswith("Chart of North")
 
     unknown = await world.run(world.server.reader, "brief figures", subject="nk-tanks")
     assert unknown.ephemeral

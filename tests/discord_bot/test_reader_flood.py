@@ -103,7 +103,8 @@ async def test_figures_without_a_subject_shows_the_newest_few_and_says_so(
         s.guild, s.reader, "brief figures", focused="subject", value=newest[5][:20]
     )
     picked = await world.run(s.reader, "brief figures", subject=choices[0]["value"])
-    assert not picked.content
+    # No selection notice: the message text is the attached chart's text alternative.
+    assert picked.content.startswith("Chart of ") and "Showing the" not in picked.content
     claims = [f for f in ROWS[2] if f[2] == choices[0]["value"]]
     field = picked.embed["fields"][0]
     assert field["name"].removeprefix("⚖️ ") == choices[0]["name"]

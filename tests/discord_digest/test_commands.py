@@ -128,6 +128,25 @@ async def test_preview_is_private_and_posts_nothing(dw: DigestWorld) -> None:
     assert await dw.row() is None
 
 
+async def test_preview_of_a_date_shows_what_happened_that_day(dw: DigestWorld) -> None:
+    await dw.setup()
+
+    reply = await dw.run(dw.admin, "digest preview", date="2024-10-21")
+
+    assert reply.ephemeral
+    main = reply.embeds[0]
+    assert main["title"] == "What happened on Monday 21 October 2024"
+    assert "Entries whose event date is this day" in main["description"]
+    text = " ".join(f["value"] for f in main["fields"]) + main["description"]
+    assert "Yoon reportedly tells NATO" in text and "(21 Oct 2024, date of the report)" in text
+    assert "NIS publishes evidence" not in text  # an event of 18 October
+    assert "what happened on 2024-10-21" in footer(reply.message)  # type: ignore[arg-type]
+    assert dw.digests() == [] and dw.sends() == 0
+
+    bad = await dw.run(dw.admin, "digest preview", date="21/10/2024")
+    assert bad.ephemeral and bad.content == "date: '21/10/2024' is not a date; use YYYY-MM-DD"
+
+
 async def test_now_posts_once_and_a_second_now_links_the_first(dw: DigestWorld) -> None:
     await dw.setup()
     first = await dw.run(dw.admin, "digest now")

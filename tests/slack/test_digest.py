@@ -25,6 +25,11 @@ async def test_setup_then_now_posts_once(world: SlackWorld) -> None:
     ]
     preview = await world.command(ADMIN, "digest preview")
     assert preview.response is not None and preview.response["response_type"] == "ephemeral"
+    dated = await world.command(ADMIN, "digest preview 2024-10-21")
+    assert dated.response is not None and dated.response["response_type"] == "ephemeral"
+    assert dated.text.startswith("What happened on Monday 21 October 2024")
+    assert "Yoon reportedly tells NATO" in dated.text
+    assert "NIS publishes evidence" not in dated.text
     assert world.standin.called("chat.postMessage") == []
 
     first = await world.command(ADMIN, "digest now")

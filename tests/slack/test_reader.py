@@ -67,7 +67,9 @@ async def test_figures_side_by_side(world: SlackWorld) -> None:
     answer = await world.command(READER, "figures nk-troops-in-russia")
     assert answer.response is not None
     text = answer.text
-    assert "at least 1,500" in text and "up to 12,000" in text
+    assert "at least 1,500" in text and "as many as 12,000" in text
+    assert text.count("1,500*") == 1, "the NIS count relayed by President Yoon is one claim"
+    assert "(relayed by President Yoon Suk Yeol) · 🟢 Confirmed · 18 Oct 2024, date from" in text
     assert "claims differ" in text
     group = [b for b in answer.response["blocks"] if "1,500" in b.get("text", {}).get("text", "")]
     assert len(group) == 1 and "12,000" in group[0]["text"]["text"]  # in one section

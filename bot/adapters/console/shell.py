@@ -9,9 +9,11 @@ from __future__ import annotations
 import shlex
 from collections.abc import Awaitable, Callable
 from datetime import date
+from textwrap import fill
 from typing import TextIO
 from zoneinfo import ZoneInfo
 
+from bot.domain.entries import STATUS_SCOPE
 from bot.domain.validation import EntryValidationError
 from bot.rendering import text as render
 from bot.service import BriefingService
@@ -32,8 +34,10 @@ HELP = """Commands:
   /brief timeline [from:D] [to:D] [actor:A]   entries in event order
   /brief figures [SUBJECT]                    every claim about each key number
   /brief history SLUG                         an entry's revisions
-  /digest preview                             today's digest
-  help, quit"""
+  /digest preview [date:YYYY-MM-DD]           today's digest, or what happened on a day
+  help, quit
+
+""" + fill(STATUS_SCOPE, 92)
 
 Handler = Callable[[list[str], dict[str, str]], Awaitable[str]]
 
@@ -122,7 +126,16 @@ class Console:
         return HELP
 
     async def _digest(self, args: list[str], options: dict[str, str]) -> str:
-        return render.render_digest(await self.service.digest(self.tz), more_hint="/brief latest")
+        day = options.get("date") or (args[0] if args else None)
+        if day is None:
+            digest = await self.service.digest(self.tz)
+        else:
+            try:
+                parsed = date.fromisoformat(day)
+            except ValueError:
+                raise ValueError(f"'{day[:40]}' is not a date; use YYYY-MM-DD") from None
+            digest = await self.service.digest_of_day(parsed)
+        return render.render_digest(digest, more_hint="/brief latest")
 
 
 async def run_console(

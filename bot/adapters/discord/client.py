@@ -18,6 +18,7 @@ from bot.adapters.discord.cogs.reader import BriefReader
 from bot.adapters.discord.deps import DiscordDeps
 from bot.adapters.discord.digest_poster import DIGEST_BUDGET, DiscordDigestPoster, measure_digest
 from bot.adapters.discord.errors import ErrorHandlingTree
+from bot.corrections import CorrectionSender
 from bot.delivery import DigestDelivery
 from bot.scheduling.scheduler import DigestScheduler
 
@@ -58,18 +59,24 @@ class BriefingBot(commands.Bot):
             self.tree.newsroom = deps.newsroom
         self.sync_on_start = sync_on_start
         self.digests = digests
+        poster = DiscordDigestPoster(self)
         self.delivery = DigestDelivery(
             deps.service,
             deps.servers,
             deps.ledger,
-            DiscordDigestPoster(self),
+            poster,
             deps.clock,
             retry=deps.retry,
             budget=DIGEST_BUDGET,
             measure=measure_digest,
+            carried=deps.corrections,
         )
         self.scheduler = DigestScheduler(deps.servers, self.delivery, deps.clock)
+        self.corrections = CorrectionSender(
+            deps.corrections, poster, deps.clock, deps.notices, retry=deps.retry
+        )
         self._catch_up: asyncio.Task[None] | None = None
+        self._notices: asyncio.Task[None] | None = None
 
     async def setup_hook(self) -> None:
         await self.add_cog(BriefReader(self.deps))
@@ -88,17 +95,23 @@ class BriefingBot(commands.Bot):
         started = self.deps.clock.now()
         await self.scheduler.start()
         self._catch_up = asyncio.create_task(self._run_catch_up(started), name="digest-catch-up")
+        self._notices = asyncio.create_task(self._send_notices(started), name="corrections")
 
     async def _run_catch_up(self, started: datetime) -> None:
         await self.wait_until_ready()
         grace = timedelta(hours=self.deps.settings.digest_grace_hours)
         await self.delivery.catch_up(self.deps.clock.now(), grace, stale_before=started)
 
+    async def _send_notices(self, started: datetime) -> None:
+        await self.wait_until_ready()
+        await self.corrections.run(started)
+
     async def close(self) -> None:
         """Stop the scheduler first so no digest starts while the connection closes."""
         await self.scheduler.shutdown()
-        if self._catch_up is not None and not self._catch_up.done():
-            self._catch_up.cancel()
+        for task in (self._catch_up, self._notices):
+            if task is not None and not task.done():
+                task.cancel()
         await super().close()
 
     def newsroom_guild(self) -> discord.Object | None:

@@ -5,11 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from bot.clock import Clock
+from bot.corrections import NoticeBell
 from bot.delivery import RetryPolicy
 from bot.domain.newsroom import Newsroom
 from bot.service import BriefingService
 from bot.settings import Settings
 from bot.storage.app_state import AppState
+from bot.storage.corrections import CorrectionLedger
 from bot.storage.digests import DigestLedger
 from bot.storage.servers import ServerStore
 
@@ -22,7 +24,10 @@ class DiscordDeps:
     servers: ServerStore
     ledger: DigestLedger
     clock: Clock
+    corrections: CorrectionLedger
     retry: RetryPolicy = field(default_factory=RetryPolicy)
+    # Rung by an editor's correction: the notices it owes go out at once.
+    notices: NoticeBell = field(default_factory=NoticeBell)
 
     @property
     def newsroom(self) -> Newsroom:

@@ -16,7 +16,9 @@ import aiohttp
 import discord
 
 from bot.adapters.discord.embeds import MESSAGE_EMBED_BUDGET, digest_embeds, embeds_size
+from bot.adapters.discord.notices import correction_embed
 from bot.delivery import DeliveryTarget, PermanentDeliveryError, TransientDeliveryError
+from bot.domain.corrections import CorrectionNotice
 from bot.domain.digest import Digest
 
 log = logging.getLogger(__name__)
@@ -69,11 +71,19 @@ class DiscordDigestPoster:
         self._pacer = pacer or GlobalPacer()
 
     async def post(self, target: DeliveryTarget, digest: Digest, nonce: str, marker: str) -> str:
+        return await self._send(target, digest_embeds(digest, marker), nonce)
+
+    async def post_notice(
+        self, target: DeliveryTarget, notice: CorrectionNotice, nonce: str, marker: str
+    ) -> str:
+        return await self._send(target, [correction_embed(notice, marker)], nonce)
+
+    async def _send(self, target: DeliveryTarget, embeds: list[discord.Embed], nonce: str) -> str:
         channel = self._channel(target)
         await self._pacer.wait()
         try:
             message = await channel.send(
-                embeds=digest_embeds(digest, marker),
+                embeds=embeds,
                 nonce=nonce,
                 allowed_mentions=discord.AllowedMentions.none(),
             )

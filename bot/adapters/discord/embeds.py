@@ -11,9 +11,18 @@ from collections.abc import Sequence
 import discord
 
 from bot.adapters.discord.safe_text import highlighted, safe
-from bot.domain.digest import Digest, DigestItem
+from bot.domain.corrections import corrected_line
+from bot.domain.digest import (
+    Digest,
+    DigestItem,
+    digest_scope,
+    digest_title,
+    item_when,
+    quiet_text,
+)
 from bot.domain.entries import Entry, Figure, Revision, SearchHit, Status
-from bot.domain.figures import FigureGroup
+from bot.domain.figures import FigureGroup, TrackedClaim, claim_date, claimant, own_counts
+from bot.domain.provenance import dated, link_label, source_text
 from bot.domain.search_query import UNRANKED_NOTE
 from bot.domain.text_safety import link_target
 
@@ -76,19 +85,20 @@ def entry_detail(entry: Entry) -> discord.Embed:
     """
     c = entry.content
     head = f"**{status_label(c.status)}** · importance {c.importance}/3\n\n"
+    if entry.corrections:
+        head += f"**{safe(corrected_line(entry.corrections[-1]), 600)}**\n\n"
     embed = discord.Embed(
         title=safe(c.title, TITLE_LIMIT),
         description=head + safe(c.summary, DESCRIPTION_LIMIT - len(head)),
         colour=STATUS_COLOURS[c.status],
         timestamp=entry.updated_at,
     )
-    embed.add_field(name="Event date", value=c.event_date.strftime("%d %B %Y"), inline=True)
+    embed.add_field(
+        name="Event date", value=dated(c.event_date, c.event_date_basis, "%d %B %Y"), inline=True
+    )
     embed.add_field(name="Topics", value=", ".join(c.topics), inline=True)
     embed.add_field(name="Actors", value=", ".join(c.actors), inline=True)
-    sources = "\n".join(
-        f"{safe(s.name, 100)}{f' ({s.published:%d %b %Y})' if s.published else ''}"
-        for s in c.sources
-    )
+    sources = "\n".join(safe(source_text(s), 300) for s in c.sources)
     sources_value = shorten_block(sources)
     embed.set_footer(
         text=f"{c.slug} · revision {entry.revision} · last edited by {entry.updated_by}"[:2048]
@@ -120,7 +130,7 @@ def entry_detail(entry: Entry) -> discord.Embed:
 
 def _figure_fields(figures: Sequence[Figure]) -> list[tuple[str, str]]:
     lines = [
-        f"**{safe(f.display, 60)}** {safe(f.counts, 200)} — {safe(f.claimed_by, 200)} "
+        f"**{safe(f.display, 60)}** {safe(f.counts, 200)} — {safe(claimant(f), 400)} "
         f"({status_label(f.status)})"
         for f in figures
     ]
@@ -184,8 +194,9 @@ def figures(groups: Sequence[FigureGroup]) -> discord.Embed:
         embed.description = "No figures recorded."
     for group in groups[:MAX_FIELDS]:
         lines = [
-            f"**{safe(c.figure.display, 60)}** — {safe(c.figure.claimed_by, 150)} · "
-            f"{status_label(c.figure.status)} · {c.event_date:%d %b %Y}"
+            f"**{safe(c.figure.display, 60)}**{_counts_note(group, c)} — "
+            f"{safe(claimant(c.figure), 300)} · "
+            f"{status_label(c.figure.status)} · {claim_date(c)}"
             for c in group.claims
         ]
         name = ("⚖️ " if group.is_contested else "") + group.counts
@@ -195,14 +206,22 @@ def figures(groups: Sequence[FigureGroup]) -> discord.Embed:
     return _fit(embed)
 
 
+def _counts_note(group: FigureGroup, claim: TrackedClaim) -> str:
+    counts = own_counts(group, claim)
+    return f" ({safe(counts, 200)})" if counts else ""
+
+
 def history(entry: Entry, revisions: Sequence[Revision]) -> discord.Embed:
     """Who changed what, when."""
     lines = []
     for rev in revisions:
         changes = f": {', '.join(rev.changed_fields)}" if rev.changed_fields else ""
+        corrected = ""
+        if rev.correction is not None:
+            corrected = f"\n  ⚠️ **correction**: {safe('; '.join(rev.correction), 300)}"
         lines.append(
             f"r{rev.revision} · <t:{int(rev.at.timestamp())}:f> · **{rev.action.value}** "
-            f"by {safe(rev.actor, 100)}{changes}"
+            f"by {safe(rev.actor, 100)}{changes}{corrected}"
         )
     return discord.Embed(
         title=safe(f"History: {entry.title}", TITLE_LIMIT),
@@ -219,17 +238,23 @@ def digest_embeds(
     ``marker`` goes in the footer: it identifies a posted digest, and recovery after a crash
     looks for it in the channel's history.
     """
-    main = discord.Embed(
-        title=f"Briefing digest — {digest.local_date:%A %d %B %Y}", colour=NEUTRAL_COLOUR
-    )
+    main = discord.Embed(title=digest_title(digest), colour=NEUTRAL_COLOUR)
+    scope = f"*{digest_scope(digest)}*\n"
     if digest.is_quiet:
-        main.description = "No new developments since the last digest."
+        main.description = scope + quiet_text(digest)
         if digest.latest is not None:
-            main.description += f"\nMost recent entry: {_item_line(digest.latest)}"
+            latest = digest.latest
+            when = dated(latest.event_date, latest.date_basis)
+            main.description += f"\nMost recent entry: {_item_line(latest, when)}"
     else:
-        main.description = "\n".join(f"• {_item_line(item)}" for item in digest.headlines)
+        main.description = scope + "\n".join(
+            f"• {_item_line(item, item_when(digest, item))}" for item in digest.headlines
+        )
         for section in digest.sections[: MAX_FIELDS - 2]:
-            lines = [f"{_item_line(i)}\n{safe(i.summary, 300)}" for i in section.items]
+            lines = [
+                f"{_item_line(i, item_when(digest, i))}\n{safe(i.summary, 300)}"
+                for i in section.items
+            ]
             main.add_field(
                 name=section.topic.replace("-", " ").capitalize(),
                 value=shorten_block("\n".join(lines)),
@@ -242,14 +267,19 @@ def digest_embeds(
     if digest.omitted:
         footer = f"+{digest.omitted} more: {more_hint} · {footer}"
     if digest.sources:
-        sources = ", ".join(f"[{safe(s.name, 80)}]({link_target(s.url)})" for s in digest.sources)
+        sources = ", ".join(
+            f"[{safe(link_label(s), 100)}]({link_target(s.url)})"
+            if s.url
+            else safe(source_text(s), 120)
+            for s in digest.sources
+        )
         embeds[-1].add_field(name="Sources", value=shorten_block(sources), inline=False)
     embeds[-1].set_footer(text=footer)
     return embeds
 
 
-def _item_line(item: DigestItem) -> str:
-    return f"{item.status.icon} **{safe(item.title, 200)}** ({item.event_date:%d %b})"
+def _item_line(item: DigestItem, when: str) -> str:
+    return f"{item.status.icon} **{safe(item.title, 200)}** ({when})"
 
 
 def _fit(embed: discord.Embed) -> discord.Embed:

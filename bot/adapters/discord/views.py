@@ -11,6 +11,7 @@ import discord
 
 from bot.adapters.discord import errors
 from bot.domain.entries import Source
+from bot.domain.provenance import link_label
 from bot.domain.text_safety import link_target, without_hidden
 
 PAGE_TIMEOUT_S = 300.0
@@ -126,9 +127,11 @@ def source_links(sources: Sequence[Source]) -> discord.ui.View | None:
     """Link buttons for an entry's sources (http(s) only: validated on the way in)."""
     view = discord.ui.View(timeout=None)
     for source in sources[:25]:
+        if not source.url:
+            continue  # "no link given": the entry's text says so, there is nothing to press
         url = link_target(source.url)  # an address stored before spaces etc. were refused
         if len(url) <= BUTTON_URL_LIMIT:
-            label = without_hidden(source.name)[:80] or "Source"
+            label = without_hidden(link_label(source))[:80] or "Source"
             view.add_item(discord.ui.Button(label=label, url=url))
     return view if view.children else None
 

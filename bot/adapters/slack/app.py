@@ -8,12 +8,15 @@ its submission is answered in the acknowledgement, so problems show next to thei
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 import logging
 import re
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
+from datetime import datetime
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
@@ -31,6 +34,7 @@ from bot.adapters.slack.parsing import split_command
 from bot.adapters.slack.permissions import Access, Refused
 from bot.adapters.slack.poster import DIGEST_BUDGET, SlackDigestPoster, measure_digest
 from bot.adapters.slack.reader import PAGE_ACTION, Reader
+from bot.corrections import CorrectionSender
 from bot.delivery import DigestDelivery
 from bot.domain.validation import EntryValidationError
 from bot.scheduling.scheduler import DigestScheduler
@@ -50,16 +54,22 @@ class SlackBot:
     ) -> None:
         self.deps = deps
         self.client = client
+        poster = SlackDigestPoster(client)
         self.delivery = DigestDelivery(
             deps.service,
             deps.servers,
             deps.ledger,
-            SlackDigestPoster(client),
+            poster,
             deps.clock,
             retry=deps.retry,
             budget=DIGEST_BUDGET,
             measure=measure_digest,
+            carried=deps.corrections,
         )
+        self.corrections = CorrectionSender(
+            deps.corrections, poster, deps.clock, deps.notices, retry=deps.retry
+        )
+        self._notices: asyncio.Task[None] | None = None
         self.scheduler = DigestScheduler(deps.servers, self.delivery, deps.clock)
         self.access = Access(deps.servers, deps.newsroom, deps.clock)
         self.reader = Reader(deps.service)
@@ -73,6 +83,16 @@ class SlackBot:
             logger=logging.getLogger("slack_bolt"),
         )
         self._register()
+
+    def start_notices(self, started: datetime) -> None:
+        """Send correction notices owed to Slack channels, now and whenever one is saved."""
+        self._notices = asyncio.create_task(self.corrections.run(started), name="corrections")
+
+    async def stop_notices(self) -> None:
+        if self._notices is not None and not self._notices.done():
+            self._notices.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._notices
 
     # -- routing --------------------------------------------------------------------------
 

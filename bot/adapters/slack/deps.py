@@ -5,9 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from bot.clock import Clock
+from bot.corrections import NoticeBell
 from bot.delivery import RetryPolicy
 from bot.domain.newsroom import Newsroom
 from bot.service import BriefingService
+from bot.storage.corrections import CorrectionLedger
 from bot.storage.digests import DigestLedger
 from bot.storage.servers import ServerStore
 
@@ -18,10 +20,13 @@ class SlackDeps:
     servers: ServerStore
     ledger: DigestLedger
     clock: Clock
+    corrections: CorrectionLedger
     # The workspace where editor commands run; none by default: nobody edits through Slack.
     newsroom: Newsroom = field(default_factory=lambda: Newsroom(None))
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     grace_hours: float = 6.0
+    # Rung by an editor's correction: the notices it owes go out at once.
+    notices: NoticeBell = field(default_factory=NoticeBell)
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,7 +17,7 @@ from bot.adapters.slack.blocks import Reply, context, fields_section, section
 from bot.adapters.slack.deps import Invocation, SlackDeps
 from bot.adapters.slack.errors import UserFacingError
 from bot.adapters.slack.escape import escape
-from bot.adapters.slack.parsing import channel_id, options, words
+from bot.adapters.slack.parsing import channel_id, options, parse_date, words
 from bot.adapters.slack.permissions import ONLY_ADMINS, PLATFORM, Access
 from bot.adapters.slack.render import slack_date
 from bot.delivery import DeliveryStatus, DigestDelivery, digest_marker
@@ -29,7 +29,7 @@ from bot.storage.servers import ServerSchedule
 
 USAGE = (
     "Usage: `/brief digest setup #channel 08:00 Asia/Seoul [topics=a,b] [quiet=post|skip]`, "
-    "`/brief digest preview|now|status|off`."
+    "`/brief digest preview [YYYY-MM-DD]|now|status|off`."
 )
 
 
@@ -53,7 +53,7 @@ class DigestCommands:
         if action == "setup":
             return await self.setup(inv, rest, client)
         if action == "preview":
-            return await self.preview(inv)
+            return await self.preview(inv, rest)
         if action == "now":
             return await self.now(inv)
         if action == "status":
@@ -88,10 +88,16 @@ class DigestCommands:
         )
         return Reply(text=text, blocks=[section(text)])
 
-    async def preview(self, inv: Invocation) -> Reply:
+    async def preview(self, inv: Invocation, text: str = "") -> Reply:
+        """What ``now`` would post; with a date, what happened on that day (event date)."""
         server = await self._server(inv)
-        digest = await self.delivery.preview(server, self.deps.clock.now())
-        marker = f"preview of {digest_marker(digest.local_date)}"
+        given = words(text)
+        if given:
+            digest = await self.delivery.preview_day(server, parse_date(given[0], "date"))
+            marker = f"what happened on {digest.local_date.isoformat()}"
+        else:
+            digest = await self.delivery.preview(server, self.deps.clock.now())
+            marker = f"preview of {digest_marker(digest.local_date)}"
         return Reply(text=render.digest_text(digest), blocks=render.digest_blocks(digest, marker))
 
     async def now(self, inv: Invocation) -> Reply:

@@ -18,9 +18,16 @@ from bot.adapters.slack.deps import Invocation, SlackDeps
 from bot.adapters.slack.errors import UserFacingError
 from bot.adapters.slack.escape import safe
 from bot.adapters.slack.importing import documents_from_shared_file
-from bot.adapters.slack.modals import FormMeta, entry_modal, submitted_fields, too_long
+from bot.adapters.slack.modals import (
+    FormMeta,
+    entry_modal,
+    submitted_change,
+    submitted_fields,
+    too_long,
+)
 from bot.adapters.slack.parsing import file_id, group_id, words
 from bot.adapters.slack.permissions import PLATFORM, Access
+from bot.domain.corrections import EditKind
 from bot.domain.entries import Entry
 from bot.domain.entry_lines import keep_published, keep_values
 
@@ -70,13 +77,23 @@ class Editor:
         raw = submitted_fields(view)
         if meta.slug is None:
             return await self.service.add(raw, actor), meta
+        kind = submitted_change(view)
         current = await self.service.show(meta.slug)
         c = current.content
         raw["slug"] = c.slug
         raw["reported_at"] = c.reported_at
-        raw["sources"] = keep_published(raw["sources"], {s.url: s.published for s in c.sources})
+        raw["event_date_basis"] = c.event_date_basis.value
+        raw["sources"] = keep_published(
+            raw["sources"],
+            {s.url or "": s.published for s in c.sources},
+            {s.url or "": s.outlet for s in c.sources},
+        )
         raw["figures"] = keep_values(raw["figures"], c.figures)
-        entry = await self.service.edit(c.slug, raw, actor, expected_revision=meta.revision)
+        entry = await self.service.edit(
+            c.slug, raw, actor, expected_revision=meta.revision, kind=kind
+        )
+        if kind is EditKind.CORRECTION:
+            self.deps.notices.ring()  # the notices it owes go out now
         return entry, meta
 
     @staticmethod

@@ -16,6 +16,7 @@ from datetime import date
 from typing import Any
 
 from bot.adapters.slack.blocks import Block, plain
+from bot.domain.corrections import EditKind, parse_edit_kind
 from bot.domain.entries import EntryContent, Status
 from bot.domain.entry_lines import figure_lines, source_lines
 from bot.domain.validation import SUMMARY_MAX, TITLE_MAX, Problem
@@ -39,6 +40,7 @@ FIELDS = (
     "event_date",
 )
 _FIELD_BLOCK = {"slug": "title", "reported_at": "event_date"}
+CHANGE_BLOCK = "change"
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +126,15 @@ def entry_modal(
             },
         },
     ]
+    if c is not None:  # an edit: the editor says whether it corrects what readers received
+        blocks.append(
+            _single(
+                CHANGE_BLOCK,
+                "This change is a… (a correction tells every channel that received the entry)",
+                [(k.label.capitalize(), k.value) for k in EditKind],
+                EditKind.MINOR.value,
+            )
+        )
     return {
         "type": "modal",
         "callback_id": ENTRY_CALLBACK,
@@ -152,6 +163,13 @@ def submitted_fields(view: dict[str, Any]) -> dict[str, Any]:
         else:
             raw[name] = element.get("value") or ""
     return raw
+
+
+def submitted_change(view: dict[str, Any]) -> EditKind:
+    """Correction or minor edit, as chosen in an edit form (minor when absent)."""
+    values: dict[str, Any] = view.get("state", {}).get("values", {})
+    option = values.get(CHANGE_BLOCK, {}).get("value", {}).get("selected_option")
+    return parse_edit_kind(option["value"]) if option else EditKind.MINOR
 
 
 def field_errors(problems: Sequence[Problem | str]) -> dict[str, str]:

@@ -14,9 +14,10 @@ import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.adapters.slack.blocks import MAX_BLOCKS
-from bot.adapters.slack.render import digest_blocks, digest_size, digest_text
+from bot.adapters.slack.blocks import MAX_BLOCKS, Block
+from bot.adapters.slack.render import correction_blocks, digest_blocks, digest_size, digest_text
 from bot.delivery import DeliveryTarget, PermanentDeliveryError, TransientDeliveryError
+from bot.domain.corrections import CorrectionNotice
 from bot.domain.digest import Digest
 
 log = logging.getLogger(__name__)
@@ -48,11 +49,19 @@ class SlackDigestPoster:
         self._bot_ids: tuple[str, str] | None = None
 
     async def post(self, target: DeliveryTarget, digest: Digest, nonce: str, marker: str) -> str:
+        return await self._send(target, digest_text(digest), digest_blocks(digest, marker))
+
+    async def post_notice(
+        self, target: DeliveryTarget, notice: CorrectionNotice, nonce: str, marker: str
+    ) -> str:
+        return await self._send(target, notice.heading, correction_blocks(notice, marker))
+
+    async def _send(self, target: DeliveryTarget, text: str, blocks: list[Block]) -> str:
         try:
             response = await self._client.chat_postMessage(
                 channel=target.channel_id,
-                text=digest_text(digest),
-                blocks=digest_blocks(digest, marker),
+                text=text,
+                blocks=blocks,
                 unfurl_links=False,
                 unfurl_media=False,
             )

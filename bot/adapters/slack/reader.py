@@ -14,6 +14,7 @@ from bot.adapters.slack.deps import Invocation
 from bot.adapters.slack.errors import UserFacingError
 from bot.adapters.slack.escape import safe
 from bot.adapters.slack.parsing import is_date, parse_date, words
+from bot.domain.entries import STATUS_SCOPE
 from bot.service import BriefingService
 
 PAGE_SIZE = 5
@@ -23,7 +24,8 @@ HELP_TEXT = (
     "*Briefing Bot* keeps a curated, sourced record of North Korea's military support to "
     "Russia's war in Ukraine and the responses of South Korea, Ukraine and NATO. Every entry "
     "and every number carries who says so and how well it is established: "
-    "🟢 confirmed · 🔵 reported · 🟡 unconfirmed claim · 🟠 disputed · 🔴 denied.\n\n"
+    "🟢 confirmed · 🔵 reported · 🟡 unconfirmed claim · 🟠 disputed · 🔴 denied. "
+    f"{STATUS_SCOPE}\n\n"
     "*Everyone*\n"
     "`/brief latest [count] [topic] [actor]` newest entries\n"
     "`/brief show <entry>` one entry in full, with its sources\n"
@@ -36,7 +38,7 @@ HELP_TEXT = (
     "`/brief editors add|remove|list [@group]`\n"
     "*Each workspace's admins and owners*\n"
     "`/brief digest setup #channel 08:00 Asia/Seoul [topics=a,b] [quiet=skip]`, "
-    "`/brief digest preview|now|status|off`"
+    "`/brief digest preview [YYYY-MM-DD]|now|status|off`"
 )
 
 

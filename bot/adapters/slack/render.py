@@ -20,9 +20,18 @@ from bot.adapters.slack.blocks import (
     section,
 )
 from bot.adapters.slack.escape import highlighted, link, safe
-from bot.domain.digest import Digest, DigestItem
+from bot.domain.corrections import CorrectionNotice, corrected_line
+from bot.domain.digest import (
+    Digest,
+    DigestItem,
+    digest_scope,
+    digest_title,
+    item_when,
+    quiet_text,
+)
 from bot.domain.entries import Entry, Revision, SearchHit, Status
-from bot.domain.figures import FigureGroup
+from bot.domain.figures import FigureGroup, claim_date, claimant, own_counts
+from bot.domain.provenance import dated, link_label, source_text
 from bot.domain.search_query import UNRANKED_NOTE
 
 CARD_SUMMARY_LIMIT = 700
@@ -63,21 +72,24 @@ def entry_detail(entry: Entry) -> list[Block]:
         header(c.title),
         section(
             f"*{status_label(c.status)}* · importance {c.importance}/3 · "
-            f"{c.event_date:%d %B %Y}\n*Topics:* {', '.join(c.topics)} · "
+            f"{dated(c.event_date, c.event_date_basis, '%d %B %Y')}\n"
+            f"*Topics:* {', '.join(c.topics)} · "
             f"*Actors:* {', '.join(c.actors)}"
         ),
         section(safe(c.summary)),
     ]
+    if entry.corrections:
+        blocks.insert(2, section(f"*{safe(corrected_line(entry.corrections[-1]), 600)}*"))
     if c.figures:
         lines = [
-            f"• *{safe(f.display, 60)}* {safe(f.counts, 200)} — {safe(f.claimed_by, 200)} "
+            f"• *{safe(f.display, 60)}* {safe(f.counts, 200)} — {safe(claimant(f), 400)} "
             f"({status_label(f.status)})"
             for f in c.figures
         ]
         chunks = chunk_lines(["*Figures*", *lines])
         blocks += [section(chunk) for chunk in chunks]
     sources = [
-        f"• {link(s.url, s.name)}{f' ({s.published:%d %b %Y})' if s.published else ''}"
+        f"• {safe(source_text(s), 300)}" + (f" · {link(s.url, link_label(s))}" if s.url else "")
         for s in c.sources
     ]
     blocks += [section(chunk) for chunk in chunk_lines(["*Sources*", *sources])]
@@ -132,8 +144,10 @@ def figures(groups: Sequence[FigureGroup]) -> list[Block]:
         contested = " ⚖️ _claims differ_" if group.is_contested else ""
         lines = [f"*{safe(group.counts, 200)}*{contested}"]
         lines += [
-            f"• *{safe(c.figure.display, 60)}* — {safe(c.figure.claimed_by, 150)} · "
-            f"{status_label(c.figure.status)} · {c.event_date:%d %b %Y} (`{c.entry_slug}`)"
+            f"• *{safe(c.figure.display, 60)}*"
+            + (f" ({safe(own_counts(group, c), 200)})" if own_counts(group, c) else "")
+            + f" — {safe(claimant(c.figure), 300)} · "
+            f"{status_label(c.figure.status)} · {claim_date(c)} (`{c.entry_slug}`)"
             for c in group.claims
         ]
         blocks.append(section(chunk_lines(lines)[0]))
@@ -146,6 +160,8 @@ def history(entry: Entry, revisions: Sequence[Revision]) -> list[Block]:
     lines = []
     for rev in revisions:
         changes = f": {', '.join(rev.changed_fields)}" if rev.changed_fields else ""
+        if rev.correction is not None:
+            changes += f"\n  ⚠️ *correction*: {safe('; '.join(rev.correction), 300)}"
         lines.append(
             f"r{rev.revision} · {slack_date(rev.at)} · *{rev.action.value}* "
             f"by {safe(rev.actor, 100)}{changes}"
@@ -166,23 +182,32 @@ def digest_blocks(
 
     Recovery after a crash looks for the marker in the channel's history.
     """
-    blocks: list[Block] = [header(f"Briefing digest — {digest.local_date:%A %d %B %Y}")]
+    blocks: list[Block] = [header(digest_title(digest)), context(digest_scope(digest))]
     if digest.is_quiet:
-        text = "No new developments since the last digest."
+        text = quiet_text(digest)
         if digest.latest is not None:
-            text += f"\nMost recent entry: {_item_line(digest.latest)}"
+            latest = digest.latest
+            when = dated(latest.event_date, latest.date_basis)
+            text += f"\nMost recent entry: {_item_line(latest, when)}"
         blocks.append(section(text))
     else:
-        blocks.append(section("\n".join(f"• {_item_line(i)}" for i in digest.headlines)))
+        blocks.append(
+            section("\n".join(f"• {_item_line(i, item_when(digest, i))}" for i in digest.headlines))
+        )
         for part in digest.sections:
             lines = [f"*{part.topic.replace('-', ' ').capitalize()}*"]
-            lines += [f"{_item_line(i)}\n{safe(i.summary, 300)}" for i in part.items]
+            lines += [
+                f"{_item_line(i, item_when(digest, i))}\n{safe(i.summary, 300)}" for i in part.items
+            ]
             blocks += [section(chunk) for chunk in chunk_lines(lines)]
     if digest.key_figures:
         blocks.append(divider())
         blocks += figures(digest.key_figures)
     if digest.sources:
-        names = ", ".join(link(s.url, s.name, 80) for s in digest.sources)
+        names = ", ".join(
+            link(s.url, link_label(s), 100) if s.url else safe(source_text(s), 120)
+            for s in digest.sources
+        )
         blocks.append(section(f"*Sources:* {names}"))
     footer = marker or f"preview · {digest.local_date.isoformat()}"
     if digest.omitted:
@@ -197,8 +222,20 @@ def digest_size(digest: Digest) -> int:
 
 def digest_text(digest: Digest) -> str:
     """The notification text of a digest (what a phone shows)."""
-    return f"Briefing digest — {digest.local_date:%A %d %B %Y}"
+    return digest_title(digest)
 
 
-def _item_line(item: DigestItem) -> str:
-    return f"{item.status.icon} *{safe(item.title, 200)}* ({item.event_date:%d %b})"
+def _item_line(item: DigestItem, when: str) -> str:
+    return f"{item.status.icon} *{safe(item.title, 200)}* ({when})"
+
+
+def correction_blocks(notice: CorrectionNotice, marker: str) -> list[Block]:
+    """A short correction notice; ``marker`` goes in the last context block (recovery)."""
+    changes = [f"• {safe(change, 400)}" for change in notice.changes] or ["—"]
+    blocks: list[Block] = [
+        header(notice.heading),
+        section(f"Corrected on {notice.at:%d %b %Y}. What changed:"),
+    ]
+    blocks += [section(chunk) for chunk in chunk_lines(changes)]
+    blocks.append(section(f"The entry: `/brief show {notice.slug}`"))
+    return [*fit(blocks, MAX_BLOCKS - 1), context(marker)]

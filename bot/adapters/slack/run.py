@@ -23,6 +23,7 @@ from bot.adapters.slack.config import secret_text
 from bot.adapters.slack.deps import SlackDeps
 from bot.app import App
 from bot.scheduling.platforms import PlatformLedger, PlatformServers
+from bot.storage.corrections import CorrectionLedger
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +42,7 @@ def build_slack_bot(app: App, client: AsyncWebClient | None = None) -> SlackBot:
         servers=PlatformServers(app.database, {PLATFORM}),
         ledger=PlatformLedger(app.database, {PLATFORM}),
         clock=app.service.clock,
+        corrections=CorrectionLedger(app.database, {PLATFORM}),
         newsroom=settings.slack_newsroom,
         grace_hours=settings.digest_grace_hours,
     )
@@ -53,6 +55,7 @@ async def start_digests(bot: SlackBot) -> None:
     # Claims made after this moment belong to this run, not to a crashed one.
     started = bot.deps.clock.now()
     await bot.scheduler.start()
+    bot.start_notices(started)
     grace = timedelta(hours=bot.deps.grace_hours)
     await bot.delivery.catch_up(bot.deps.clock.now(), grace, stale_before=started)
 
@@ -116,3 +119,4 @@ async def run_slack(app: App, stop: asyncio.Event, client: AsyncWebClient | None
                 await stop.wait()
     finally:
         await bot.scheduler.shutdown()
+        await bot.stop_notices()

@@ -6,6 +6,7 @@ the newsroom's editors (editor roles from the newsroom mean nothing in another s
 
 from __future__ import annotations
 
+from datetime import date as Date
 from datetime import datetime
 from typing import Any
 
@@ -57,6 +58,13 @@ class ChannelHere(app_commands.Transformer):
                 "That channel is not in this server; pick a text or announcement channel here."
             )
         return channel
+
+
+def _event_day(text: str) -> Date:
+    try:
+        return Date.fromisoformat(text.strip())
+    except ValueError:
+        raise UserFacingError(f"date: '{text[:40]}' is not a date; use YYYY-MM-DD") from None
 
 
 def discord_time(moment: datetime, style: str = "F") -> str:
@@ -129,11 +137,17 @@ class DigestCommands(commands.GroupCog, group_name="digest", group_description="
         )
 
     @app_commands.command(name="preview", description="See exactly what would be posted now")
+    @app_commands.describe(date="Instead: what happened on this day (YYYY-MM-DD, event date)")
     @managers_only()
-    async def preview(self, interaction: discord.Interaction) -> None:
+    async def preview(self, interaction: discord.Interaction, date: str | None = None) -> None:
         server = await self._server(interaction)
-        digest = await self.delivery.preview(server, self.deps.clock.now())
-        embeds = digest_embeds(digest, f"preview of {digest_marker(digest.local_date)}")
+        if date is None:
+            digest = await self.delivery.preview(server, self.deps.clock.now())
+            marker = f"preview of {digest_marker(digest.local_date)}"
+        else:
+            digest = await self.delivery.preview_day(server, _event_day(date))
+            marker = f"what happened on {digest.local_date.isoformat()}"
+        embeds = digest_embeds(digest, marker)
         await interaction.response.send_message(embeds=embeds, ephemeral=True)
 
     @app_commands.command(name="now", description="Post today's digest now (counts as today's)")

@@ -28,6 +28,7 @@ from bot.adapters.discord.modals import EntryForm, EntryModal
 from bot.adapters.discord.safe_text import safe
 from bot.adapters.discord.views import Confirm
 from bot.domain.cooldowns import IMPORT
+from bot.domain.corrections import EditKind, parse_edit_kind
 from bot.domain.entries import Entry, Status
 from bot.domain.entry_lines import keep_published, keep_values
 from bot.service import BriefingService
@@ -35,6 +36,7 @@ from bot.service import BriefingService
 # An editor role may edit entries, not hand editing to other roles or take the admin's away.
 CHANGE_EDITORS = "Only members with Manage Server can change who edits."
 STATUS_CHOICES = [app_commands.Choice(name=s.label, value=s.value) for s in Status]
+CHANGE_CHOICES = [app_commands.Choice(name=k.label, value=k.value) for k in EditKind]
 
 
 def actor_name(user: discord.abc.User) -> str:
@@ -106,8 +108,11 @@ class BriefEditor(
         )
 
     @app_commands.command(name="edit", description="Edit an entry (opens the form prefilled)")
-    @app_commands.describe(entry="Start typing a title or slug")
-    @app_commands.choices(status=STATUS_CHOICES)
+    @app_commands.describe(
+        entry="Start typing a title or slug",
+        change="A correction tells every channel that received the entry; default: minor edit",
+    )
+    @app_commands.choices(status=STATUS_CHOICES, change=CHANGE_CHOICES)
     @editors_only(_access)
     async def edit(
         self,
@@ -118,7 +123,9 @@ class BriefEditor(
         status: app_commands.Choice[str] | None = None,
         importance: app_commands.Range[int, 1, 3] | None = None,
         event_date: str | None = None,
+        change: app_commands.Choice[str] | None = None,
     ) -> None:
+        kind = parse_edit_kind(change.value) if change else EditKind.MINOR
         current = await self.service.show(entry)
         c = current.content
         fields: dict[str, Any] = {
@@ -129,18 +136,23 @@ class BriefEditor(
             "importance": importance or c.importance,
             "event_date": event_date or c.event_date.isoformat(),
             "reported_at": c.reported_at,
+            "event_date_basis": c.event_date_basis.value,
         }
-        published = {s.url: s.published for s in c.sources}
+        published = {s.url or "": s.published for s in c.sources}
+        outlets = {s.url or "": s.outlet for s in c.sources}
 
         async def save(itx: discord.Interaction, form: EntryForm) -> None:
             await ensure_editor(itx, self.deps)
             raw = _with_form(fields, form)
-            raw["sources"] = keep_published(form.sources, published)
+            raw["sources"] = keep_published(form.sources, published, outlets)
             raw["figures"] = keep_values(form.figures, c.figures)
             entry = await self.service.edit(
-                c.slug, raw, actor_name(itx.user), expected_revision=current.revision
+                c.slug, raw, actor_name(itx.user), expected_revision=current.revision, kind=kind
             )
-            await _saved(itx, entry, "Saved")
+            if kind is EditKind.CORRECTION:
+                self.deps.notices.ring()  # the notices it owes go out now
+            correcting = kind is EditKind.CORRECTION
+            await _saved(itx, entry, "Saved as a correction" if correcting else "Saved")
 
         prefilled = EntryForm.of(c)
         if too_long := prefilled.too_long():

@@ -9,10 +9,12 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.adapters.discord import embeds
+from bot.adapters.discord.charts import chart_attachment
 from bot.adapters.discord.deps import DiscordDeps
 from bot.adapters.discord.errors import UserFacingError
 from bot.adapters.discord.views import PageContent, send_paged, source_links
 from bot.domain.cooldowns import FIGURES, SEARCH
+from bot.domain.entries import STATUS_SCOPE
 from bot.service import BriefingService
 
 PAGE_SIZE = 5
@@ -21,7 +23,8 @@ HELP_TEXT = (
     "**Briefing Bot** keeps a curated, sourced record of North Korea's military support to "
     "Russia's war in Ukraine and the responses of South Korea, Ukraine and NATO. Every entry "
     "and every number carries who says so and how well it is established: "
-    "🟢 confirmed · 🔵 reported · 🟡 unconfirmed claim · 🟠 disputed · 🔴 denied.\n\n"
+    "🟢 confirmed · 🔵 reported · 🟡 unconfirmed claim · 🟠 disputed · 🔴 denied. "
+    f"{STATUS_SCOPE}\n\n"
     "**Everyone**\n"
     "`/brief latest [count] [topic] [actor]` newest entries\n"
     "`/brief show entry` one entry in full, with its sources\n"
@@ -146,10 +149,13 @@ class BriefReader(commands.GroupCog, group_name="brief", group_description="The 
         if subject and not tracker.groups:
             raise UserFacingError(f"No figures recorded for '{subject[:80]}'.")
         embed = embeds.figures(tracker.groups)
-        if tracker.notice:
+        if not subject:
+            # Without a subject the tracker may be a selection; its notice says so.
             await interaction.response.send_message(tracker.notice, embed=embed)
-        else:
-            await interaction.response.send_message(embed=embed)
+            return
+        await interaction.response.defer(thinking=True)  # drawing may outlast 3 seconds
+        chart, alt_text = await chart_attachment(tracker.groups[0])
+        await interaction.followup.send(content=alt_text, embed=embed, file=chart)
 
     @app_commands.command(name="help", description="What this bot does and its commands")
     async def help(self, interaction: discord.Interaction) -> None:
