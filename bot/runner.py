@@ -30,6 +30,21 @@ async def run(app: App) -> int:
     from bot.adapters.slack.config import slack_configured
 
     await seed_if_empty(app)
+    if app.settings.web_enabled:
+        return await _with_web(app)
+    return await _run_platforms(app)
+
+
+async def _with_web(app: App) -> int:
+    """``BRIEFBOT_WEB=1``: the web archive is served while the bots (or console) run."""
+    from bot.adapters.web.server import serving, web_config
+
+    settings = app.settings
+    async with serving(app.service, web_config(settings), settings.web_host, settings.web_port):
+        return await _run_platforms(app)
+
+
+async def _run_platforms(app: App) -> int:
     token = app.settings.discord_token
     discord_on = token is not None and bool(token.get_secret_value().strip())
     slack_on = slack_configured(app.settings)

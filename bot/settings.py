@@ -36,6 +36,13 @@ class Settings(BaseSettings):
         default=None, min_length=1, alias="BRIEFBOT_NEWSROOM_SLACK_TEAM_ID"
     )
 
+    # The public web archive: where readers reach it (permalinks on cards), and whether
+    # ``briefbot run`` serves it too; ``briefbot web --host/--port`` override the address.
+    public_url: str | None = Field(default=None, alias="BRIEFBOT_PUBLIC_URL")
+    web_enabled: bool = Field(default=False, alias="BRIEFBOT_WEB")
+    web_host: str = Field(default="127.0.0.1", alias="BRIEFBOT_WEB_HOST")
+    web_port: int = Field(default=8080, ge=0, le=65535, alias="BRIEFBOT_WEB_PORT")
+
     discord_token: SecretStr | None = Field(default=None, alias="DISCORD_TOKEN")
     discord_api_base_url: str | None = Field(default=None, alias="DISCORD_API_BASE_URL")
     discord_gateway_url: str | None = Field(default=None, alias="DISCORD_GATEWAY_URL")
@@ -48,6 +55,16 @@ class Settings(BaseSettings):
     slack_http_host: str = Field(default="0.0.0.0", alias="SLACK_HTTP_HOST")
     slack_http_port: int = Field(default=3000, ge=0, le=65535, alias="SLACK_HTTP_PORT")
     slack_api_base_url: str | None = Field(default=None, alias="SLACK_API_BASE_URL")
+
+    @field_validator("public_url")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        text = value.strip().rstrip("/")
+        if not text.startswith(("http://", "https://")) or any(c in text for c in " \"'<>"):
+            raise ValueError("must be an http:// or https:// address")
+        return text
 
     @field_validator("newsroom_discord_guild_id", "newsroom_slack_team_id", mode="before")
     @classmethod
