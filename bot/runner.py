@@ -27,8 +27,6 @@ PLATFORM = "discord"
 
 async def run(app: App) -> int:
     """Run until stopped (SIGINT/SIGTERM, or end of input in the console)."""
-    from bot.adapters.slack.config import slack_configured
-
     await seed_if_empty(app)
     if app.settings.web_enabled:
         return await _with_web(app)
@@ -45,6 +43,8 @@ async def _with_web(app: App) -> int:
 
 
 async def _run_platforms(app: App) -> int:
+    from bot.adapters.slack.config import slack_configured
+
     token = app.settings.discord_token
     discord_on = token is not None and bool(token.get_secret_value().strip())
     slack_on = slack_configured(app.settings)

@@ -53,9 +53,11 @@ async def archive_service(folder: Path) -> AsyncIterator[BriefingService]:
 
 @pytest.fixture
 async def client(tmp_path: Path) -> AsyncIterator[TestClient[object, object]]:
-    async with archive_service(tmp_path) as service:
-        async with TestClient(TestServer(build_app(service, CONFIG))) as test_client:
-            yield test_client
+    async with (
+        archive_service(tmp_path) as service,
+        TestClient(TestServer(build_app(service, CONFIG))) as test_client,
+    ):
+        yield test_client
 
 
 class LiveArchive:
@@ -72,11 +74,13 @@ class LiveArchive:
 
     async def _serve(self) -> None:
         self._loop, self._stop = asyncio.get_running_loop(), asyncio.Event()
-        async with archive_service(self.folder) as service:
-            async with serving(service, CONFIG, "127.0.0.1", 0) as port:
-                self.url = f"http://127.0.0.1:{port}"
-                self._ready.set()
-                await self._stop.wait()
+        async with (
+            archive_service(self.folder) as service,
+            serving(service, CONFIG, "127.0.0.1", 0) as port,
+        ):
+            self.url = f"http://127.0.0.1:{port}"
+            self._ready.set()
+            await self._stop.wait()
 
     def __enter__(self) -> LiveArchive:
         self._thread.start()

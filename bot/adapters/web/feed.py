@@ -35,7 +35,8 @@ def atom_feed(entries: Sequence[Entry], base_url: str, now: datetime) -> bytes:
             items.append((correction.at, _correction_item(entry, correction, base_url)))
     items.sort(key=lambda pair: pair[0], reverse=True)
     feed.extend(item for _, item in items)
-    return ET.tostring(feed, encoding="utf-8", xml_declaration=True)
+    body: bytes = ET.tostring(feed, encoding="utf-8", xml_declaration=True)
+    return body
 
 
 def _entry_item(entry: Entry, base_url: str) -> ET.Element:

@@ -10,6 +10,7 @@ import logging
 from collections.abc import Awaitable, Callable
 
 from aiohttp import web
+from aiohttp.typedefs import Middleware
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +60,7 @@ def with_etag(request: web.Request, response: web.Response) -> web.Response:
 ErrorPage = Callable[[web.Request, int, str], web.Response]
 
 
-def middleware(error_page: ErrorPage) -> Callable[[web.Request, Handler], Awaitable[web.StreamResponse]]:
+def middleware(error_page: ErrorPage) -> Middleware:
     """Headers and ETags on every answer; failures become a page, never a traceback."""
 
     @web.middleware

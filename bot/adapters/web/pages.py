@@ -50,7 +50,9 @@ class Archive:
         self.config = config
         self.env = env
 
-    def page(self, request: web.Request, template: str, status: int = 200, **values: object) -> web.Response:
+    def page(
+        self, request: web.Request, template: str, status: int = 200, **values: object
+    ) -> web.Response:
         html = self.env.get_template(template).render(path=request.path, **values)
         return web.Response(text=html, status=status, content_type="text/html", charset="utf-8")
 
