@@ -8,6 +8,7 @@ import threading
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -23,6 +24,10 @@ from bot.service import BriefingService
 from bot.storage.database import open_database
 from bot.storage.entries import EntryStore
 from tests.core.conftest import BRIEFS, NOW
+from tests.web.browser import ARTIFACTS, CHROMIUM_ARGS, chromium_or_skip
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
 
 CORRECTED = "yoon-rutte-call-south-korea-will-not-stand-idle"
 DELETED = "seoul-summons-russian-ambassador-zinoviev"
@@ -98,3 +103,37 @@ class LiveArchive:
 def live_archive(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveArchive]:
     with LiveArchive(tmp_path_factory.mktemp("web")) as archive:
         yield archive
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """One headless Chromium for every browser story (launching costs seconds)."""
+    executable = chromium_or_skip()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
+@pytest.fixture
+def page(browser: Browser, live_archive: LiveArchive) -> Iterator[Page]:
+    """A fresh tab, phone-sized, with JavaScript off: the archive must work without it."""
+    context = browser.new_context(
+        base_url=live_archive.url, viewport={"width": 390, "height": 844}, java_script_enabled=False
+    )
+    context.set_default_timeout(10_000)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
+def screenshot(page: Page, name: str) -> None:
+    """Keep a picture of what the story saw (test-artifacts/web/, git-ignored)."""
+    folder = ARTIFACTS / "web"
+    folder.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
