@@ -72,7 +72,7 @@ class SlackBot:
         self._notices: asyncio.Task[None] | None = None
         self.scheduler = DigestScheduler(deps.servers, self.delivery, deps.clock)
         self.access = Access(deps.servers, deps.newsroom, deps.clock)
-        self.reader = Reader(deps.service)
+        self.reader = Reader(deps.service, deps.public_url)
         self.editor = Editor(deps, self.access)
         self.digests = DigestCommands(deps, self.delivery, self.scheduler, self.access)
         self.cooldowns = SlackCooldowns(time.monotonic)

@@ -45,6 +45,7 @@ def build_slack_bot(app: App, client: AsyncWebClient | None = None) -> SlackBot:
         corrections=CorrectionLedger(app.database, {PLATFORM}),
         newsroom=settings.slack_newsroom,
         grace_hours=settings.digest_grace_hours,
+        public_url=settings.public_url,
     )
     secret = secret_text(settings.slack_signing_secret) or None
     return SlackBot(deps, client, signing_secret=secret if settings.slack_mode == "http" else None)

@@ -7,9 +7,9 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from xml.etree import ElementTree as ET
 
-from bot.adapters.web.templating import permalink
 from bot.domain.corrections import corrected_line
 from bot.domain.entries import Correction, Entry
+from bot.domain.permalinks import permalink_path
 from bot.domain.text_safety import without_hidden
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -41,7 +41,7 @@ def atom_feed(entries: Sequence[Entry], base_url: str, now: datetime) -> bytes:
 
 def _entry_item(entry: Entry, base_url: str) -> ET.Element:
     c = entry.content
-    link = permalink(base_url, c.slug)
+    link = base_url + permalink_path(c.slug)
     item = ET.Element(_q("entry"))
     _text(item, "title", c.title)
     _text(item, "id", link)
@@ -58,7 +58,7 @@ def _entry_item(entry: Entry, base_url: str) -> ET.Element:
 
 
 def _correction_item(entry: Entry, correction: Correction, base_url: str) -> ET.Element:
-    link = permalink(base_url, entry.slug) + f"#revision-{correction.revision}"
+    link = base_url + permalink_path(entry.slug) + f"#revision-{correction.revision}"
     item = ET.Element(_q("entry"))
     _text(item, "title", f"Correction: {entry.title}")
     _text(item, "id", link)

@@ -17,7 +17,7 @@ from jinja2 import Environment
 
 from bot.adapters.web.feed import atom_feed
 from bot.adapters.web.http import PageError, middleware
-from bot.adapters.web.templating import make_environment, permalink_path
+from bot.adapters.web.templating import make_environment
 from bot.domain.entries import Entry
 from bot.domain.figures import FigureGroup
 from bot.domain.schedule import local_date
@@ -197,6 +197,3 @@ def _date_param(request: web.Request, name: str) -> date | None:
     if day is None:
         raise PageError(400, f"'{name}' must be a date written YYYY-MM-DD.")
     return day
-
-
-__all__ = ["WebConfig", "build_app", "permalink_path"]

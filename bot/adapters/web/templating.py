@@ -9,21 +9,12 @@ from markupsafe import Markup, escape
 
 from bot.domain.corrections import corrected_line
 from bot.domain.figures import claim_date, claimant, own_counts
+from bot.domain.permalinks import permalink_path
 from bot.domain.provenance import dated, link_label, source_text
 
 # The marks the store's search snippets put around matched words (control characters no
 # entry text can hold); a test keeps them equal to the store's.
 MARK_START, MARK_END = "\x02", "\x03"
-
-
-def permalink_path(slug: str) -> str:
-    """``/entries/<slug>``, the slug percent-encoded so no text can leave the path."""
-    return "/entries/" + quote(slug, safe="")
-
-
-def permalink(base_url: str, slug: str) -> str:
-    """The absolute permalink of an entry under the archive's public address."""
-    return base_url.rstrip("/") + permalink_path(slug)
 
 
 def subject_path(subject: str) -> str:
