@@ -24,6 +24,7 @@ from bot.service import BriefingService
 from bot.storage.database import open_database
 from bot.storage.entries import EntryStore
 from tests.core.conftest import BRIEFS, NOW
+from tests.discord_bot.screens import SCREENS, WRITING
 from tests.web.browser import ARTIFACTS, CHROMIUM_ARGS, chromium_or_skip
 
 if TYPE_CHECKING:
@@ -31,6 +32,8 @@ if TYPE_CHECKING:
 
 CORRECTED = "yoon-rutte-call-south-korea-will-not-stand-idle"
 DELETED = "seoul-summons-russian-ambassador-zinoviev"
+# The archive's pages pictured in docs/screens/ (the rest stay test artifacts).
+README_PAGES = ("desktop-home", "desktop-figure", "entry")
 PUBLIC_URL = "https://briefing.example.org"
 CONFIG = WebConfig(tz=ZoneInfo("Asia/Seoul"), public_url=PUBLIC_URL)
 
@@ -137,3 +140,5 @@ def screenshot(page: Page, name: str) -> None:
     folder = ARTIFACTS / "web"
     folder.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
+    if WRITING and name in README_PAGES:  # `make screenshots`: pictures for the README
+        page.screenshot(path=str(SCREENS / f"web-{name}.png"), full_page=True)
