@@ -7,6 +7,7 @@ timeline, search, digest of a day), so the archive shows what the bots show.
 from __future__ import annotations
 
 import asyncio
+import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -30,6 +31,7 @@ FEED_ENTRIES = 30
 MAX_QUERY = 200
 MAX_PAGE = 1000
 MIN_YEAR, MAX_YEAR = 1900, 2999
+_HOST = re.compile(r"[A-Za-z0-9.-]{1,253}(:[0-9]{1,5})?|\[[0-9A-Fa-f:]{2,39}\](:[0-9]{1,5})?")
 _ONE_DAY = timedelta(days=1)
 NOT_FOUND = "No entry at this address: it may have been removed."
 
@@ -141,9 +143,19 @@ class Archive:
         page = await self.service.latest(FEED_ENTRIES)
         # Corrections are filled only when an entry is read in full.
         entries = [await self.service.show(str(entry.id)) for entry in page.entries]
-        base = self.config.public_url or f"{request.scheme}://{request.host}"
-        body = atom_feed(entries, base.rstrip("/"), self.service.clock.now())
-        return web.Response(body=body, content_type="application/atom+xml", charset="utf-8")
+        body = atom_feed(entries, self._base_url(request), self.service.clock.now())
+        response = web.Response(body=body, content_type="application/atom+xml", charset="utf-8")
+        if not self.config.public_url:
+            # Links then follow the Host header: no shared cache may serve them to others.
+            response.headers["Cache-Control"] = "private, max-age=60"
+        return response
+
+    def _base_url(self, request: web.Request) -> str:
+        """BRIEFBOT_PUBLIC_URL, else the address the reader used (a plain host name only)."""
+        if self.config.public_url:
+            return self.config.public_url.rstrip("/")
+        host = request.host if _HOST.fullmatch(request.host or "") else "localhost"
+        return f"{request.scheme}://{host}"
 
     async def healthz(self, request: web.Request) -> web.Response:
         await self.service.latest(1)
