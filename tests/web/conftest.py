@@ -108,9 +108,12 @@ def live_archive(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveArchi
         yield archive
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    """One headless Chromium for every browser story (launching costs seconds)."""
+    """One headless Chromium for the module's browser stories (launching costs seconds).
+
+    Module-scoped: Playwright's sync API holds an event loop open in this thread until it
+    stops, and the asyncio tests after the module need the thread free of it."""
     executable = chromium_or_skip()
     from playwright.sync_api import sync_playwright
 

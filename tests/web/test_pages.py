@@ -93,8 +93,10 @@ async def test_the_atom_feed_reads_back_in_feedparser(client: Client) -> None:
     assert response.content_type == "application/atom+xml"
     feed = feedparser.parse(await response.read())
     assert not feed.bozo, feed.get("bozo_exception")
-    titles = [item.title for item in feed.entries]
-    assert f"Correction: {titles[1]}" in titles or any(t.startswith("Correction: ") for t in titles)
+    (correction,) = [item for item in feed.entries if "correction" in {t.term for t in item.tags}]
+    assert correction.title.startswith("Correction: Yoon reportedly tells NATO")
+    assert correction.link == f"{PUBLIC_URL}/entries/{CORRECTED}#revision-2"
+    assert "status: Reported → Disputed" in correction.summary
     nis = next(item for item in feed.entries if item.link == f"{PUBLIC_URL}/entries/{NIS}")
     assert nis.updated_parsed and nis.published_parsed
     assert {"deployment", "status:confirmed"} <= {tag.term for tag in nis.tags}
