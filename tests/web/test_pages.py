@@ -63,7 +63,12 @@ async def test_timeline_and_the_digest_of_a_day(client: Client) -> None:
     assert "must be a date" in await text_of(client, "/timeline?from=yesterday", 400)
     digest = await text_of(client, "/digests/2024-10-18")
     assert "What happened on 18 October 2024" in digest and NIS in digest
-    assert "Nothing recorded" in await text_of(client, "/digests/2024-01-01")
+    assert "No recorded event took place on this day." in await text_of(
+        client, "/digests/2024-01-01"
+    )
+    recorded = await text_of(client, "/digests/2024-10-22")  # the import, in Asia/Seoul
+    assert "New to the record on 22 October 2024 (Asia/Seoul)" in recorded
+    assert f'href="/entries/{NIS}"' in recorded
     await text_of(client, "/digests/0001-01-01", 404)
     response = await client.get("/digests", allow_redirects=False)
     assert response.headers["Location"] == "/digests/2024-10-22"  # NOW in Asia/Seoul

@@ -119,9 +119,18 @@ class Archive:
         day = _parse_date(request.match_info["day"])
         if day is None:
             raise PageError(404, "Digests are at /digests/YYYY-MM-DD.")
+        # What happened that day (event dates), and what the scheduled digest carried: the
+        # entries recorded during that local day in the newsroom's zone.
         digest = await self.service.digest_of_day(day)
+        recorded = await self.service.digest(self.config.tz, day)
         return self.page(
-            request, "digest.html", digest=digest, day=day, tz=self.config.tz, one_day=_ONE_DAY
+            request,
+            "digest.html",
+            digest=digest,
+            recorded=recorded,
+            day=day,
+            tz=self.config.tz,
+            one_day=_ONE_DAY,
         )
 
     async def search(self, request: web.Request) -> web.Response:
