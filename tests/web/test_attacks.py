@@ -6,9 +6,11 @@ from pathlib import Path
 from typing import Any
 
 import feedparser
+import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
 from bot.adapters.web.pages import WebConfig, build_app
+from bot.storage.budget import SearchBusy, SearchTooSlow
 from tests.core.conftest import raw_entry
 
 from .conftest import CONFIG, archive_service
@@ -69,3 +71,20 @@ async def test_without_a_public_url_a_spoofed_host_cannot_plant_links_in_the_fee
             feed = feedparser.parse(await response.read())
     assert response.headers["Cache-Control"].startswith("private")
     assert feed.entries and all(e.link.startswith("http://localhost/") for e in feed.entries)
+
+
+@pytest.mark.parametrize("refusal", [SearchBusy, SearchTooSlow])
+async def test_a_search_past_the_bots_time_budget_says_so_in_one_sentence(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, refusal: type[ValueError]
+) -> None:
+    async with archive_service(tmp_path) as service:
+
+        async def over_budget(*args: object) -> None:
+            raise refusal()
+
+        monkeypatch.setattr(service, "search", over_budget)
+        async with TestClient(TestServer(build_app(service, CONFIG))) as client:
+            response = await client.get("/search?q=kor*")
+            body = await response.text()
+    assert response.status == 200
+    assert str(refusal()) in body and "Traceback" not in body
