@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
@@ -44,8 +45,10 @@ class Fetcher:
         timeout_s: float = 20.0,
         max_bytes: int = MAX_BYTES,
         per_host: int = PER_HOST,
+        check: Callable[[str, bool], None] = check_url,
     ) -> None:
         self.allow_private = allow_private
+        self._check = check
         self.max_bytes = max_bytes
         self._timeout = aiohttp.ClientTimeout(total=timeout_s, sock_connect=10)
         self._per_host = per_host
@@ -83,7 +86,7 @@ class Fetcher:
 
     async def _follow(self, url: str, headers: dict[str, str]) -> Fetched:
         for _ in range(MAX_REDIRECTS + 1):
-            check_url(url, self.allow_private)
+            self._check(url, self.allow_private)
             host = urlsplit(url).netloc.lower()
             async with self._hosts[host]:
                 async with self._session.get(url, headers=headers, allow_redirects=False) as resp:
