@@ -12,25 +12,44 @@ from dataclasses import dataclass
 
 from bot.domain.entries import Status
 
-# A claimant: a capitalised name (possibly possessive, with "the"), or a vague source.
+# A claimant: a capitalised name (possibly possessive, with "the"), with an optional tail
+# of organisation nouns ("South Korea's spy agency", "A Pentagon spokesman"), or a vague
+# source ("Ukrainian military sources", "Russian milbloggers").
+_ORG_TAIL = (
+    r"(?:\s*\b(?:spy|intelligence|military|defen[cs]e|foreign|agency|ministry|service|"
+    r"spokesman|spokeswoman|spokesperson|official|chief|head|office|command|prosecutor|"
+    r"general['’]s)\b)*"
+)
 _NAME = (
     r"(?:(?:the|a|an)\s+)?(?:(?:unnamed|anonymous|senior|two|several|western|military|"
     r"intelligence|government|defen[cs]e|U\.S\.|US|South\s+Korean|Ukrainian|Russian|"
-    r"North\s+Korean|NATO|Pentagon)\s+)*"
-    r"(?:[A-Z][\w'’.-]*(?:\s+(?:of|for|de|and)\s+|\s+|['’]s\s+)?){1,7}"
+    r"North\s+Korean|NATO|Pentagon)\s+)*(?:\d+\s+(?=[A-Z]))?"
+    r"(?:[A-Z][\w'’.-]*(?:\s+(?:of|for|de|and)\s+|\s+|['’]s\s+)?){1,7}" + _ORG_TAIL
 )
-_VAGUE = r"(?:(?:unnamed|anonymous|several|two|three|western|military|intelligence|senior|" \
-    r"Ukrainian|South\s+Korean|US|U\.S\.|government)\s+)*(?:officials|sources|analysts|experts)\b"
+_VAGUE = (
+    r"(?:(?:unnamed|anonymous|several|two|three|western|military|intelligence|senior|"
+    r"Ukrainian|Russian|South\s+Korean|US|U\.S\.|government)\s+)*"
+    r"(?i:officials?|sources?|analysts?|experts?|milbloggers|bloggers|diplomats|commanders|"
+    r"prosecutors|investigators|researchers|authorities)\b"
+)
 _SAY = (
-    r"(?:said|says|told|estimated|reported|claimed|stated|suggest|suggests|"
+    r"(?:said|says|told|estimated|reported|claimed|stated|suggest|suggests|verified|"
     r"announced|confirmed|assessed|assesses|believes|believed|added|wrote|"
     r"warned|noted|alleged|denied|put the number at|put the figure at)"
 )
-_CITING = re.compile(rf"(?P<relay>{_NAME}|{_VAGUE}),?\s+(?:citing|quoting)\s+(?P<orig>{_VAGUE}|{_NAME})")
-_ACCORDING = re.compile(rf"according\s+to\s+(?P<orig>{_VAGUE}|{_NAME})")
-_SUBJECT_SAYS = re.compile(rf"(?P<orig>{_VAGUE}|{_NAME})\s+(?:(?:has|have|had)\s+)?{_SAY}\b")
-_SAYS_SUBJECT = re.compile(rf"\b(?:said|says|according to)\s+(?P<orig>{_VAGUE}|{_NAME})")
+_WHO = rf"(?P<orig>{_VAGUE}|{_NAME})"
+# Between a subject and its verb: "(HUR)" or an apposition ", the head of HUR,".
+_ASIDE = r"(?:\s*\([^)]{1,40}\))?(?:\s*,[^,]{1,70},)?"
+_CITING = re.compile(rf"(?P<relay>{_NAME}|{_VAGUE}){_ASIDE},?\s+(?:citing|quoting)\s+(?P<orig>{_VAGUE}|{_NAME})")
+_ACCORDING = re.compile(rf"(?:[Aa]ccording\s+to|analy[sz]ed\s+by|compiled\s+by)\s+{_WHO}")
+_SUBJECT_SAYS = re.compile(rf"{_WHO}{_ASIDE}\s+(?:(?:has|have|had)\s+)?{_SAY}\b")
+_SAYS_SUBJECT = re.compile(rf"\b(?:said|says)\s+{_WHO}")
+_TAIL_SAYS = re.compile(rf",\s*{_WHO}\s+(?:said|says|added)\.?[\"”]?$")
 _VAGUE_SOURCE = re.compile(rf"(?P<orig>{_VAGUE})")
+_NOT_NAMES = re.compile(
+    r"^(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|"
+    r"April|May|June|July|August|September|October|November|December)\b"
+)
 _PRONOUN = re.compile(r"^(?:He|She|They|It|We|I|This|That|The|A|An|But|And|In|On)$")
 _TRAIL = re.compile(r"(?:\s+(?:on|in|at|and|that|of|for|to|the|The|On|In))+$")
 
@@ -68,22 +87,44 @@ def _clean(name: str) -> str:
 
 def _valid(name: str) -> bool:
     first = name.split()[0] if name.split() else ""
-    return bool(first) and not _PRONOUN.match(first)
+    return bool(first) and not _PRONOUN.match(first) and not _NOT_NAMES.match(first)
+
+
+def _named(sentence: str) -> str | None:
+    for pattern in (_ACCORDING, _VAGUE_SOURCE, _SUBJECT_SAYS, _SAYS_SUBJECT):
+        for hit in pattern.finditer(sentence):
+            name = _clean(hit.group("orig"))
+            if _valid(name):
+                return name
+    return None
 
 
 def find_claimant(sentence: str) -> tuple[str, tuple[str, ...]] | None:
-    """``(originator, relays)`` named in the sentence, or None."""
+    """``(originator, relays)`` named in the sentence, or None.
+
+    "X, citing Y" and "X said that Y believed" make Y the originator and X a relay; a
+    closing ", X said." relays whatever the sentence attributes before it.
+    """
     hit = _CITING.search(sentence)
     if hit is not None:
         orig, relay = _clean(hit.group("orig")), _clean(hit.group("relay"))
         if _valid(orig):
             return orig, ((relay,) if _valid(relay) else ())
-    for pattern in (_ACCORDING, _VAGUE_SOURCE, _SAYS_SUBJECT, _SUBJECT_SAYS):
-        for hit in pattern.finditer(sentence):
-            name = _clean(hit.group("orig"))
-            if _valid(name):
-                return name, ()
-    return None
+    tail = _TAIL_SAYS.search(sentence)
+    body = sentence[: tail.start()] if tail else sentence
+    outer = _named(body)
+    if outer is not None:
+        clause = re.search(r"\bthat\s+(.*)$", body[body.find(outer) + len(outer) :])
+        inner = _named(clause.group(1)) if clause else None
+        if inner is not None and inner != outer:
+            return inner, (outer,)
+    if tail is not None:
+        relay = _clean(tail.group("orig"))
+        if outer is not None and _valid(relay):
+            return outer, (relay,)
+        if _valid(relay):
+            return relay, ()
+    return (outer, ()) if outer is not None else None
 
 
 def classify(sentence: str, claimant: str) -> Claim | None:

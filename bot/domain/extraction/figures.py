@@ -21,6 +21,11 @@ _STOP = {
     "per", "as", "but", "than", "last", "this", "each", "a", "the", "been", "being", "may",
     "could", "might", "now", "already", "reportedly", "allegedly", "over", "across",
 }  # fmt: skip
+_CLUTTER = re.compile(
+    r"^(?:read more|share|updated|reporting by|editing by|copyright|sign up|subscribe|"
+    r"advertisement|related|photo|image)\b",
+    re.I,
+)
 _TIME_SPAN = re.compile(r"^(?:years?|months?|weeks?|days?|hours?|minutes?|times)\b", re.I)
 _QUANTITY_WORD = re.compile(r"^(?:[A-Za-z][\w'’-]*|\d+mm)$")
 MAX_QUANTITY_WORDS = 5
@@ -66,6 +71,8 @@ def _quantity(after: str) -> str:
         index += 1
     for token in tokens[index:]:
         word = token.strip("\"“”‘’()")
+        if not word and not words:
+            continue  # the closing quote of '"several hundred" casualties'
         bare = word.rstrip(",.;:!?")
         if words and bare.lower() in ("of", "the"):
             words.append(bare)
@@ -84,7 +91,8 @@ def extract_figures(text: str) -> list[FoundFigure]:
     """Every figure in ``text``: a number counting something, in a sentence with a claimant."""
     figures: list[FoundFigure] = []
     for paragraph in text.splitlines():
-        figures.extend(_paragraph_figures(paragraph))
+        if not _CLUTTER.match(paragraph.strip()):  # page furniture, not the article
+            figures.extend(_paragraph_figures(paragraph))
     return figures
 
 
@@ -95,8 +103,18 @@ def _paragraph_figures(paragraph: str) -> list[FoundFigure]:
     claimant: tuple[str, tuple[str, ...]] = ("", ())
     for sentence in sentences(paragraph):
         claimant = find_claimant(sentence) or claimant
+        elided = ""
         for number in find_numbers(sentence):
-            quantity = "ratio" if ":" in number.text else _quantity(sentence[number.end :])
+            quantity = _quantity(sentence[number.end :])
+            if ":" in number.text:
+                quantity = "ratio"
+            elif any(c in number.text for c in "$€£"):
+                quantity = {"$": "US dollars", "€": "euros", "£": "pounds"}[
+                    next(c for c in number.text if c in "$€£")
+                ]
+            elif not quantity and elided:
+                quantity = elided  # "8,000 troops …, out of roughly 11,000 in Russia"
+            elided = quantity or elided
             if not quantity or _TIME_SPAN.match(quantity):
                 continue  # a bare number ("page 2") or a time span ("over 18 months")
             hedge = tuple(dict.fromkeys(h.group(0).lower() for h in _HEDGE.finditer(sentence)))

@@ -25,7 +25,8 @@ _FRACTIONS = {
     "half": 0.5, "a half": 0.5, "a third": 1 / 3, "one third": 1 / 3, "two thirds": 2 / 3,
     "two-thirds": 2 / 3, "a quarter": 0.25, "one quarter": 0.25, "three quarters": 0.75,
 }  # fmt: skip
-_VAGUE = {"dozens": 24.0, "hundreds": 200.0, "thousands": 2000.0, "tens of thousands": 20000.0,
+_VAGUE = {"several hundred": 300.0, "a few hundred": 300.0, "several thousand": 3000.0,
+          "a few thousand": 3000.0, "dozens": 24.0, "hundreds": 200.0, "thousands": 2000.0, "tens of thousands": 20000.0,
           "hundreds of thousands": 200000.0, "millions": 2e6}  # fmt: skip
 _MONTHS = (
     "january|february|march|april|may|june|july|august|september|october|november|december|"
@@ -35,13 +36,13 @@ _MONTHS = (
 _DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _WORD = "|".join(sorted((re.escape(w) for w in _WORDS), key=len, reverse=True))
 _SCALE = r"(?:\s*(?:thousand|million|billion|bn)\b|(?:k|m)\b)"
-_ONE = rf"(?:(?:{_DIGITS})%?{_SCALE}?|(?:{_WORD})(?:[\s-](?:{_WORD}))?(?:\s+(?:thousand|million|billion))?)"
+_ONE = rf"(?:[$€£]?(?:{_DIGITS})%?{_SCALE}?|(?:{_WORD})(?:[\s-](?:{_WORD}))?(?:\s+(?:thousand|million|billion))?)"
 _FRAC = "|".join(sorted((re.escape(w) for w in _FRACTIONS), key=len, reverse=True))
 _VAG = "|".join(sorted((re.escape(w) for w in _VAGUE), key=len, reverse=True))
 
 NUMBER = re.compile(
-    rf"(?<![\w.,:/-])(?:"
-    rf"(?P<ratio>\d+:\d+)(?![\d:])"
+    rf"(?<![\w.,:/-])(?P<currency>[$€£])?(?:"
+    rf"(?P<ratio>\d+:\d)(?![\d:])"
     rf"|between\s+(?P<lo_b>{_ONE})\s+and\s+(?P<hi_b>{_ONE})"
     rf"|(?P<lo>{_ONE})\s*(?:–|—|-|\s+to\s+)\s*(?P<hi>{_ONE})"
     rf"|(?P<vague>{_VAG})"
@@ -50,7 +51,9 @@ NUMBER = re.compile(
     rf")(?![\w-]*\d)(?!-[a-z])(?![A-Za-z])",
     re.I,
 )
-_AFTER_DESIGNATION = re.compile(r"(?:article|resolution|no\.|number|paragraph|section|chapter)\s*$", re.I)
+_AFTER_DESIGNATION = re.compile(r"(?:article|resolution|no\.|paragraph|section|chapter)\s*$", re.I)
+# Names that contain a number: an outlet, a group of states.
+_NAMED = re.compile(r"^\s+North\b(?!\s+Korea)|^\s*(?:th\s+)?(?:Parallel|Group)\b")
 _DATE_AROUND = re.compile(rf"(?:\b(?:{_MONTHS})\.?\s*$)", re.I)
 _DATE_AFTER = re.compile(rf"^\s*(?:st|nd|rd|th)?\s*(?:of\s+)?(?:{_MONTHS})\b", re.I)
 _YEAR = re.compile(r"^(1[89]\d\d|20\d\d)$")
@@ -75,7 +78,7 @@ class Number:
 
 def to_value(text: str) -> float | None:
     """The value of one number as written ("1.5 million", "12K", "twelve thousand")."""
-    t = text.lower().strip().rstrip("%")
+    t = text.lower().strip().rstrip("%").lstrip("$€£")
     scale = 1.0
     for word, factor in _SCALES.items():
         if t.endswith(word) and (len(word) > 1 or t[-2:-1].isdigit()):
@@ -107,21 +110,22 @@ def _qualifier_before(text: str, start: int) -> tuple[Qualifier, int]:
 
 def _is_date_or_designation(text: str, match: re.Match[str], raw: str) -> bool:
     before, after = text[: match.start()], text[match.end() :]
-    if _AFTER_DESIGNATION.search(before) or _DATE_AROUND.search(before):
+    if _AFTER_DESIGNATION.search(before) or _DATE_AROUND.search(before) or _NAMED.match(after):
         return True
     if raw.isdigit() and (_DATE_AFTER.match(after) or _YEAR.match(raw)):
         return True
     # "KN-23", "Su-27", "T-90": a letter code joined to digits; "528th" is an ordinal.
     if re.search(r"[A-Za-z]-?$", before) and raw[:1].isdigit():
         return True
-    return bool(re.match(r"(?:st|nd|rd|th)\b", after, re.I))
+    # "528th" is an ordinal; "10:05" a time of day.
+    return bool(re.match(r"(?:st|nd|rd|th)\b|:\d", after, re.I))
 
 
 def find_numbers(sentence: str) -> list[Number]:
     """Every number in ``sentence`` that could be a figure, with its qualifier."""
     found: list[Number] = []
     for match in NUMBER.finditer(sentence):
-        raw = match.group(0)
+        raw = match.group(0).lstrip("$€£")
         if _is_date_or_designation(sentence, match, raw):
             continue
         high: float | None = None
@@ -137,6 +141,9 @@ def find_numbers(sentence: str) -> list[Number]:
         elif match.group("vague"):
             value, qualifier = _VAGUE[match.group("vague").lower()], Qualifier.ABOUT
         elif match.group("frac"):
+            if re.search(r"\b(?:first|second|last|latter|former)\s+$", sentence[: match.start()]):
+                continue  # "the first half of 2024" is a date
+
             value, qualifier = _FRACTIONS[match.group("frac").lower()], Qualifier.EXACTLY
         else:
             parsed = to_value(raw)
