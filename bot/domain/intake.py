@@ -12,8 +12,11 @@ from bot.domain.provenance import DateBasis
 from bot.domain.vocabulary import Vocabulary
 
 # Query parameters that only track the reader: two links differing in these are one item.
-_TRACKING = re.compile(r"^(?:utm_\w+|fbclid|gclid|dclid|mc_cid|mc_eid|ref|ref_src|cmpid|ocid|"
-                       r"igshid|_ga|smid|sr_share|taid|at_\w+)$", re.I)  # fmt: skip
+_TRACKING = re.compile(
+    r"^(?:utm_\w+|fbclid|gclid|dclid|mc_cid|mc_eid|ref|ref_src|cmpid|ocid|"
+    r"igshid|_ga|smid|sr_share|taid|at_\w+)$",
+    re.I,
+)
 ALIASES: dict[str, tuple[str, ...]] = {
     "north-korea": ("north korea", "north korean", "pyongyang", "dprk", "kim jong un"),
     "russia": ("russia", "russian", "moscow", "kremlin", "putin"),
@@ -35,8 +38,9 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "treaty": ("treaty", "pact", "partnership agreement"),
 }
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-_RELATIVE = re.compile(r"\b(?:on|last|this)\s+(" + "|".join(_WEEKDAYS) + r")\b|\b(yesterday)\b",
-                       re.I)  # fmt: skip
+_RELATIVE = re.compile(
+    r"\b(?:on|last|this)\s+(" + "|".join(_WEEKDAYS) + r")\b|\b(yesterday)\b", re.I
+)
 LEAD_SENTENCES = 2
 
 
@@ -45,10 +49,13 @@ def normalise_url(url: str) -> str:
     parts = urlsplit(url.strip())
     host = (parts.hostname or "").lower()
     port = parts.port
-    if port and not ((parts.scheme == "http" and port == 80) or (parts.scheme == "https" and port == 443)):
+    if port and not (
+        (parts.scheme == "http" and port == 80) or (parts.scheme == "https" and port == 443)
+    ):
         host = f"{host}:{port}"
-    query = sorted((k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
-                   if not _TRACKING.match(k))  # fmt: skip
+    query = sorted(
+        (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _TRACKING.match(k)
+    )
     path = parts.path.rstrip("/") or "/"
     return urlunsplit((parts.scheme.lower(), host, path, urlencode(query), ""))
 

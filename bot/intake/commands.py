@@ -102,9 +102,14 @@ def _intake(app: App) -> Intake:
 async def _poller(app: App, intake: Intake) -> AsyncIterator[Poller]:
     fetcher = Fetcher(app.settings.intake_allow_private)
     try:
-        yield Poller(intake.feeds, intake.queue, fetcher, app.service.clock,
-                     app.settings.vocabulary,
-                     retention=timedelta(days=app.settings.intake_retention_days))  # fmt: skip
+        yield Poller(
+            intake.feeds,
+            intake.queue,
+            fetcher,
+            app.service.clock,
+            app.settings.vocabulary,
+            retention=timedelta(days=app.settings.intake_retention_days),
+        )
     finally:
         await fetcher.close()
 
@@ -128,11 +133,14 @@ async def cmd_feeds(app: App, args: argparse.Namespace) -> int:
         check_url(args.url, app.settings.intake_allow_private)
         name = (args.name or args.url.split("/")[2])[:100]
         try:
-            feed = await intake.feeds.add(args.url, name, args.every, now,
-                                          tuple(args.include), tuple(args.exclude))  # fmt: skip
+            feed = await intake.feeds.add(
+                args.url, name, args.every, now, tuple(args.include), tuple(args.exclude)
+            )
         except DuplicateFeed as error:
             raise ValueError(str(error)) from None
-        print(f"Following feed {feed.id}: {feed.name} ({feed.url}), every {feed.every_minutes} min.")
+        print(
+            f"Following feed {feed.id}: {feed.name} ({feed.url}), every {feed.every_minutes} min."
+        )
     elif action == "list":
         print(render_feeds(await intake.feeds.all(), args.format))
     elif action == "remove":
@@ -151,8 +159,11 @@ async def _poll(app: App, intake: Intake, once: bool) -> None:
     async with _poller(app, intake) as poller:
         while True:
             report = await poller.poll(everything=once)
-            print(f"Polled {report.feeds} feed(s), {report.failed} failed; "
-                  f"{len(report.new_candidates)} new candidate(s).", flush=True)  # fmt: skip
+            print(
+                f"Polled {report.feeds} feed(s), {report.failed} failed; "
+                f"{len(report.new_candidates)} new candidate(s).",
+                flush=True,
+            )
             if once:
                 return
             await asyncio.sleep(IDLE_S)
@@ -184,7 +195,10 @@ async def cmd_suggest(app: App, args: argparse.Namespace) -> int:
 
 
 async def cmd_extract(app: App, args: argparse.Namespace) -> int:
-    text = sys.stdin.read() if args.path == "-" else Path(args.path).read_text(encoding="utf-8")
+    if args.path == "-":
+        text = sys.stdin.read()
+    else:
+        text = await asyncio.to_thread(Path(args.path).read_text, encoding="utf-8")
     figures = await asyncio.to_thread(extract_figures, text)
     if args.format == "json":
         print(json.dumps([figure_dict(f) for f in figures], ensure_ascii=False, indent=2))
@@ -202,8 +216,13 @@ async def cmd_queue(app: App, args: argparse.Namespace) -> int:
         else:
             print(render_candidates(pending))
     elif action == "approve":
-        overrides = {"title": args.title, "status": args.status, "importance": args.importance,
-                     "topics": args.topics, "actors": args.actors}  # fmt: skip
+        overrides = {
+            "title": args.title,
+            "status": args.status,
+            "importance": args.importance,
+            "topics": args.topics,
+            "actors": args.actors,
+        }
         entry = await review.approve(args.id, "cli", overrides)
         print(f"Approved candidate {args.id}: entry {entry.slug} created.")
     elif action == "merge":

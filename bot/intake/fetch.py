@@ -88,24 +88,24 @@ class Fetcher:
         for _ in range(MAX_REDIRECTS + 1):
             self._check(url, self.allow_private)
             host = urlsplit(url).netloc.lower()
-            async with self._hosts[host]:
-                async with self._session.get(url, headers=headers, allow_redirects=False) as resp:
-                    if resp.status in (301, 302, 303, 307, 308) and "Location" in resp.headers:
-                        url = urljoin(url, resp.headers["Location"])
-                        continue
-                    if resp.status == 304:
-                        return Fetched(url, 304, b"", "", None, None)
-                    if resp.status >= 400:
-                        raise FetchFailed(f"the server answered HTTP {resp.status}")
-                    body = await self._read(resp)
-                    return Fetched(
-                        url,
-                        resp.status,
-                        body,
-                        resp.headers.get("Content-Type", ""),
-                        resp.headers.get("ETag"),
-                        resp.headers.get("Last-Modified"),
-                    )
+            request = self._session.get(url, headers=headers, allow_redirects=False)
+            async with self._hosts[host], request as resp:
+                if resp.status in (301, 302, 303, 307, 308) and "Location" in resp.headers:
+                    url = urljoin(url, resp.headers["Location"])
+                    continue
+                if resp.status == 304:
+                    return Fetched(url, 304, b"", "", None, None)
+                if resp.status >= 400:
+                    raise FetchFailed(f"the server answered HTTP {resp.status}")
+                body = await self._read(resp)
+                return Fetched(
+                    url,
+                    resp.status,
+                    body,
+                    resp.headers.get("Content-Type", ""),
+                    resp.headers.get("ETag"),
+                    resp.headers.get("Last-Modified"),
+                )
         raise FetchFailed(f"more than {MAX_REDIRECTS} redirects")
 
     async def _read(self, resp: aiohttp.ClientResponse) -> bytes:

@@ -36,7 +36,9 @@ def check_url(url: str, allow_private: bool) -> None:
     except ValueError:
         return
     if not allow_private and private(parts.hostname.strip("[]")):
-        raise Refused(f"{parts.hostname} is a private address (set BRIEFBOT_INTAKE_ALLOW_PRIVATE=1)")
+        raise Refused(
+            f"{parts.hostname} is a private address (set BRIEFBOT_INTAKE_ALLOW_PRIVATE=1)"
+        )
 
 
 class GuardedResolver(AbstractResolver):

@@ -44,12 +44,15 @@ def _date(entry: Any) -> date | None:
     parsed = entry.get("published_parsed") or entry.get("updated_parsed")
     if not parsed:
         return None
-    return datetime(*parsed[:6], tzinfo=UTC).date()
+    year, month, day = parsed[:3]
+    return datetime(year, month, day, tzinfo=UTC).date()
 
 
 def parse_feed(body: bytes, content_type: str = "") -> ParsedFeed:
     """Every entry feedparser can read; a malformed feed keeps what it can, with the problem."""
-    parsed = feedparser.parse(body, response_headers={"content-type": content_type or "application/xml"})
+    parsed = feedparser.parse(
+        body, response_headers={"content-type": content_type or "application/xml"}
+    )
     problem = None
     if parsed.get("bozo"):
         error = parsed.get("bozo_exception")
@@ -87,7 +90,9 @@ def parse_page(body: str, url: str | None) -> Item | None:
             published = date.fromisoformat(str(data["date"])[:10])
         except ValueError:
             published = None
-    return Item(None, url, (data.get("title") or text.split("\n", 1)[0])[:300], text[:MAX_TEXT], published)
+    return Item(
+        None, url, (data.get("title") or text.split("\n", 1)[0])[:300], text[:MAX_TEXT], published
+    )
 
 
 def parse_text_file(text: str) -> Item:

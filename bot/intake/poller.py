@@ -74,7 +74,9 @@ class Poller:
     async def poll(self, everything: bool = False) -> PollReport:
         """Poll the due feeds (``everything``: every feed not paused) once."""
         now = self.clock.now()
-        due = await self.feeds.due(now if not everything else datetime.max.replace(tzinfo=now.tzinfo))
+        due = await self.feeds.due(
+            now if not everything else datetime.max.replace(tzinfo=now.tzinfo)
+        )
         matcher = StoryMatcher(await self.queue.signatures(now - STORY_WINDOW))
         limit = asyncio.Semaphore(CONCURRENT_FEEDS)
 
@@ -88,9 +90,10 @@ class Poller:
         return PollReport(len(due), sum(r is None for r in results), created)
 
     def _next(self, feed: Feed, failures: int) -> datetime:
-        interval = timedelta(minutes=feed.every_minutes) * (2**failures)
+        interval: timedelta = timedelta(minutes=feed.every_minutes) * (2**failures)
         interval = min(interval, MAX_BACKOFF)
-        return self.clock.now() + interval * (1 + self._rng.uniform(-JITTER, JITTER))
+        jitter = 1 + self._rng.uniform(-JITTER, JITTER)
+        return self.clock.now() + interval * jitter
 
     async def _poll_feed(self, feed: Feed, matcher: StoryMatcher) -> list[int] | None:
         try:

@@ -21,11 +21,18 @@ def render_feeds(feeds: Sequence[Feed], fmt: str = "text") -> str:
     if fmt == "json":
         return json.dumps(
             [
-                {"id": f.id, "name": f.name, "url": f.url, "every_minutes": f.every_minutes,
-                 "paused": f.paused, "pause_reason": f.pause_reason,
-                 "last_success": f.last_success.isoformat() if f.last_success else None,
-                 "last_error": f.last_error, "items_seen": f.items_seen,
-                 "next_poll": f.next_poll.isoformat()}  # fmt: skip
+                {
+                    "id": f.id,
+                    "name": f.name,
+                    "url": f.url,
+                    "every_minutes": f.every_minutes,
+                    "paused": f.paused,
+                    "pause_reason": f.pause_reason,
+                    "last_success": f.last_success.isoformat() if f.last_success else None,
+                    "last_error": f.last_error,
+                    "items_seen": f.items_seen,
+                    "next_poll": f.next_poll.isoformat(),
+                }
                 for f in feeds
             ],
             indent=2,
@@ -49,7 +56,8 @@ def figure_line(figure: dict[str, Any]) -> str:
         claimant += f" (relayed by {'; '.join(figure['relays'])})"
     status = Status(figure["status"])
     qualifier = Qualifier(figure["qualifier"]).words
-    return f"{figure['value']} {figure['quantity']} [{qualifier}] — {claimant} ({status.icon} {status.label})"
+    label = f"{status.icon} {status.label}"
+    return f"{figure['value']} {figure['quantity']} [{qualifier}] — {claimant} ({label})"
 
 
 def render_figures(figures: Sequence[dict[str, Any]]) -> str:

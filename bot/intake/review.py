@@ -76,8 +76,11 @@ def view(candidate: Candidate) -> CandidateView:
 
 def _sources(candidate: CandidateView) -> list[dict[str, Any]]:
     return [
-        {k: v for k, v in (("name", s["name"]), ("url", s["url"]), ("published", s["published"]))
-         if v}  # fmt: skip
+        {
+            k: v
+            for k, v in (("name", s["name"]), ("url", s["url"]), ("published", s["published"]))
+            if v
+        }
         for s in candidate.sources
     ]
 
@@ -137,8 +140,9 @@ class ReviewQueue:
         except DuplicateSlug:
             # Approved before a crash could record the decision: the entry is this one.
             entry = await self.service.show(raw["slug"])
-        await self.queue.decide(candidate_id, "approve", actor, self.clock.now(),
-                                entry_slug=entry.slug)  # fmt: skip
+        await self.queue.decide(
+            candidate_id, "approve", actor, self.clock.now(), entry_slug=entry.slug
+        )
         return entry
 
     async def merge(self, candidate_id: int, ref: str, actor: str) -> Entry:
@@ -155,16 +159,18 @@ class ReviewQueue:
         ]
         kind = EditKind.CORRECTION if await self._went_out(entry.id) else EditKind.MINOR
         updated = await self.service.edit(entry.slug, raw, actor, entry.revision, kind)
-        await self.queue.decide(candidate_id, "merge", actor, self.clock.now(),
-                                entry_slug=updated.slug)  # fmt: skip
+        await self.queue.decide(
+            candidate_id, "merge", actor, self.clock.now(), entry_slug=updated.slug
+        )
         return updated
 
     async def reject(self, candidate_id: int, actor: str, reason: str) -> None:
         if not reason.strip():
             raise ReviewProblem("say why the candidate is rejected (a reason is required)")
         await self._pending(candidate_id)
-        await self.queue.decide(candidate_id, "reject", actor, self.clock.now(),
-                                reason=reason.strip()[:500])  # fmt: skip
+        await self.queue.decide(
+            candidate_id, "reject", actor, self.clock.now(), reason=reason.strip()[:500]
+        )
 
     async def later(self, candidate_id: int, actor: str) -> None:
         await self._pending(candidate_id)

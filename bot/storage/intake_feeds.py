@@ -83,8 +83,15 @@ class FeedStore:
                 "INSERT INTO intake_feeds (url, name, every_minutes, include_words, exclude_words,"
                 " next_poll, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)"
                 " ON CONFLICT (url) DO NOTHING",
-                (url, name, every_minutes, "\n".join(include), "\n".join(exclude),
-                 now.isoformat(), now.isoformat()),  # fmt: skip
+                (
+                    url,
+                    name,
+                    every_minutes,
+                    "\n".join(include),
+                    "\n".join(exclude),
+                    now.isoformat(),
+                    now.isoformat(),
+                ),
             )
             if cursor.rowcount == 0:
                 raise DuplicateFeed(f"{url} is already followed")
@@ -138,6 +145,12 @@ class FeedStore:
                 " paused = CASE WHEN failures + 1 >= ? THEN 1 ELSE paused END,"
                 " pause_reason = CASE WHEN failures + 1 >= ? THEN ? ELSE pause_reason END"
                 " WHERE id = ?",
-                (error, next_poll.isoformat(), pause_after, pause_after,
-                 f"{pause_after} failures in a row; last: {error}", feed_id),  # fmt: skip
+                (
+                    error,
+                    next_poll.isoformat(),
+                    pause_after,
+                    pause_after,
+                    f"{pause_after} failures in a row; last: {error}",
+                    feed_id,
+                ),
             )

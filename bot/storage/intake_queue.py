@@ -107,9 +107,18 @@ class QueueStore:
                 await conn.execute(
                     "INSERT INTO intake_items (key, feed_id, outlet, url, title, published, body,"
                     " draft, candidate_id, fetched_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (item.key, feed.feed_id if feed else None, item.outlet, item.url, item.title,
-                     item.published, item.body, json.dumps(item.draft), candidate,
-                     now.isoformat()),  # fmt: skip
+                    (
+                        item.key,
+                        feed.feed_id if feed else None,
+                        item.outlet,
+                        item.url,
+                        item.title,
+                        item.published,
+                        item.body,
+                        json.dumps(item.draft),
+                        candidate,
+                        now.isoformat(),
+                    ),
                 )
                 stored += 1
             if feed is not None:
@@ -118,8 +127,15 @@ class QueueStore:
                     " last_modified = COALESCE(?, last_modified), last_success = ?,"
                     " last_error = ?, failures = 0, items_seen = items_seen + ?, next_poll = ?"
                     " WHERE id = ?",
-                    (feed.etag, feed.last_modified, now.isoformat(), feed.problem, stored,
-                     feed.next_poll.isoformat(), feed.feed_id),  # fmt: skip
+                    (
+                        feed.etag,
+                        feed.last_modified,
+                        now.isoformat(),
+                        feed.problem,
+                        stored,
+                        feed.next_poll.isoformat(),
+                        feed.feed_id,
+                    ),
                 )
         return created
 

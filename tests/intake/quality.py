@@ -63,8 +63,12 @@ def score(misses: list[str] | None = None, held_out: bool = False) -> Score:
         left = list(gold)
         for figure in found:
             hit = next(
-                (g for g in left if _norm(g["value"]) == _norm(figure.value)
-                 and g["qualifier"] == figure.qualifier.value),  # fmt: skip
+                (
+                    g
+                    for g in left
+                    if _norm(g["value"]) == _norm(figure.value)
+                    and g["qualifier"] == figure.qualifier.value
+                ),
                 None,
             )
             if hit is None:
@@ -76,7 +80,9 @@ def score(misses: list[str] | None = None, held_out: bool = False) -> Score:
             if same_claimant(figure.claimant, hit["claimant"]):
                 total.claimant_ok += 1
             elif misses is not None:
-                misses.append(f"{name}: {figure.value!r} claimant {figure.claimant!r} ≠ {hit['claimant']!r}")
+                misses.append(
+                    f"{name}: {figure.value!r} claimant {figure.claimant!r} ≠ {hit['claimant']!r}"
+                )
             relays_ok = len(figure.relays) == len(hit["relays"]) and all(
                 same_claimant(a, b) for a, b in zip(figure.relays, hit["relays"], strict=False)
             )
@@ -84,7 +90,9 @@ def score(misses: list[str] | None = None, held_out: bool = False) -> Score:
             if figure.status.value == hit["status"]:
                 total.status_ok += 1
             elif misses is not None:
-                misses.append(f"{name}: {figure.value!r} status {figure.status.value} ≠ {hit['status']}")
+                misses.append(
+                    f"{name}: {figure.value!r} status {figure.status.value} ≠ {hit['status']}"
+                )
         if misses is not None:
             misses.extend(f"{name}: missed {g['value']!r}" for g in left)
     return total

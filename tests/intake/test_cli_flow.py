@@ -9,8 +9,12 @@ from tests.intake.server import OFF_TOPIC, REWRITE, STORY, FeedServer, rss
 
 
 def test_two_feeds_one_story_to_an_approved_entry(cli: Cli, server: FeedServer) -> None:
-    server.text("/wire.xml", rss([("w1", "NK sends 1,500 troops to Russia", STORY),
-                                  ("w2", "Council budget", OFF_TOPIC)]))  # fmt: skip
+    server.text(
+        "/wire.xml",
+        rss(
+            [("w1", "NK sends 1,500 troops to Russia", STORY), ("w2", "Council budget", OFF_TOPIC)]
+        ),
+    )
     server.text("/daily.xml", rss([("d1", "North Korea troops in Russia, says NIS", REWRITE)]))
     assert cli("feeds", "add", server.url("/wire.xml"), "--name", "Wire")[0] == 0
     assert cli("feeds", "add", server.url("/daily.xml"), "--name", "Daily")[0] == 0
@@ -44,7 +48,7 @@ def test_same_items_polled_again_are_not_doubled(cli: Cli, server: FeedServer) -
     server.text("/wire.xml", rss([("w1", "NK sends 1,500 troops to Russia", STORY)]), etag='"v1"')
     cli("feeds", "add", server.url("/wire.xml"))
     cli("feeds", "poll", "--once")
-    code, out, _ = cli("feeds", "poll", "--once")  # answered 304 Not Modified
+    out = cli("feeds", "poll", "--once")[1]  # answered 304 Not Modified
     assert "0 new candidate(s)" in out
     server.text("/wire.xml", rss([("w1", "NK sends 1,500 troops to Russia", STORY)]))
     assert "0 new candidate(s)" in cli("feeds", "poll", "--once")[1]  # same GUID, no ETag
@@ -59,8 +63,7 @@ def test_rejected_story_does_not_come_back(cli: Cli, server: FeedServer) -> None
     cli("feeds", "add", server.url("/wire.xml"))
     cli("feeds", "poll", "--once")
     assert cli("queue", "reject", "1", "--reason", " ")[2].startswith("briefbot: say why")
-    code, out, _ = cli("queue", "reject", "1", "--reason", "already covered")
-    assert code == 0
+    assert cli("queue", "reject", "1", "--reason", "already covered")[0] == 0
     server.text("/daily.xml", rss([("d1", "North Korea troops in Russia, says NIS", REWRITE)]))
     cli("feeds", "add", server.url("/daily.xml"))
     cli("feeds", "poll", "--once")

@@ -17,7 +17,13 @@ from tests.intake import quality
         ("1.5 million shells", "1.5 million", 1_500_000, None, Qualifier.EXACTLY),
         ("roughly 12K troops", "roughly 12K", 12_000, None, Qualifier.ABOUT),
         ("10,000-12,000 soldiers", "10,000-12,000", 10_000, 12_000, Qualifier.RANGE),
-        ("between 8,000 and 10,000 troops", "between 8,000 and 10,000", 8_000, 10_000, Qualifier.RANGE),
+        (
+            "between 8,000 and 10,000 troops",
+            "between 8,000 and 10,000",
+            8_000,
+            10_000,
+            Qualifier.RANGE,
+        ),
         ("tens of thousands of shells", "tens of thousands", 20_000, None, Qualifier.ABOUT),
         ("more than a third of shells", "more than a third", 1 / 3, None, Qualifier.MORE_THAN),
         ("a ratio of 10:1", "10:1", 10, None, Qualifier.EXACTLY),
@@ -60,7 +66,10 @@ def test_claimant_relays_hedge_and_status() -> None:
         "Share this article 12 comments"
     )
     relayed, claimed, nested = extract_figures(text)
-    assert (relayed.claimant, relayed.relays) == ("senior Ukrainian intelligence official", ("Reuters",))
+    assert (relayed.claimant, relayed.relays) == (
+        "senior Ukrainian intelligence official",
+        ("Reuters",),
+    )
     assert claimed.claimant == "Russian milbloggers" and claimed.status.value == "unconfirmed"
     assert "claimed" in claimed.hedge and "could not be independently verified" in claimed.hedge
     assert (nested.claimant, nested.relays) == ("NIS", ("Lee Seong-kweun",))

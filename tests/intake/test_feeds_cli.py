@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from tests.core.conftest import Cli
-from tests.intake.server import STORY, FeedServer, rss
+from tests.intake.server import STORY, FeedServer
 
 
 def test_feed_commands_answer_in_one_line(cli: Cli, server: FeedServer) -> None:
@@ -23,7 +23,9 @@ def test_feed_commands_answer_in_one_line(cli: Cli, server: FeedServer) -> None:
     assert "Feed 1 (Wire) paused." in cli("feeds", "pause", "1")[1]
     assert "paused: paused by an editor" in cli("feeds", "list")[1]
     assert "Feed 1 (Wire) resumed." in cli("feeds", "resume", url)[1]
-    assert cli("feeds", "remove", "9")[2].strip() == "briefbot: no feed '9' (see briefbot feeds list)"
+    assert (
+        cli("feeds", "remove", "9")[2].strip() == "briefbot: no feed '9' (see briefbot feeds list)"
+    )
     assert "Removed feed 1: Wire." in cli("feeds", "remove", "1")[1]
     assert cli("feeds", "list")[1].strip() == "No feeds yet: briefbot feeds add URL"
 
@@ -68,8 +70,16 @@ def test_suggest_a_saved_article_and_extract_it(cli: Cli, tmp_path: pytest.TempP
     code, out, _ = cli("extract", "--format", "json", str(article))
     figures = json.loads(out)
     assert {f["value"] for f in figures} == {"at least 1,500", "as many as 12,000"}
-    assert set(figures[0]) >= {"value", "qualifier", "quantity", "claimant", "relays", "hedge",
-                               "status", "sentence"}  # fmt: skip
+    assert set(figures[0]) >= {
+        "value",
+        "qualifier",
+        "quantity",
+        "claimant",
+        "relays",
+        "hedge",
+        "status",
+        "sentence",
+    }
     assert cli("suggest")[2].strip() == "briefbot: give either a URL or --file PATH"
 
 
@@ -81,7 +91,7 @@ def test_suggest_a_link_reads_the_page(cli: Cli, server: FeedServer) -> None:
         f"<p>{STORY}</p></article><footer>Copyright</footer></body></html>"
     )
     server.text("/story.html", page, "text/html; charset=utf-8")
-    code, out, err = cli("suggest", server.url("/story.html"), "--outlet", "Outlet")
+    code, _, err = cli("suggest", server.url("/story.html"), "--outlet", "Outlet")
     assert code == 0, err
     queue = json.loads(cli("queue", "list", "--format", "json")[1])
     assert queue[0]["sources"][0]["published"] == "2024-10-21"

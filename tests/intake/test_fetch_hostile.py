@@ -44,7 +44,9 @@ async def failure(fetcher: Fetcher, url: str) -> str:
     return str(caught.value)
 
 
-async def test_a_redirect_to_a_private_address_is_refused(fetcher: Fetcher, server: FeedServer) -> None:
+async def test_a_redirect_to_a_private_address_is_refused(
+    fetcher: Fetcher, server: FeedServer
+) -> None:
     server.redirect("/meta", "http://169.254.169.254/latest/meta-data/")
     server.redirect("/lan", f"http://localhost:{server.port}/wire.xml")  # a name: checked on DNS
     server.redirect("/file", "file:///etc/passwd")

@@ -26,7 +26,8 @@ def test_a_poll_killed_midway_loses_and_doubles_nothing(
 
     async def hanging(request: web.Request) -> web.StreamResponse:
         arrived.set()
-        while not released.is_set():  # the poller is killed while it waits for this feed
+        # The poller is killed while it waits for this feed (a thread's event, polled).
+        while not released.is_set():  # noqa: ASYNC110
             await asyncio.sleep(0.05)
         return web.Response(text=SLOW)
 
@@ -58,10 +59,15 @@ def test_a_poll_killed_midway_loses_and_doubles_nothing(
             child.kill()
 
     server.text("/slow.xml", SLOW)
-    code, out, err = cli("feeds", "poll", "--once")
+    code, _, err = cli("feeds", "poll", "--once")
     assert code == 0, err
     queue = json.loads(cli("queue", "list", "--format", "json")[1])
     urls = sorted(s["url"] for c in queue for s in c["sources"])
-    assert urls == ["https://news.example/s1?utm_source=rss", "https://news.example/w1?utm_source=rss"]
-    feeds = {f["name"]: f["items_seen"] for f in json.loads(cli("feeds", "list", "--format", "json")[1])}
+    assert urls == [
+        "https://news.example/s1?utm_source=rss",
+        "https://news.example/w1?utm_source=rss",
+    ]
+    feeds = {
+        f["name"]: f["items_seen"] for f in json.loads(cli("feeds", "list", "--format", "json")[1])
+    }
     assert feeds == {"Wire": 1, "Slow": 1}

@@ -40,7 +40,9 @@ _SAY = (
 _WHO = rf"(?P<orig>{_VAGUE}|{_NAME})"
 # Between a subject and its verb: "(HUR)" or an apposition ", the head of HUR,".
 _ASIDE = r"(?:\s*\([^)]{1,40}\))?(?:\s*,[^,]{1,70},)?"
-_CITING = re.compile(rf"(?P<relay>{_NAME}|{_VAGUE}){_ASIDE},?\s+(?:citing|quoting)\s+(?P<orig>{_VAGUE}|{_NAME})")
+_CITING = re.compile(
+    rf"(?P<relay>{_NAME}|{_VAGUE}){_ASIDE},?\s+(?:citing|quoting)\s+(?P<orig>{_VAGUE}|{_NAME})"
+)
 _ACCORDING = re.compile(rf"(?:[Aa]ccording\s+to|analy[sz]ed\s+by|compiled\s+by)\s+{_WHO}")
 _SUBJECT_SAYS = re.compile(rf"{_WHO}{_ASIDE}\s+(?:(?:has|have|had)\s+)?{_SAY}\b")
 _SAYS_SUBJECT = re.compile(rf"\b(?:said|says)\s+{_WHO}")

@@ -70,7 +70,7 @@ def _quantity(after: str) -> str:
     while index < len(tokens) and tokens[index].lower() in ("of", "the", "its", "their"):
         index += 1
     for token in tokens[index:]:
-        word = token.strip("\"“”‘’()")
+        word = token.strip('"“”‘’()')
         if not word and not words:
             continue  # the closing quote of '"several hundred" casualties'
         bare = word.rstrip(",.;:!?")

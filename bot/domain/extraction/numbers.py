@@ -25,9 +25,12 @@ _FRACTIONS = {
     "half": 0.5, "a half": 0.5, "a third": 1 / 3, "one third": 1 / 3, "two thirds": 2 / 3,
     "two-thirds": 2 / 3, "a quarter": 0.25, "one quarter": 0.25, "three quarters": 0.75,
 }  # fmt: skip
-_VAGUE = {"several hundred": 300.0, "a few hundred": 300.0, "several thousand": 3000.0,
-          "a few thousand": 3000.0, "dozens": 24.0, "hundreds": 200.0, "thousands": 2000.0, "tens of thousands": 20000.0,
-          "hundreds of thousands": 200000.0, "millions": 2e6}  # fmt: skip
+# Vague amounts: a nominal value (an order of magnitude) for sorting; the words are shown.
+_VAGUE = {
+    "several hundred": 300.0, "a few hundred": 300.0, "several thousand": 3000.0,
+    "a few thousand": 3000.0, "dozens": 24.0, "hundreds": 200.0, "thousands": 2000.0,
+    "tens of thousands": 20000.0, "hundreds of thousands": 200000.0, "millions": 2e6,
+}  # fmt: skip
 _MONTHS = (
     "january|february|march|april|may|june|july|august|september|october|november|december|"
     "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
@@ -36,7 +39,8 @@ _MONTHS = (
 _DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _WORD = "|".join(sorted((re.escape(w) for w in _WORDS), key=len, reverse=True))
 _SCALE = r"(?:\s*(?:thousand|million|billion|bn)\b|(?:k|m)\b)"
-_ONE = rf"(?:[$€£]?(?:{_DIGITS})%?{_SCALE}?|(?:{_WORD})(?:[\s-](?:{_WORD}))?(?:\s+(?:thousand|million|billion))?)"
+_SPELLED = rf"(?:{_WORD})(?:[\s-](?:{_WORD}))?(?:\s+(?:thousand|million|billion))?"
+_ONE = rf"(?:[$€£]?(?:{_DIGITS})%?{_SCALE}?|{_SPELLED})"
 _FRAC = "|".join(sorted((re.escape(w) for w in _FRACTIONS), key=len, reverse=True))
 _VAG = "|".join(sorted((re.escape(w) for w in _VAGUE), key=len, reverse=True))
 
