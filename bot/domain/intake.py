@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -69,8 +70,11 @@ def item_key(guid: str | None, url: str | None, title: str) -> str:
     return "title:" + " ".join(title.lower().split())
 
 
-def _terms(name: str) -> tuple[str, ...]:
-    return ALIASES.get(name, (name.replace("-", " "),))
+@lru_cache(maxsize=256)
+def _pattern(name: str) -> re.Pattern[str]:
+    """One pattern for a vocabulary name and its aliases (compiled once, searched often)."""
+    terms = ALIASES.get(name, (name.replace("-", " "),))
+    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(t) for t in terms) + ")")
 
 
 def _mentions(text: str, term: str) -> bool:
@@ -80,8 +84,8 @@ def _mentions(text: str, term: str) -> bool:
 def tags(text: str, vocabulary: Vocabulary) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The vocabulary's topics and actors the text mentions."""
     low = text.lower()
-    topics = tuple(t for t in vocabulary.topics if any(_mentions(low, w) for w in _terms(t)))
-    actors = tuple(a for a in vocabulary.actors if any(_mentions(low, w) for w in _terms(a)))
+    topics = tuple(t for t in vocabulary.topics if _pattern(t).search(low))
+    actors = tuple(a for a in vocabulary.actors if _pattern(a).search(low))
     return topics, actors
 
 

@@ -24,8 +24,12 @@ def shingles(title: str, text: str) -> list[bytes]:
     return [" ".join(words[i : i + 3]).encode() for i in range(max(1, len(words) - 2))]
 
 
+# The random permutations depend only on the seed; made once, shared by every signature.
+_TEMPLATE = MinHash(num_perm=NUM_PERM, scheme=SCHEME)
+
+
 def signature(title: str, text: str) -> MinHash:
-    minhash = MinHash(num_perm=NUM_PERM, scheme=SCHEME)
+    minhash = MinHash(num_perm=NUM_PERM, scheme=SCHEME, permutations=_TEMPLATE.permutations)
     minhash.update_batch(shingles(title, text))
     return minhash
 

@@ -47,6 +47,10 @@ _ACCORDING = re.compile(rf"(?:[Aa]ccording\s+to|analy[sz]ed\s+by|compiled\s+by)\
 _SUBJECT_SAYS = re.compile(rf"{_WHO}{_ASIDE}\s+(?:(?:has|have|had)\s+)?{_SAY}\b")
 _SAYS_SUBJECT = re.compile(rf"\b(?:said|says)\s+{_WHO}")
 _TAIL_SAYS = re.compile(rf",\s*{_WHO}\s+(?:said|says|added)\.?[\"”]?$")
+# Every pattern below needs one of these words; a sentence without any names nobody.
+_CUE = re.compile(
+    rf"\b{_SAY}\b|\b(?:according|citing|quoting|analy[sz]ed|compiled)\b|{_VAGUE}", re.I
+)
 _VAGUE_SOURCE = re.compile(rf"(?P<orig>{_VAGUE})")
 _NOT_NAMES = re.compile(
     r"^(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|"
@@ -107,6 +111,8 @@ def find_claimant(sentence: str) -> tuple[str, tuple[str, ...]] | None:
     "X, citing Y" and "X said that Y believed" make Y the originator and X a relay; a
     closing ", X said." relays whatever the sentence attributes before it.
     """
+    if not _CUE.search(sentence):
+        return None  # no attribution word at all: skip the costly patterns
     hit = _CITING.search(sentence)
     if hit is not None:
         orig, relay = _clean(hit.group("orig")), _clean(hit.group("relay"))

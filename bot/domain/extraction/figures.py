@@ -96,15 +96,28 @@ def extract_figures(text: str) -> list[FoundFigure]:
     return figures
 
 
+def _claimant(said: list[str], index: int) -> tuple[str, tuple[str, ...]]:
+    """The sentence's own claimant, else the nearest earlier one in the paragraph (looked
+    for only when a sentence has numbers: claimant patterns are the costly part)."""
+    for sentence in reversed(said[: index + 1]):
+        found = find_claimant(sentence)
+        if found is not None:
+            return found
+    return "", ()
+
+
 def _paragraph_figures(paragraph: str) -> list[FoundFigure]:
     # A claimant named in a sentence carries on through its paragraph ("He said …"), never
     # beyond: copy names the source again in a new paragraph. No claimant: the report itself.
     figures: list[FoundFigure] = []
-    claimant: tuple[str, tuple[str, ...]] = ("", ())
-    for sentence in sentences(paragraph):
-        claimant = find_claimant(sentence) or claimant
+    said = sentences(paragraph)
+    for index, sentence in enumerate(said):
+        numbers = find_numbers(sentence)
+        if not numbers:
+            continue
+        claimant = _claimant(said, index)
         elided = ""
-        for number in find_numbers(sentence):
+        for number in numbers:
             quantity = _quantity(sentence[number.end :])
             if ":" in number.text:
                 quantity = "ratio"
