@@ -81,3 +81,27 @@ def test_merge_adds_sources_and_figures_to_an_entry(cli: Cli, server: FeedServer
     assert code == 0, err
     assert "revision 2" in out
     assert "Wire" in cli("show", NIS_SLUG)[1]
+
+
+def test_later_sends_a_candidate_to_the_back(cli: Cli, server: FeedServer) -> None:
+    server.text("/wire.xml", rss([("w1", "NK sends 1,500 troops to Russia", STORY)]))
+    server.text(
+        "/b.xml",
+        rss(
+            [
+                (
+                    "b1",
+                    "Sanctions on Pyongyang shipping firms widened",
+                    OFF_TOPIC + " North Korea sanctions were widened by the EU.",
+                )
+            ]
+        ),
+    )
+    cli("feeds", "add", server.url("/wire.xml"))
+    cli("feeds", "add", server.url("/b.xml"))
+    cli("feeds", "poll", "--once")
+    first = [c["id"] for c in json.loads(cli("queue", "list", "--format", "json")[1])]
+    assert len(first) == 2
+    assert "moved to the back" in cli("queue", "later", str(first[0]))[1]
+    again = [c["id"] for c in json.loads(cli("queue", "list", "--format", "json")[1])]
+    assert again == [first[1], first[0]]
