@@ -42,6 +42,10 @@ class Settings(BaseSettings):
     web_enabled: bool = Field(default=False, alias="BRIEFBOT_WEB")
     web_host: str = Field(default="127.0.0.1", alias="BRIEFBOT_WEB_HOST")
     web_port: int = Field(default=8080, ge=0, le=65535, alias="BRIEFBOT_WEB_PORT")
+    # Intake: feeds on private, loopback or link-local addresses only when allowed (tests,
+    # intranet feeds); article text older than the retention is dropped (identities stay).
+    intake_allow_private: bool = Field(default=False, alias="BRIEFBOT_INTAKE_ALLOW_PRIVATE")
+    intake_retention_days: int = Field(default=30, ge=1, alias="BRIEFBOT_INTAKE_RETENTION_DAYS")
 
     discord_token: SecretStr | None = Field(default=None, alias="DISCORD_TOKEN")
     discord_api_base_url: str | None = Field(default=None, alias="DISCORD_API_BASE_URL")
