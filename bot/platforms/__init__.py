@@ -14,12 +14,20 @@ import importlib
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
-from pydantic_settings import BaseSettings
+from pydantic_settings import BaseSettings, SettingsConfigDict
 
 if TYPE_CHECKING:
     from bot.platforms.host import PlatformHost
 
 S = TypeVar("S", bound=BaseSettings)
+
+
+class PlatformSettings(BaseSettings):
+    """Base of a platform's settings: read from the environment and ``.env``, like the
+    core's. A subclass sets its own ``env_prefix`` (``DISCORD_``, ``SLACK_``…)."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
 
 # name → "module:attribute" of its Platform. One line per platform.
 REGISTRY: dict[str, str] = {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TypedDict
 
 from bot.app import App
 from bot.clock import Clock
@@ -11,6 +12,16 @@ from bot.service import BriefingService
 from bot.settings import Settings
 from bot.storage.app_state import AppState
 from bot.storage.corrections import CorrectionLedger
+
+
+class SharedDeps(TypedDict):
+    """What every adapter's dependencies take from the host, by the same names."""
+
+    service: BriefingService
+    servers: PlatformServers
+    ledger: PlatformLedger
+    corrections: CorrectionLedger
+    clock: Clock
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +40,15 @@ class PlatformHost:
     ledger: PlatformLedger
     corrections: CorrectionLedger
     clock: Clock
+
+    def shared(self) -> SharedDeps:
+        return SharedDeps(
+            service=self.service,
+            servers=self.servers,
+            ledger=self.ledger,
+            corrections=self.corrections,
+            clock=self.clock,
+        )
 
     @classmethod
     def of(cls, app: App, platform: str) -> PlatformHost:

@@ -34,6 +34,27 @@ class PlatformPoster(DigestPoster, NoticePoster, Protocol):
     """What a platform implements to receive digests and correction notices."""
 
 
+class RuntimeDeps(Protocol):
+    """What an adapter's dependencies hand the runtime (its stores are platform-scoped)."""
+
+    @property
+    def service(self) -> BriefingService: ...
+    @property
+    def servers(self) -> ServerStore: ...
+    @property
+    def ledger(self) -> DigestLedger: ...
+    @property
+    def corrections(self) -> CorrectionLedger: ...
+    @property
+    def clock(self) -> Clock: ...
+    @property
+    def retry(self) -> RetryPolicy: ...
+    @property
+    def notices(self) -> NoticeBell: ...
+    @property
+    def grace_hours(self) -> float: ...
+
+
 async def _no_wait() -> None:
     return None
 
@@ -125,6 +146,32 @@ class DigestRuntime:
         for task in tasks:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+
+    @classmethod
+    def of(
+        cls,
+        platform: str,
+        deps: RuntimeDeps,
+        poster: PlatformPoster,
+        *,
+        budget: int | None = None,
+        measure: Measure | None = None,
+    ) -> DigestRuntime:
+        """The runtime over an adapter's dependencies."""
+        return cls(
+            platform,
+            deps.service,
+            deps.servers,
+            deps.ledger,
+            deps.corrections,
+            poster,
+            deps.clock,
+            grace_hours=deps.grace_hours,
+            retry=deps.retry,
+            notices=deps.notices,
+            budget=budget,
+            measure=measure,
+        )
 
     @classmethod
     def for_host(

@@ -234,7 +234,7 @@ async def running_world(
                     driver = HttpDriver(f"http://127.0.0.1:{port}/slack/events")
                     yield SlackWorld(standin, app, bot, driver)
         finally:
-            await bot.scheduler.shutdown()
+            await bot.runtime.stop()
 
 
 @pytest.fixture

@@ -55,19 +55,8 @@ class BriefingBot(commands.Bot):
             self.tree.newsroom = deps.newsroom
         self.sync_on_start = sync_on_start
         self.digests = digests
-        self.runtime = DigestRuntime(
-            "discord",
-            deps.service,
-            deps.servers,
-            deps.ledger,
-            deps.corrections,
-            DiscordDigestPoster(self),
-            deps.clock,
-            grace_hours=deps.settings.digest_grace_hours,
-            retry=deps.retry,
-            notices=deps.notices,
-            budget=DIGEST_BUDGET,
-            measure=measure_digest,
+        self.runtime = DigestRuntime.of(
+            "discord", deps, DiscordDigestPoster(self), budget=DIGEST_BUDGET, measure=measure_digest
         )
         self.delivery = self.runtime.delivery
         self.scheduler = self.runtime.scheduler

@@ -30,6 +30,10 @@ class DiscordDeps:
     notices: NoticeBell = field(default_factory=NoticeBell)
 
     @property
+    def grace_hours(self) -> float:
+        return self.settings.digest_grace_hours
+
+    @property
     def newsroom(self) -> Newsroom:
         """The guild where editor commands exist (none: nobody edits through Discord)."""
         return self.settings.discord_newsroom

@@ -31,15 +31,7 @@ class DiscordPlatform:
         from bot.adapters.discord.endpoints import configure_endpoints
 
         configure_endpoints(settings.api_base_url, settings.gateway_url)
-        deps = DiscordDeps(
-            settings=host.settings,
-            service=host.service,
-            app_state=host.app_state,
-            servers=host.servers,
-            ledger=host.ledger,
-            clock=host.clock,
-            corrections=host.corrections,
-        )
+        deps = DiscordDeps(settings=host.settings, app_state=host.app_state, **host.shared())
         return BriefingBot(deps, sync_on_start=serve, digests=serve)
 
     async def sync_commands(

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from pydantic import SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import SettingsConfigDict
+
+from bot.platforms import PlatformSettings
 
 
-class DiscordSettings(BaseSettings):
+class DiscordSettings(PlatformSettings):
     """``DISCORD_TOKEN``, ``DISCORD_API_BASE_URL``, ``DISCORD_GATEWAY_URL`` (env or .env)."""
 
-    model_config = SettingsConfigDict(
-        env_prefix="DISCORD_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
-    )
+    model_config = SettingsConfigDict(env_prefix="DISCORD_")
 
     token: SecretStr | None = None
     # Only tests point these elsewhere (the stand-in); unset means discord.com.

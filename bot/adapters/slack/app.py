@@ -50,23 +50,9 @@ class SlackBot:
     ) -> None:
         self.deps = deps
         self.client = client
-        self.runtime = DigestRuntime(
-            "slack",
-            deps.service,
-            deps.servers,
-            deps.ledger,
-            deps.corrections,
-            SlackDigestPoster(client),
-            deps.clock,
-            grace_hours=deps.grace_hours,
-            retry=deps.retry,
-            notices=deps.notices,
-            budget=DIGEST_BUDGET,
-            measure=measure_digest,
+        self.runtime = DigestRuntime.of(
+            "slack", deps, SlackDigestPoster(client), budget=DIGEST_BUDGET, measure=measure_digest
         )
-        self.delivery = self.runtime.delivery
-        self.scheduler = self.runtime.scheduler
-        self.corrections = self.runtime.corrections
         self.access = Access(deps.servers, deps.newsroom, deps.clock)
         self.reader = Reader(deps.service)
         self.editor = Editor(deps, self.access)

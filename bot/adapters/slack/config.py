@@ -6,7 +6,9 @@ from __future__ import annotations
 from typing import Literal
 
 from pydantic import Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import SettingsConfigDict
+
+from bot.platforms import PlatformSettings
 
 
 def secret_text(value: object) -> str:
@@ -14,12 +16,10 @@ def secret_text(value: object) -> str:
     return str(getter()).strip() if getter is not None else ""
 
 
-class SlackSettings(BaseSettings):
+class SlackSettings(PlatformSettings):
     """``SLACK_BOT_TOKEN``, ``SLACK_APP_TOKEN``, ``SLACK_MODE``… (env or .env)."""
 
-    model_config = SettingsConfigDict(
-        env_prefix="SLACK_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
-    )
+    model_config = SettingsConfigDict(env_prefix="SLACK_")
 
     bot_token: SecretStr | None = None
     app_token: SecretStr | None = None

@@ -34,14 +34,9 @@ def build_slack_bot(
     if client is None:
         base_url = slack.api_base_url or AsyncWebClient.BASE_URL
         client = AsyncWebClient(token=secret_text(slack.bot_token), base_url=base_url)
+    settings = host.settings
     deps = SlackDeps(
-        service=host.service,
-        servers=host.servers,
-        ledger=host.ledger,
-        clock=host.clock,
-        corrections=host.corrections,
-        newsroom=host.settings.slack_newsroom,
-        grace_hours=host.settings.digest_grace_hours,
+        newsroom=settings.slack_newsroom, grace_hours=settings.digest_grace_hours, **host.shared()
     )
     secret = secret_text(slack.signing_secret) or None
     return SlackBot(deps, client, signing_secret=secret if slack.mode == "http" else None)
