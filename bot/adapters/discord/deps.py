@@ -14,6 +14,7 @@ from bot.storage.app_state import AppState
 from bot.storage.corrections import CorrectionLedger
 from bot.storage.digests import DigestLedger
 from bot.storage.servers import ServerStore
+from bot.usecases.editor_access import EditorAccess
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,3 +38,7 @@ class DiscordDeps:
     def newsroom(self) -> Newsroom:
         """The guild where editor commands exist (none: nobody edits through Discord)."""
         return self.settings.discord_newsroom
+
+    @property
+    def editor_access(self) -> EditorAccess:
+        return EditorAccess("discord", self.servers, self.newsroom)
