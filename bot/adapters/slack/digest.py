@@ -20,7 +20,7 @@ from bot.adapters.slack.escape import escape
 from bot.adapters.slack.parsing import channel_id, options, parse_date, words
 from bot.adapters.slack.permissions import ONLY_ADMINS, Access
 from bot.adapters.slack.render import slack_date
-from bot.delivery import DeliveryStatus
+from bot.delivery_port import DeliveryStatus
 from bot.storage.digests import LedgerRow, LedgerStatus
 from bot.storage.servers import ServerSchedule
 from bot.usecases.digest_settings import DigestSettings

@@ -17,7 +17,7 @@ from discord.ext import commands
 from bot.adapters.discord.checks import managers_only
 from bot.adapters.discord.embeds import NEUTRAL_COLOUR, digest_embeds
 from bot.adapters.discord.errors import UserFacingError
-from bot.delivery import DeliveryStatus
+from bot.delivery_port import DeliveryStatus
 from bot.domain.schedule import zone_names
 from bot.storage.digests import LedgerRow, LedgerStatus
 from bot.storage.servers import ServerSchedule
