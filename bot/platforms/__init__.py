@@ -33,6 +33,7 @@ class PlatformSettings(BaseSettings):
 REGISTRY: dict[str, str] = {
     "discord": "bot.adapters.discord.platform:PLATFORM",
     "slack": "bot.adapters.slack.platform:PLATFORM",
+    "memory": "bot.platforms.memory:PLATFORM",
 }
 
 

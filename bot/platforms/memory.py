@@ -11,11 +11,12 @@ import asyncio
 import itertools
 from dataclasses import dataclass, field
 
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import SettingsConfigDict
 
 from bot.delivery import DeliveryTarget, PermanentDeliveryError, TransientDeliveryError
 from bot.domain.corrections import CorrectionNotice
 from bot.domain.digest import Digest, digest_title
+from bot.platforms import PlatformSettings
 from bot.platforms.host import PlatformHost
 from bot.platforms.runtime import DigestRuntime
 
@@ -81,10 +82,11 @@ class MemoryPoster:
         raise PermanentDeliveryError(f"refused ({status}) in channel {target.channel_id}")
 
 
-class MemorySettings(BaseSettings):
-    """``BRIEFBOT_MEMORY_ON=1`` runs it (a deployment without any chat, e.g. a demo)."""
+class MemorySettings(PlatformSettings):
+    """``BRIEFBOT_MEMORY_ON=1`` runs it: digests kept in memory, e.g. to try a schedule
+    without any chat account."""
 
-    model_config = SettingsConfigDict(env_prefix="BRIEFBOT_MEMORY_", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="BRIEFBOT_MEMORY_")
 
     on: bool = False
 
