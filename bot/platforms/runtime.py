@@ -9,7 +9,6 @@ in the background: a platform serves commands at once, however slow its channels
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
@@ -143,9 +142,10 @@ class DigestRuntime:
         tasks, self._tasks = self._tasks, []
         for task in tasks:
             task.cancel()
-        for task in tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        # A task that had already failed must not stop the shutdown; it is logged instead.
+        for outcome in await asyncio.gather(*tasks, return_exceptions=True):
+            if isinstance(outcome, Exception):
+                log.error("digest background task had failed", exc_info=outcome)
 
     @classmethod
     def of(
