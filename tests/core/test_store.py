@@ -9,7 +9,7 @@ import pytest
 from bot.clock import FixedClock
 from bot.domain.entries import RevisionAction
 from bot.service import BriefingService
-from bot.storage.entries import DuplicateSlug, EntryNotFound, StaleRevision
+from bot.domain.errors import DuplicateSlug, EntryNotFound, StaleRevision
 
 from .conftest import raw_entry
 

@@ -19,8 +19,8 @@ from typing import Protocol
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.adapters.slack.errors import UserFacingError
 from bot.clock import Clock
+from bot.domain import errors
 from bot.domain.newsroom import Newsroom
 
 log = logging.getLogger(__name__)
@@ -39,7 +39,7 @@ class EditorGroups(Protocol):
     async def editor_role_ids(self, platform: str, server_id: str) -> list[str]: ...
 
 
-class Refused(UserFacingError):
+class Refused(errors.NotAllowed):
     """The person may not do this here (or it cannot be checked right now)."""
 
 
@@ -47,7 +47,7 @@ class NotAnEditor(Refused):
     """A reader tried an editor command, or a non-admin an admin one."""
 
 
-class OutsideNewsroom(Refused):
+class OutsideNewsroom(Refused, errors.OutsideNewsroom):
     """An editor command from a workspace that is not the newsroom."""
 
 
