@@ -146,8 +146,10 @@ class DatabaseDamaged(DatabaseUnavailable):
         "Run `briefbot db check` and restore a backup."
     )
 
-    def __init__(self) -> None:
-        super().__init__(self.sentence)
+    def __init__(self, where: str = "", why: str = "") -> None:
+        # The operator (start-up, the CLI) also reads which file and what the check found.
+        text = f"{self.sentence} ({why})" if why else self.sentence
+        super().__init__(f"{where}: {text}" if where else text)
 
 
 def describe(error: BaseException) -> str | None:

@@ -23,7 +23,7 @@ from pathlib import Path
 import aiosqlite
 
 from bot.storage.connection import TranslatingConnection, connect
-from bot.storage.errors import DatabaseError, translate
+from bot.storage.errors import DatabaseDamaged, DatabaseError, translate
 
 __all__ = ["BUSY_TIMEOUT_MS", "LATEST_VERSION", "Database", "DatabaseError", "open_database"]
 
@@ -218,10 +218,7 @@ async def _check_not_damaged(connection: aiosqlite.Connection, path: Path) -> No
         rows = list(await connection.execute_fetchall("PRAGMA quick_check(1)"))
         result = str(rows[0][0]) if rows else "ok"
     if result != "ok":
-        raise DatabaseError(
-            f"{path}: the database file is damaged ({result[:120]}); "
-            "restore it from a backup (nothing was changed)"
-        )
+        raise DatabaseDamaged(str(path), result[:120])
 
 
 def _file_facts(path: Path) -> tuple[int, bool]:
