@@ -174,3 +174,28 @@ async def test_a_damaged_read_on_slack_says_the_database_is_damaged(
     for answer in (latest, show):
         assert DAMAGED in answer.text
         assert "error id" not in answer.text and "malformed" not in answer.text
+
+
+async def test_a_database_refusal_in_sqlites_words_stays_out_of_chat_and_the_console(
+    world: BotWorld,
+    app: App,
+    standin: SlackStandIn,
+    clock: FixedClock,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Slack used to show any DatabaseError's text, SQLite's own words and paths included."""
+    refusal = errors.DatabaseUnavailable(f"{app.settings.db_path}: the database refused: {SECRET}")
+    console = Console(app.service, ZoneInfo("UTC"))
+    async with running_world("socket", tmp_path, standin, clock) as slack:
+        monkeypatch.setattr(BriefingService, "show", failing_show(refusal))
+
+        seen = [
+            (await world.run(world.server.reader, "brief show", entry=SLUG)).content,
+            (await slack.command(READER, f"show {SLUG}")).text,
+            await console.handle(f"/brief show {SLUG}"),
+        ]
+
+    for text in seen:
+        assert errors.UNAVAILABLE in text
+        assert "internal_detail" not in text and "sqlite3" not in text, text
