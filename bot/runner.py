@@ -12,6 +12,7 @@ import discord
 
 from bot.adapters.console.shell import Console, run_console
 from bot.app import App, seed_if_empty
+from bot.domain.errors import NotConfigured
 from bot.domain.schedule import zone
 from bot.scheduling.platforms import PlatformLedger, PlatformServers
 from bot.storage.app_state import AppState
@@ -87,7 +88,7 @@ async def _run_console(app: App) -> int:
 def _discord_token(app: App) -> str:
     token = app.settings.discord_token
     if token is None or not token.get_secret_value().strip():
-        raise ValueError("DISCORD_TOKEN is not set (environment or .env)")
+        raise NotConfigured("DISCORD_TOKEN is not set (environment or .env)")
     return token.get_secret_value().strip()
 
 
@@ -119,7 +120,7 @@ async def sync_commands(app: App, guild_id: int | None) -> int:
         try:
             await bot.login(_discord_token(app))
         except discord.LoginFailure:
-            raise ValueError("Discord refused the token in DISCORD_TOKEN") from None
+            raise NotConfigured("Discord refused the token in DISCORD_TOKEN") from None
         return await bot.sync_commands(guild_id)
 
 
@@ -137,6 +138,8 @@ async def _run_discord(app: App, token: str, stop: asyncio.Event) -> None:
         try:
             await runner
         except discord.LoginFailure:
-            raise ValueError("Discord refused the token in DISCORD_TOKEN") from None
+            raise NotConfigured("Discord refused the token in DISCORD_TOKEN") from None
         except discord.PrivilegedIntentsRequired:
-            raise ValueError("Discord asks for privileged intents this bot does not use") from None
+            raise NotConfigured(
+                "Discord asks for privileged intents this bot does not use"
+            ) from None

@@ -78,6 +78,10 @@ class SearchTooSlow(InvalidInput):
     """Even the cheap newest-first search ran out of time: the reader should narrow it."""
 
 
+class NotConfigured(UserError, ValueError):
+    """The bot's own settings or credentials do not work (for the operator starting it)."""
+
+
 # Who may do what ------------------------------------------------------------------------
 
 

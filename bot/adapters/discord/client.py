@@ -20,6 +20,7 @@ from bot.adapters.discord.digest_poster import DIGEST_BUDGET, DiscordDigestPoste
 from bot.adapters.discord.errors import ErrorHandlingTree
 from bot.corrections import CorrectionSender
 from bot.delivery import DigestDelivery
+from bot.domain.errors import NotConfigured
 from bot.scheduling.scheduler import DigestScheduler
 
 log = logging.getLogger(__name__)
@@ -188,7 +189,7 @@ class BriefingBot(commands.Bot):
         if guild_id is None:
             synced = await self._sync_global_and_newsroom()
             if synced is None:
-                raise ValueError("Discord refused the commands for the newsroom server")
+                raise NotConfigured("Discord refused the commands for the newsroom server")
             await self.deps.app_state.set(COMMANDS_HASH_KEY, self.commands_hash())
             return synced
         guild = discord.Object(id=guild_id)
