@@ -206,7 +206,7 @@ def test_sync_commands_without_a_token_says_which_setting_is_missing(
     """An operator's mistake is named, not hidden behind an error id."""
     monkeypatch.delenv("DISCORD_TOKEN", raising=False)
 
-    code, out, err = cli("sync-commands")
+    code, _, err = cli("sync-commands")
 
     assert code == 1
     assert err == "briefbot: DISCORD_TOKEN is not set (environment or .env)\n"
