@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from bot.clock import Clock
 from bot.corrections import NoticeBell
-from bot.delivery import RetryPolicy
+from bot.delivery_port import RetryPolicy
 from bot.domain.newsroom import Newsroom
 from bot.service import BriefingService
 from bot.storage.corrections import CorrectionLedger
