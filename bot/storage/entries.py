@@ -20,6 +20,7 @@ from bot.domain.entries import (
     SearchHit,
     SearchPage,
 )
+from bot.domain.errors import DuplicateSlug, EntryNotFound, InvalidInput, StaleRevision
 from bot.domain.provenance import parse_date_basis
 from bot.domain.search_query import SearchQuery
 from bot.storage.budget import OverBudget, SearchBusy, SearchTooSlow, time_budget
@@ -77,18 +78,6 @@ _NEWEST_SQL = (
     " AND entries_fts.rowid NOT IN (SELECT id FROM entries WHERE deleted_at IS NOT NULL)"
     " ORDER BY entries_fts.rowid DESC LIMIT ? OFFSET ?"
 )
-
-
-class EntryNotFound(LookupError):
-    """No entry has that slug or id."""
-
-
-class DuplicateSlug(ValueError):
-    """Another entry already uses that slug."""
-
-
-class StaleRevision(RuntimeError):
-    """The entry changed since the editor opened it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,7 +151,7 @@ class EntryStore:
         async with self._db.write() as connection:
             current = await _fetch_one(connection, ref, include_deleted=True)
             if current.is_deleted:
-                raise ValueError(f"{current.slug} is deleted; restore it before editing")
+                raise InvalidInput(f"{current.slug} is deleted; restore it before editing")
             if expected_revision is not None and current.revision != expected_revision:
                 raise StaleRevision(
                     f"{current.slug} was changed by {current.updated_by} "
@@ -182,7 +171,7 @@ class EntryStore:
             current = await _fetch_one(connection, ref, include_deleted=True)
             if current.is_deleted == deleted:
                 state = "already deleted" if deleted else "not deleted"
-                raise ValueError(f"{current.slug} is {state}")
+                raise InvalidInput(f"{current.slug} is {state}")
             revision = current.revision + 1
             await connection.execute(
                 "UPDATE entries SET deleted_at = ?, updated_by = ?, updated_at = ?, revision = ?"

@@ -61,6 +61,8 @@ async def test_timeline_and_the_digest_of_a_day(client: Client) -> None:
     timeline = await text_of(client, "/timeline?from=2024-10-18&to=2024-10-19")
     assert NIS in timeline and "north-korea-russia-treaty" not in timeline
     assert "must be a date" in await text_of(client, "/timeline?from=yesterday", 400)
+    backwards = await text_of(client, "/timeline?from=2024-10-19&to=2024-10-18", 400)
+    assert "the start date is after the end date" in backwards
     digest = await text_of(client, "/digests/2024-10-18")
     assert "What happened on 18 October 2024" in digest and NIS in digest
     assert "No recorded event took place on this day." in await text_of(

@@ -12,6 +12,15 @@ from collections.abc import Awaitable, Callable
 from aiohttp import web
 from aiohttp.typedefs import Middleware
 
+from bot.domain.errors import (
+    DatabaseUnavailable,
+    InvalidInput,
+    NotFound,
+    TryLater,
+    UserError,
+    describe,
+)
+
 log = logging.getLogger(__name__)
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -69,6 +78,9 @@ def middleware(error_page: ErrorPage) -> Middleware:
             response = await handler(request)
         except PageError as error:
             response = error_page(request, error.status, error.message)
+        except UserError as error:
+            # The domain's sentence, as every adapter shows it (never internal text).
+            response = error_page(request, _status(error), describe(error) or "")
         except web.HTTPNotFound:
             response = error_page(request, 404, "There is no page at this address.")
         except web.HTTPMethodNotAllowed:
@@ -84,3 +96,11 @@ def middleware(error_page: ErrorPage) -> Middleware:
         return response
 
     return handle
+
+
+def _status(error: UserError) -> int:
+    if isinstance(error, NotFound):
+        return 404
+    if isinstance(error, (TryLater, DatabaseUnavailable)):
+        return 503
+    return 400 if isinstance(error, InvalidInput) else 409

@@ -20,9 +20,10 @@ from bot.adapters.web.feed import atom_feed
 from bot.adapters.web.http import PageError, middleware
 from bot.adapters.web.templating import make_environment
 from bot.domain.entries import Entry
+from bot.domain.errors import NotFound, SearchBusy, SearchTooSlow, describe
 from bot.domain.figures import FigureGroup
 from bot.domain.schedule import local_date
-from bot.domain.search_query import BUSY_NOTE, TOO_SLOW_NOTE, UNRANKED_NOTE
+from bot.domain.search_query import UNRANKED_NOTE
 from bot.rendering.chart import chart_alt_text, chart_png
 from bot.service import BriefingService
 
@@ -67,7 +68,7 @@ class Archive:
             raise PageError(404, NOT_FOUND)
         try:
             entry = await self.service.show(slug)
-        except LookupError:
+        except NotFound:
             raise PageError(404, NOT_FOUND) from None
         if entry.is_deleted or entry.slug != slug:
             raise PageError(404, NOT_FOUND)
@@ -105,10 +106,7 @@ class Archive:
     async def timeline(self, request: web.Request) -> web.Response:
         start = _date_param(request, "from")
         end = _date_param(request, "to")
-        try:
-            entries = await self.service.timeline(start, end)
-        except ValueError:
-            raise PageError(400, "The start date is after the end date.") from None
+        entries = await self.service.timeline(start, end)
         return self.page(request, "timeline.html", entries=entries, start=start, end=end)
 
     async def digests(self, request: web.Request) -> web.Response:
@@ -140,10 +138,9 @@ class Archive:
         if text:
             try:
                 results = await self.service.search(text, number, PER_PAGE)
-            except ValueError as error:
-                # The time budget's own answers; anything else stays a generic sentence.
-                shown = str(error)
-                note = shown if shown in (TOO_SLOW_NOTE, BUSY_NOTE) else "That search failed."
+            except (SearchTooSlow, SearchBusy) as error:
+                # The time budget's own answers, shown on the search page itself.
+                note = describe(error)
             else:
                 note = None if results.ranked else UNRANKED_NOTE
         return self.page(request, "search.html", q=text, results=results, note=note)
