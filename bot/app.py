@@ -8,10 +8,11 @@ from dataclasses import dataclass
 
 from bot.brief_files import read_brief_files
 from bot.clock import Clock, SystemClock
+from bot.ports.entries import ProgressCallback
 from bot.service import BriefingService
 from bot.settings import Settings
 from bot.storage.database import Database, open_database
-from bot.storage.entries import EntryStore, ProgressCallback
+from bot.storage.entry_store import EntryStore
 
 SEED_ACTOR = "briefs/ files"
 

@@ -34,10 +34,12 @@ from bot.domain.digest_schedule import (
     run_at,
     run_date,
 )
+from bot.domain.ledger import Claim, LedgerStatus
 from bot.domain.schedule import local_date
+from bot.domain.servers import ServerSchedule
 from bot.service import BriefingService
-from bot.storage.digests import Claim, DigestLedger, LedgerStatus
-from bot.storage.servers import ServerSchedule, ServerStore
+from bot.storage.digests import DigestLedger
+from bot.storage.servers import ServerStore
 
 log = logging.getLogger(__name__)
 

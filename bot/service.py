@@ -26,13 +26,13 @@ from bot.domain.digest import (
     key_subjects,
     matches_topics,
 )
-from bot.domain.entries import Entry, EntryContent, Revision, SearchHit
+from bot.domain.entries import Entry, EntryContent, ImportResult, Revision, SearchHit
 from bot.domain.figures import FigureGroup, group_claims
 from bot.domain.schedule import day_window, local_date
 from bot.domain.search_query import SearchQuery, parse_search
 from bot.domain.validation import EntryValidationError, validate_entry
 from bot.domain.vocabulary import Vocabulary
-from bot.storage.entries import EntryStore, ImportResult, ProgressCallback
+from bot.ports.entries import EntryRepository, ProgressCallback
 
 MAX_PAGE_SIZE = 25
 QUIET_DAY_SUBJECTS = 3
@@ -90,7 +90,7 @@ class FiguresView:
 class BriefingService:
     """The briefing's use cases over one store, one clock and one vocabulary."""
 
-    def __init__(self, store: EntryStore, clock: Clock, vocabulary: Vocabulary) -> None:
+    def __init__(self, store: EntryRepository, clock: Clock, vocabulary: Vocabulary) -> None:
         self.store = store
         self.clock = clock
         self.vocabulary = vocabulary

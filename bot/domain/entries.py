@@ -163,6 +163,13 @@ class FigureClaim:
     date_basis: DateBasis = DateBasis.SOURCE
 
 
+# Snippet markers around matched words: control characters no entry text may contain
+# (validation refuses them), so renderers can swap them for their own highlighting after
+# escaping the text. Every search backend marks its snippets with these.
+MARK_START = "\x02"
+MARK_END = "\x03"
+
+
 @dataclass(frozen=True, slots=True)
 class SearchHit:
     """A search result: the entry and a snippet with the matched words marked."""
@@ -199,3 +206,14 @@ class Revision:
     changed_fields: tuple[str, ...]
     content: EntryContent
     correction: tuple[str, ...] | None = None  # the changes, when saved as a correction
+
+
+@dataclass(frozen=True, slots=True)
+class ImportResult:
+    """What an import did, slug by slug."""
+
+    added: tuple[str, ...]
+    updated: tuple[str, ...]
+    unchanged: tuple[str, ...]
+    # Deleted entries are left deleted: an import never quietly undoes an editor's delete.
+    skipped_deleted: tuple[str, ...] = ()

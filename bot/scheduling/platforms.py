@@ -20,9 +20,11 @@ from datetime import datetime
 from bot.clock import Clock
 from bot.delivery import DeliveryTarget, DigestPoster, PermanentDeliveryError
 from bot.domain.digest import Digest
+from bot.domain.ledger import LedgerRow
+from bot.domain.servers import ServerSchedule
 from bot.storage.database import Database
-from bot.storage.digests import DigestLedger, LedgerRow
-from bot.storage.servers import ServerSchedule, ServerStore
+from bot.storage.digests import DigestLedger
+from bot.storage.servers import ServerStore
 
 
 class PlatformServers(ServerStore):

@@ -27,7 +27,8 @@ from apscheduler.triggers.base import BaseTrigger
 from bot.clock import Clock
 from bot.delivery import DeliveryResult, DigestDelivery
 from bot.domain.digest_schedule import DigestSchedule, next_run, previous_run, run_date
-from bot.storage.servers import ServerSchedule, ServerStore
+from bot.domain.servers import ServerSchedule
+from bot.storage.servers import ServerStore
 
 log = logging.getLogger(__name__)
 

@@ -15,7 +15,7 @@ from bot.clock import FixedClock
 from bot.domain.vocabulary import Vocabulary
 from bot.service import BriefingService
 from bot.storage.database import Database, open_database
-from bot.storage.entries import EntryStore
+from bot.storage.entry_store import EntryStore
 
 REPO = Path(__file__).resolve().parents[2]
 BRIEFS = REPO / "briefs"

@@ -23,7 +23,7 @@ from bot.storage.database import (
     open_database,
     schema_version,
 )
-from bot.storage.entries import EntryStore
+from bot.storage.entry_store import EntryStore
 from bot.storage.maintenance import backup, integrity_problems
 
 from .conftest import lingering_threads, raw_entry

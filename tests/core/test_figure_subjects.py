@@ -14,7 +14,7 @@ from bot.clock import FixedClock
 from bot.domain.vocabulary import Vocabulary
 from bot.service import BriefingService
 from bot.storage.database import apply_migrations, open_database
-from bot.storage.entries import EntryStore
+from bot.storage.entry_store import EntryStore
 
 from .conftest import raw_entry
 

@@ -9,11 +9,11 @@ import pytest
 
 from bot.brief_files import MAX_FILE_BYTES, read_brief_files
 from bot.clock import FixedClock
-from bot.domain.entries import RevisionAction
+from bot.domain.entries import ImportResult, RevisionAction
 from bot.domain.vocabulary import Vocabulary
 from bot.service import BriefingService, ImportRejected
 from bot.storage.database import open_database
-from bot.storage.entries import EntryStore, ImportResult
+from bot.storage.entry_store import EntryStore
 
 from .conftest import BRIEFS, NIS_SLUG
 

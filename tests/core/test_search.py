@@ -12,11 +12,12 @@ from hypothesis import strategies as st
 
 from bot.brief_files import read_brief_files
 from bot.clock import FixedClock
+from bot.domain.entries import MARK_END, MARK_START
 from bot.domain.search_query import parse_search
 from bot.domain.vocabulary import Vocabulary
 from bot.service import BriefingService, SearchResults
 from bot.storage.database import open_database
-from bot.storage.entries import MARK_END, MARK_START, EntryStore
+from bot.storage.entry_store import EntryStore
 
 from .conftest import BRIEFS, NIS_SLUG, NOW
 

@@ -22,7 +22,7 @@ from bot.rendering.text import render_search
 from bot.service import BriefingService
 from bot.storage.budget import SearchBusy, SearchTooSlow
 from bot.storage.database import Database, open_database
-from bot.storage.entries import EntryStore
+from bot.storage.entry_store import EntryStore
 
 from .conftest import NOW, raw_entry
 

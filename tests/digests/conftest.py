@@ -21,12 +21,13 @@ from bot.delivery import (
 from bot.domain.corrections import CorrectionNotice
 from bot.domain.digest import Digest
 from bot.domain.digest_schedule import DigestSchedule
+from bot.domain.servers import ServerSchedule
 from bot.domain.vocabulary import Vocabulary
 from bot.service import BriefingService
 from bot.storage.database import Database, open_database
 from bot.storage.digests import DigestLedger
-from bot.storage.entries import EntryStore
-from bot.storage.servers import ServerSchedule, ServerStore
+from bot.storage.entry_store import EntryStore
+from bot.storage.servers import ServerStore
 
 PLATFORM = "discord"
 TINY_RETRY = RetryPolicy(delays=(0.001, 0.002, 0.003), attempt_timeout=5.0)

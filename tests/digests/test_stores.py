@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from bot.domain.digest_schedule import DigestSchedule
-from bot.storage.digests import LedgerStatus
+from bot.domain.ledger import LedgerStatus
 from tests.digests.conftest import PLATFORM, World
 
 NOW = datetime(2026, 3, 1, 12, tzinfo=UTC)

@@ -43,8 +43,8 @@ from bot.app import open_app, seed_if_empty
 from bot.clock import FixedClock
 from bot.delivery import RetryPolicy, digest_marker
 from bot.domain.digest_schedule import DigestSchedule
+from bot.domain.ledger import LedgerStatus
 from bot.settings import Settings
-from bot.storage.digests import LedgerStatus
 from tests.discord_bot.conftest import BRIEFS, BotWorld, make_deps
 from tests.discord_bot.helpers import ADD_OPTIONS, form
 from tests.discord_digest.conftest import digest_messages, footer

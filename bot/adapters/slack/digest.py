@@ -22,10 +22,10 @@ from bot.adapters.slack.permissions import ONLY_ADMINS, PLATFORM, Access
 from bot.adapters.slack.render import slack_date
 from bot.delivery import DeliveryStatus, DigestDelivery, digest_marker
 from bot.domain.digest_schedule import DigestSchedule, next_run
+from bot.domain.ledger import LedgerRow, LedgerStatus
+from bot.domain.servers import ServerSchedule
 from bot.domain.validation import choice_list
 from bot.scheduling.scheduler import DigestScheduler
-from bot.storage.digests import LedgerRow, LedgerStatus
-from bot.storage.servers import ServerSchedule
 
 USAGE = (
     "Usage: `/brief digest setup #channel 08:00 Asia/Seoul [topics=a,b] [quiet=post|skip]`, "

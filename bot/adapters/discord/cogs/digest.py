@@ -20,11 +20,11 @@ from bot.adapters.discord.embeds import NEUTRAL_COLOUR, digest_embeds
 from bot.adapters.discord.errors import UserFacingError
 from bot.delivery import DeliveryStatus, DigestDelivery, digest_marker
 from bot.domain.digest_schedule import DigestSchedule, next_run
+from bot.domain.ledger import LedgerRow, LedgerStatus
 from bot.domain.schedule import zone_names
+from bot.domain.servers import ServerSchedule
 from bot.domain.validation import choice_list
 from bot.scheduling.scheduler import DigestScheduler
-from bot.storage.digests import LedgerRow, LedgerStatus
-from bot.storage.servers import ServerSchedule
 
 PLATFORM = "discord"
 REQUIRED = ("view_channel", "send_messages", "embed_links")
