@@ -40,7 +40,7 @@ async def seed_if_empty(app: App, progress: ProgressCallback | None = None) -> i
 
     A database that has entries is never touched: editors' changes are not overwritten.
     """
-    if await app.service.store.count() or not app.settings.briefs_dir.is_dir():
+    if await app.service.count() or not app.settings.briefs_dir.is_dir():
         return 0
     read = read_brief_files([app.settings.briefs_dir])
     result = await app.service.import_documents(

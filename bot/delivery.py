@@ -37,9 +37,9 @@ from bot.domain.digest_schedule import (
 from bot.domain.ledger import Claim, LedgerStatus
 from bot.domain.schedule import local_date
 from bot.domain.servers import ServerSchedule
+from bot.ports.ledger import DigestLedgerStore
+from bot.ports.servers import ServerSchedules
 from bot.service import BriefingService
-from bot.storage.digests import DigestLedger
-from bot.storage.servers import ServerStore
 
 log = logging.getLogger(__name__)
 
@@ -170,8 +170,8 @@ class DigestDelivery:
     def __init__(
         self,
         service: BriefingService,
-        servers: ServerStore,
-        ledger: DigestLedger,
+        servers: ServerSchedules,
+        ledger: DigestLedgerStore,
         poster: DigestPoster,
         clock: Clock,
         *,

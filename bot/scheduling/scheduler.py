@@ -28,7 +28,7 @@ from bot.clock import Clock
 from bot.delivery import DeliveryResult, DigestDelivery
 from bot.domain.digest_schedule import DigestSchedule, next_run, previous_run, run_date
 from bot.domain.servers import ServerSchedule
-from bot.storage.servers import ServerStore
+from bot.ports.servers import ServerSchedules
 
 log = logging.getLogger(__name__)
 
@@ -66,7 +66,7 @@ class DigestScheduler:
 
     def __init__(
         self,
-        servers: ServerStore,
+        servers: ServerSchedules,
         delivery: DigestDelivery,
         clock: Clock,
         *,

@@ -16,29 +16,13 @@ from bot.domain.vocabulary import Vocabulary
 from bot.service import BriefingService
 from bot.storage.database import Database, open_database
 from bot.storage.entry_store import EntryStore
+from tests.factories import raw_entry
 
 REPO = Path(__file__).resolve().parents[2]
 BRIEFS = REPO / "briefs"
 NIS_SLUG = "nis-confirms-north-korean-special-forces-in-russia"
 HUR_SLUG = "ukraine-hur-corroborates-north-korean-deployment"
 NOW = datetime(2024, 10, 22, 9, 0, tzinfo=UTC)
-
-
-def raw_entry(**overrides: Any) -> dict[str, Any]:
-    """Valid entry input as a brief file gives it (typed YAML values); override any field."""
-    raw: dict[str, Any] = {
-        "slug": "nk-troops-seen-in-kursk",
-        "title": "North Korean troops seen in Kursk",
-        "summary": "Ukrainian intelligence says North Korean units reached the Kursk region.",
-        "event_date": "2024-10-20",
-        "topics": ["deployment"],
-        "actors": ["north-korea", "russia"],
-        "status": "reported",
-        "importance": 2,
-        "sources": [{"name": "Kyiv Post", "url": "https://www.kyivpost.com/"}],
-    }
-    raw.update(overrides)
-    return raw
 
 
 @pytest.fixture

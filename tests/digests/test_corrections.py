@@ -16,8 +16,8 @@ from bot.domain.digest_schedule import DigestSchedule
 from bot.rendering.text import render_entry, render_history
 from bot.storage.codec import content_dict
 from bot.storage.corrections import CorrectionLedger, NoticeKey
-from tests.core.conftest import raw_entry
 from tests.digests.conftest import PLATFORM, TINY_RETRY, RecordingPoster, World, forbidden
+from tests.factories import raw_entry
 
 DAY = date(2026, 3, 1)  # the world's clock: 2026-03-01 00:00 UTC, 09:00 in Seoul
 SLUG = "nk-troops-seen-in-kursk"

@@ -282,7 +282,7 @@ async def stage(tmp_path: Path, seed: int) -> AsyncIterator[tuple[Stage, StatusL
         settings = Settings(BRIEFBOT_DB=tmp_path / "bot.sqlite3", BRIEFBOT_BRIEFS_DIR=BRIEFS)
         async with open_app(settings, clock) as app:
             await seed_if_empty(app)
-            entries = await app.service.store.all()
+            entries = await app.service.entries()
             slugs = [e.slug for e in entries]
             subjects = sorted({g.subject for g in (await app.service.figures()).groups})
             deps = dataclasses.replace(make_deps(app, clock, newsroom=guild), retry=RETRY)
