@@ -7,11 +7,16 @@ new required field is added once.
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import Any
 
+from bot.brief_files import read_brief_files
 from bot.domain.entries import EntryContent
 from bot.domain.validation import validate_entry
 from bot.domain.vocabulary import Vocabulary
+
+BRIEFS = Path(__file__).resolve().parents[1] / "briefs"
+NIS_SLUG = "nis-confirms-north-korean-special-forces-in-russia"
 
 
 def raw_entry(**overrides: Any) -> dict[str, Any]:
@@ -75,3 +80,9 @@ sources:
 def brief_file(slug: str, title: str, *, url: str = "https://example.org/a") -> bytes:
     """:func:`brief_text` as the bytes of an uploaded file."""
     return brief_text(slug, title, url=url).encode()
+
+
+def shipped_briefs() -> list[EntryContent]:
+    """The repository's own ``briefs/``, validated: a realistic archive to search."""
+    read = read_brief_files([BRIEFS])
+    return [validate_entry(doc.fields, Vocabulary(), date(2030, 1, 1)) for doc in read.documents]
