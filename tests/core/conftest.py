@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -14,7 +14,7 @@ from bot.cli import main
 from bot.clock import FixedClock
 from bot.domain.vocabulary import Vocabulary
 from bot.service import BriefingService
-from bot.storage.database import Database, open_database
+from bot.storage.database import Database
 from bot.storage.entry_store import EntryStore
 from tests.factories import raw_entry
 
@@ -33,15 +33,6 @@ def make_raw() -> Callable[..., dict[str, Any]]:
 @pytest.fixture
 def clock() -> FixedClock:
     return FixedClock(NOW)
-
-
-@pytest.fixture
-async def database(tmp_path: Path) -> AsyncIterator[Database]:
-    db = await open_database(tmp_path / "briefbot.sqlite3")
-    try:
-        yield db
-    finally:
-        await db.close()
 
 
 @pytest.fixture

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 
@@ -24,7 +22,7 @@ from bot.domain.digest_schedule import DigestSchedule
 from bot.domain.servers import ServerSchedule
 from bot.domain.vocabulary import Vocabulary
 from bot.service import BriefingService
-from bot.storage.database import Database, open_database
+from bot.storage.database import Database
 from bot.storage.digests import DigestLedger
 from bot.storage.entry_store import EntryStore
 from bot.storage.servers import ServerStore
@@ -155,15 +153,6 @@ class World:
         return await self.servers.set_schedule(
             PLATFORM, server_id, schedule, since or datetime(2026, 1, 1, tzinfo=UTC)
         )
-
-
-@pytest.fixture
-async def database(tmp_path: Path) -> AsyncIterator[Database]:
-    db = await open_database(tmp_path / "briefbot.sqlite3")
-    try:
-        yield db
-    finally:
-        await db.close()
 
 
 @pytest.fixture

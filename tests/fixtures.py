@@ -1,0 +1,21 @@
+"""Fixtures every suite may use (registered as a pytest plugin in tests/conftest.py)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.storage.database import Database, open_database
+
+
+@pytest.fixture
+async def database(tmp_path: Path) -> AsyncIterator[Database]:
+    """A migrated SQLite database in the test's own folder, closed after the test (an
+    unclosed aiosqlite connection keeps its thread, and the test run, alive)."""
+    db = await open_database(tmp_path / "briefbot.sqlite3")
+    try:
+        yield db
+    finally:
+        await db.close()
