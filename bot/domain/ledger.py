@@ -1,7 +1,8 @@
-"""The digest ledger's values: one row per (server, local date) and the claim to post it.
+"""The ledgers' values: a digest row per (server, local date) and the claim to post it, and
+the key of one correction notice.
 
-Storage keeps them (``bot.storage.digests``); delivery and the digest commands read them, so
-they live here, free of any backend.
+Storage keeps them (``bot.storage.digests``, ``bot.storage.corrections``); delivery, the
+correction sender and the digest commands read them, so they live here, free of any backend.
 """
 
 from __future__ import annotations
@@ -52,3 +53,18 @@ class LedgerRow:
     claimed_at: datetime | None
     finished_at: datetime | None
     covers_until: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class NoticeKey:
+    """One notice: a channel (of a server on a platform) and a corrected revision."""
+
+    platform: str
+    server_id: str
+    channel_id: str
+    entry_id: int
+    revision: int
+
+    @property
+    def values(self) -> tuple[str, str, str, int, int]:
+        return (self.platform, self.server_id, self.channel_id, self.entry_id, self.revision)

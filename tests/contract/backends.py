@@ -15,10 +15,12 @@ from pathlib import Path
 
 from bot.clock import Clock
 from bot.ports.app_state import AppStateStore
+from bot.ports.corrections import CorrectionNotices
 from bot.ports.entries import EntryRepository
 from bot.ports.ledger import DigestLedgerStore
 from bot.ports.servers import ServerSettingsStore
 from bot.storage.app_state import AppState
+from bot.storage.corrections import CorrectionLedger
 from bot.storage.database import open_database
 from bot.storage.digests import DigestLedger
 from bot.storage.entry_store import EntryStore
@@ -34,6 +36,7 @@ class Backend:
     servers: ServerSettingsStore
     ledger: DigestLedgerStore
     app_state: AppStateStore
+    corrections: CorrectionNotices
 
 
 BackendOpener = Callable[[Path, Clock], AbstractAsyncContextManager[Backend]]
@@ -49,6 +52,7 @@ async def sqlite_backend(location: Path, clock: Clock) -> AsyncIterator[Backend]
             ServerStore(database, clock),
             DigestLedger(database),
             AppState(database),
+            CorrectionLedger(database),
         )
     finally:
         await database.close()
