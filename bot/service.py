@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -26,13 +25,14 @@ from bot.domain.digest import (
     key_subjects,
     matches_topics,
 )
-from bot.domain.entries import Entry, EntryContent, ImportResult, Revision, SearchHit
-from bot.domain.figures import FigureGroup, group_claims
+from bot.domain.entries import Entry, EntryContent, ImportResult, Revision
+from bot.domain.figures import group_claims
 from bot.domain.schedule import day_window, local_date
-from bot.domain.search_query import SearchQuery, parse_search
+from bot.domain.search_query import parse_search
 from bot.domain.validation import EntryValidationError, validate_entry
 from bot.domain.vocabulary import Vocabulary
 from bot.ports.entries import EntryRepository, ProgressCallback
+from bot.results import FiguresView, Page, SearchResults
 
 MAX_PAGE_SIZE = 25
 QUIET_DAY_SUBJECTS = 3
@@ -48,43 +48,6 @@ class ImportRejected(ValueError):
     def __init__(self, problems: Sequence[str]) -> None:
         self.problems = tuple(problems)
         super().__init__(f"{len(self.problems)} problem(s); nothing was imported")
-
-
-@dataclass(frozen=True, slots=True)
-class Page:
-    """One page of entries and whether another follows."""
-
-    entries: tuple[Entry, ...]
-    number: int
-    has_next: bool
-
-
-@dataclass(frozen=True, slots=True)
-class SearchResults:
-    query: SearchQuery
-    hits: tuple[SearchHit, ...]
-    number: int
-    has_next: bool
-    # False when ranking ran out of time (a very common search): the newest matches instead.
-    ranked: bool = True
-
-
-@dataclass(frozen=True, slots=True)
-class FiguresView:
-    """Figure groups to show, and how many subjects the tracker holds in all."""
-
-    groups: tuple[FigureGroup, ...]
-    total_subjects: int
-
-    @property
-    def notice(self) -> str | None:
-        """Says the list is a selection, when it is one."""
-        if len(self.groups) >= self.total_subjects:
-            return None
-        return (
-            f"Showing the {len(self.groups)} most recently reported of "
-            f"{self.total_subjects:,} subjects; pick a subject to see any other."
-        )
 
 
 class BriefingService:

@@ -22,7 +22,7 @@ from bot.domain.figures import FigureGroup, TrackedClaim, claim_date, claimant, 
 from bot.domain.provenance import dated, link_kind, link_label, source_text
 from bot.domain.search_query import UNRANKED_NOTE
 from bot.domain.text_safety import link_target
-from bot.service import Page, SearchResults
+from bot.results import Page, SearchResults
 
 Style = Literal["text", "markdown"]
 
