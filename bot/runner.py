@@ -13,9 +13,9 @@ import discord
 from bot.adapters.console.shell import Console, run_console
 from bot.app import App, seed_if_empty
 from bot.domain.schedule import zone
-from bot.scheduling.platforms import PlatformLedger, PlatformServers
 from bot.storage.app_state import AppState
 from bot.storage.corrections import CorrectionLedger
+from bot.storage.scoped import PlatformLedger, PlatformServers
 
 if TYPE_CHECKING:
     from bot.adapters.discord.client import BriefingBot

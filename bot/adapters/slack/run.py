@@ -22,8 +22,8 @@ from bot.adapters.slack.app import SlackBot
 from bot.adapters.slack.config import secret_text
 from bot.adapters.slack.deps import SlackDeps
 from bot.app import App
-from bot.scheduling.platforms import PlatformLedger, PlatformServers
 from bot.storage.corrections import CorrectionLedger
+from bot.storage.scoped import PlatformLedger, PlatformServers
 
 log = logging.getLogger(__name__)
 
