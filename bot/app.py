@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from bot.brief_files import read_brief_files
 from bot.clock import Clock, SystemClock
-from bot.ports.entries import ProgressCallback
+from bot.domain.entries import ProgressCallback
 from bot.service import BriefingService
 from bot.settings import Settings
 from bot.storage.database import Database, open_database

@@ -25,13 +25,13 @@ from bot.domain.digest import (
     key_subjects,
     matches_topics,
 )
-from bot.domain.entries import Entry, EntryContent, ImportResult, Revision
+from bot.domain.entries import Entry, EntryContent, ImportResult, ProgressCallback, Revision
 from bot.domain.figures import group_claims
 from bot.domain.schedule import day_window, local_date
 from bot.domain.search_query import parse_search
 from bot.domain.validation import EntryValidationError, validate_entry
 from bot.domain.vocabulary import Vocabulary
-from bot.ports.entries import EntryRepository, ProgressCallback
+from bot.ports.entries import EntryRepository
 from bot.results import FiguresView, Page, SearchResults
 
 MAX_PAGE_SIZE = 25

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
@@ -206,6 +207,12 @@ class Revision:
     changed_fields: tuple[str, ...]
     content: EntryContent
     correction: tuple[str, ...] | None = None  # the changes, when saved as a correction
+
+
+# What a correction changed, from the old and the new content ("status: A → B", …).
+Changes = Callable[[EntryContent, EntryContent], tuple[str, ...]]
+# (done, total) while an import writes.
+ProgressCallback = Callable[[int, int], None]
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,24 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Protocol
 
 from bot.domain.entries import (
+    Changes,
     Entry,
     EntryContent,
     FigureClaim,
     ImportResult,
+    ProgressCallback,
     Revision,
     SearchPage,
 )
 from bot.domain.search_query import SearchQuery
-
-# What a correction changed, from the old and the new content ("status: A → B", …).
-Changes = Callable[[EntryContent, EntryContent], tuple[str, ...]]
-# (done, total) while an import writes.
-ProgressCallback = Callable[[int, int], None]
 
 
 class EntryReads(Protocol):

@@ -9,8 +9,14 @@ from datetime import datetime
 
 import aiosqlite
 
-from bot.domain.entries import Entry, EntryContent, ImportResult, RevisionAction
-from bot.ports.entries import Changes, ProgressCallback
+from bot.domain.entries import (
+    Changes,
+    Entry,
+    EntryContent,
+    ImportResult,
+    ProgressCallback,
+    RevisionAction,
+)
 from bot.storage.codec import changed_fields, content_dict, stamp
 from bot.storage.corrections import enqueue_correction
 from bot.storage.database import Database
@@ -26,7 +32,7 @@ from bot.storage.entry_rows import (
     tag_rows,
 )
 
-# New entries are written this many per executemany batch (progress is reported per batch).
+# New entries are written this many per executemany batch; progress is reported after each.
 IMPORT_BATCH = 5000
 
 
