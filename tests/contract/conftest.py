@@ -22,8 +22,8 @@ Reopen = Callable[[], AbstractAsyncContextManager[Backend]]
 
 
 @pytest.fixture
-def clock() -> FixedClock:
-    return FixedClock(NOW)
+def now() -> datetime:
+    return NOW
 
 
 @pytest.fixture(params=sorted(BACKENDS))

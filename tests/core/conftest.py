@@ -31,8 +31,8 @@ def make_raw() -> Callable[..., dict[str, Any]]:
 
 
 @pytest.fixture
-def clock() -> FixedClock:
-    return FixedClock(NOW)
+def now() -> datetime:
+    return NOW
 
 
 @pytest.fixture

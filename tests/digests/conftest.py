@@ -156,8 +156,12 @@ class World:
 
 
 @pytest.fixture
-async def world(database: Database) -> World:
-    clock = FixedClock(datetime(2026, 3, 1, tzinfo=UTC))
+def now() -> datetime:
+    return datetime(2026, 3, 1, tzinfo=UTC)
+
+
+@pytest.fixture
+async def world(database: Database, clock: FixedClock) -> World:
     service = BriefingService(EntryStore(database), clock, Vocabulary())
     servers = ServerStore(database, clock)
     ledger = DigestLedger(database)
