@@ -261,3 +261,20 @@ async def test_another_handle_sees_every_committed_write(backend: Backend, reope
         await other.entries.edit(SLUG, entry_content(importance=3), "ben", NOW)
         assert (await other.entries.get(SLUG)).revision == 2
     assert (await backend.entries.get(SLUG)).content.importance == 3
+
+
+# No NUL here: SQLite ends a LIKE pattern at it (so it matches everything) and PostgreSQL
+# refuses it in text; keeping it out of storage is the use cases' job, not a backend's.
+@pytest.mark.parametrize(
+    "text", ["'", '"', "\\", "%_%", "'; DROP TABLE entries; --", "😀" * 50, " " * 200]
+)
+async def test_odd_text_in_lookups_finds_nothing_and_breaks_nothing(
+    backend: Backend, text: str
+) -> None:
+    await backend.entries.add(entry_content(), "ana", NOW)
+
+    assert await backend.entries.suggest(text) == []
+    assert await backend.entries.subjects.matching(text, 5) == []
+    with pytest.raises(EntryNotFound):
+        await backend.entries.get(text)
+    assert await backend.entries.count() == 1
