@@ -32,6 +32,7 @@ from discord.ext import commands
 from bench import synth
 from bench.flood import bench_flood
 from bench.generate import create_schema, ensure_archive, insert_batch
+from bench.intake import bench_cluster, bench_extract, bench_poll
 from bench.report import write_markdown
 from bench.stats import Budget, p50, p99, repeat, summary
 from bot.adapters.discord.client import BriefingBot
@@ -541,6 +542,13 @@ async def bench_process(report: Report, db: Path, quick: bool) -> None:
 # -- main --------------------------------------------------------------------------------------
 
 
+async def bench_intake(report: Report, args: argparse.Namespace) -> None:
+    """Poll against plain aiohttp, extraction rate, clustering (off the loop: CPU work)."""
+    await asyncio.to_thread(bench_poll, report, args.intake_feeds, args.intake_items, say)
+    await asyncio.to_thread(bench_extract, report, 50 if args.quick else 500)
+    await asyncio.to_thread(bench_cluster, report, args.cluster_items)
+
+
 def machine() -> dict[str, Any]:
     cpu = "unknown"
     cpuinfo = Path("/proc/cpuinfo")
@@ -558,7 +566,7 @@ def machine() -> dict[str, Any]:
     }
 
 
-STEPS = ("commands", "search", "flood", "import", "fanout", "process")
+STEPS = ("commands", "search", "flood", "import", "fanout", "process", "intake")
 
 
 async def run(
@@ -580,6 +588,7 @@ async def run(
         ),
         ("fanout", lambda: bench_fanout(report, db, args.servers)),
         ("process", lambda: bench_process(report, db, args.quick)),
+        ("intake", lambda: bench_intake(report, args)),
     ]
     for name, step in steps:
         if name in chosen:
@@ -597,6 +606,9 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--import-entries", type=int, default=100_000)
     parser.add_argument("--servers", type=int, default=1000, help="servers in the fan-out")
     parser.add_argument("--quick", action="store_true", help="fewer repetitions (smoke run)")
+    parser.add_argument("--intake-feeds", type=int, default=500, help="feeds in the poll")
+    parser.add_argument("--intake-items", type=int, default=50, help="items per feed")
+    parser.add_argument("--cluster-items", type=int, default=100_000, help="items clustered")
     parser.add_argument("--only", action="append", choices=STEPS, help="run only these")
     parser.add_argument("--results", type=Path, default=RESULTS, help="JSON results file")
     parser.add_argument("--doc", type=Path, default=None, help="also update this Markdown table")

@@ -24,6 +24,7 @@ from bot.domain.corrections import EditKind
 from bot.domain.figures import FigureGroup
 from bot.domain.schedule import zone
 from bot.domain.validation import EntryValidationError
+from bot.intake import commands as intake_commands
 from bot.rendering import text as render
 from bot.rendering.terminal import printable_streams
 from bot.service import ImportRejected
@@ -120,6 +121,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("sync-commands", help="push commands now: global + newsroom")
     p.add_argument("--guild", type=int, metavar="ID", help="copy the global ones to this server")
     sub.add_parser("health", help="exit 0 if the database opens and a running bot is alive")
+    intake_commands.add_parsers(sub)
     return parser
 
 
@@ -280,6 +282,7 @@ COMMANDS: dict[str, Command] = {
     "run": cmd_run,
     "health": cmd_health,
     "sync-commands": cmd_sync_commands,
+    **intake_commands.COMMANDS,
 }
 
 

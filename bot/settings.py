@@ -36,6 +36,11 @@ class Settings(BaseSettings):
         default=None, min_length=1, alias="BRIEFBOT_NEWSROOM_SLACK_TEAM_ID"
     )
 
+    # Intake: feeds on private, loopback or link-local addresses only when allowed (tests,
+    # intranet feeds); article text older than the retention is dropped (identities stay).
+    intake_allow_private: bool = Field(default=False, alias="BRIEFBOT_INTAKE_ALLOW_PRIVATE")
+    intake_retention_days: int = Field(default=30, ge=1, alias="BRIEFBOT_INTAKE_RETENTION_DAYS")
+
     discord_token: SecretStr | None = Field(default=None, alias="DISCORD_TOKEN")
     discord_api_base_url: str | None = Field(default=None, alias="DISCORD_API_BASE_URL")
     discord_gateway_url: str | None = Field(default=None, alias="DISCORD_GATEWAY_URL")

@@ -23,6 +23,10 @@ FIGURES = (
     "fanout_ratio",
     "memory_ratio",
     "ready_s",
+    "intake_poll_s",
+    "intake_fetch_ratio",
+    "extract_items_per_s",
+    "cluster_100k_s",
 )
 
 
@@ -54,6 +58,12 @@ def test_a_small_bench_run_reports_every_figure(tmp_path: Path) -> None:
             "500",
             "--servers",
             "20",
+            "--intake-feeds",
+            "10",
+            "--intake-items",
+            "5",
+            "--cluster-items",
+            "500",
             "--quick",
             "--results",
             str(results),

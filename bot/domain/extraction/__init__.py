@@ -1,0 +1,1 @@
+"""Pure extraction of draft entries from article text: figures, claimants, dates, vocabulary."""

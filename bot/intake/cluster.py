@@ -1,0 +1,81 @@
+"""Near-duplicate stories across outlets (wire copies, rewrites) grouped with MinHash LSH.
+
+datasketch's MinHash over word 3-shingles of the title and lead; two items whose estimated
+Jaccard similarity passes ``THRESHOLD`` are the same story.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+import numpy as np
+from datasketch import MinHash, MinHashLSH
+
+NUM_PERM = 64
+SCHEME = "affine32"  # stored signatures must be read back with the scheme that made them
+THRESHOLD = 0.4
+LEAD_WORDS = 80
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+def shingles(title: str, text: str) -> list[bytes]:
+    words = _WORD.findall(f"{title} {text}".lower())[:LEAD_WORDS]
+    return [" ".join(words[i : i + 3]).encode() for i in range(max(1, len(words) - 2))]
+
+
+# The random permutations depend only on the seed; made once, shared by every signature.
+_TEMPLATE = MinHash(num_perm=NUM_PERM, scheme=SCHEME)
+
+
+def signature(title: str, text: str) -> MinHash:
+    minhash = MinHash(num_perm=NUM_PERM, scheme=SCHEME, permutations=_TEMPLATE.permutations)
+    minhash.update_batch(shingles(title, text))
+    return minhash
+
+
+def to_bytes(minhash: MinHash) -> bytes:
+    return bytes(np.asarray(minhash.hashvalues, dtype=np.uint64).tobytes())
+
+
+def from_bytes(data: bytes) -> MinHash:
+    return MinHash(
+        num_perm=NUM_PERM, hashvalues=np.frombuffer(data, dtype=np.uint64), scheme=SCHEME
+    )
+
+
+class Clusters:
+    """An index of stories: ``match`` finds the story an item belongs to, if any."""
+
+    def __init__(self, known: Iterable[tuple[int, bytes]] = ()) -> None:
+        self._lsh = MinHashLSH(threshold=THRESHOLD, num_perm=NUM_PERM)
+        self._signatures: dict[int, MinHash] = {}
+        for key, data in known:
+            self.add(key, from_bytes(data))
+
+    def add(self, key: int, minhash: MinHash) -> None:
+        self._lsh.insert(str(key), minhash)
+        self._signatures[key] = minhash
+
+    def match(self, minhash: MinHash) -> int | None:
+        """The most similar known story above the threshold."""
+        best: tuple[float, int] | None = None
+        for found in self._lsh.query(minhash):
+            key = int(found)
+            score = minhash.jaccard(self._signatures[key])
+            if score >= THRESHOLD and (best is None or score > best[0]):
+                best = (score, key)
+        return best[1] if best else None
+
+
+class StoryMatcher:
+    """:class:`Clusters` over stored signatures (the storage port's ``Matcher``)."""
+
+    def __init__(self, known: Iterable[tuple[int, bytes]] = ()) -> None:
+        self.clusters = Clusters(known)
+
+    def match_bytes(self, signature: bytes) -> int | None:
+        return self.clusters.match(from_bytes(signature))
+
+    def add_bytes(self, key: int, signature: bytes) -> None:
+        self.clusters.add(key, from_bytes(signature))

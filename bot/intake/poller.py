@@ -1,0 +1,138 @@
+"""Polling use case: due feeds fetched, items kept when relevant, grouped into candidates.
+
+Each feed's outcome is written in one transaction with its items (see ``QueueStore``); a
+failing feed backs off (doubling its interval, capped at a day) and pauses itself after
+``PAUSE_AFTER`` failures in a row, with the reason in ``feeds list``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from bot.clock import Clock
+from bot.domain.intake import Rules, draft, item_key, relevant
+from bot.domain.vocabulary import Vocabulary
+from bot.intake.cluster import StoryMatcher, signature, to_bytes
+from bot.intake.drafts import draft_dict
+from bot.intake.fetch import Fetcher, FetchFailed
+from bot.intake.parse import Item, parse_feed
+from bot.storage.intake_feeds import Feed, FeedStore
+from bot.storage.intake_queue import FeedOutcome, NewItem, QueueStore
+
+log = logging.getLogger(__name__)
+
+PAUSE_AFTER = 5
+MAX_BACKOFF = timedelta(days=1)
+JITTER = 0.1  # ± this share of the interval, so feeds of one host do not fire together
+STORY_WINDOW = timedelta(days=30)
+CONCURRENT_FEEDS = 50
+
+
+@dataclass(frozen=True, slots=True)
+class PollReport:
+    feeds: int
+    failed: int
+    new_candidates: tuple[int, ...]
+
+
+def new_item(item: Item, outlet: str, today: date, vocabulary: Vocabulary) -> NewItem:
+    """An item as stored: its identity, its draft and its story signature."""
+    published = item.published or today
+    found = draft(item.title, item.text, published, vocabulary)
+    return NewItem(
+        key=item_key(item.guid, item.url, item.title),
+        outlet=outlet,
+        url=item.url,
+        title=item.title,
+        published=published.isoformat(),
+        body=item.text,
+        draft=draft_dict(found),
+        signature=to_bytes(signature(item.title, item.text)),
+    )
+
+
+class Poller:
+    def __init__(
+        self,
+        feeds: FeedStore,
+        queue: QueueStore,
+        fetcher: Fetcher,
+        clock: Clock,
+        vocabulary: Vocabulary,
+        rng: random.Random | None = None,
+        retention: timedelta = timedelta(days=30),
+    ) -> None:
+        self.feeds, self.queue, self.fetcher = feeds, queue, fetcher
+        self.clock, self.vocabulary = clock, vocabulary
+        self._rng = rng or random.Random()
+        self._retention = retention
+
+    async def poll(self, everything: bool = False) -> PollReport:
+        """Poll the due feeds (``everything``: every feed not paused) once."""
+        now = self.clock.now()
+        due = await self.feeds.due(
+            now if not everything else datetime.max.replace(tzinfo=now.tzinfo)
+        )
+        matcher = StoryMatcher(await self.queue.signatures(now - STORY_WINDOW))
+        limit = asyncio.Semaphore(CONCURRENT_FEEDS)
+
+        async def one(feed: Feed) -> list[int] | None:
+            async with limit:
+                return await self._poll_feed(feed, matcher)
+
+        results = await asyncio.gather(*(one(feed) for feed in due))
+        created = tuple(c for r in results if r for c in r)
+        await self.queue.purge_bodies(now - self._retention)
+        return PollReport(len(due), sum(r is None for r in results), created)
+
+    def _next(self, feed: Feed, failures: int) -> datetime:
+        interval: timedelta = timedelta(minutes=feed.every_minutes) * (2**failures)
+        interval = min(interval, MAX_BACKOFF)
+        jitter = 1 + self._rng.uniform(-JITTER, JITTER)
+        return self.clock.now() + interval * jitter
+
+    async def _poll_feed(self, feed: Feed, matcher: StoryMatcher) -> list[int] | None:
+        try:
+            fetched = await self.fetcher.get(feed.url, feed.etag, feed.last_modified)
+        except FetchFailed as error:
+            log.info("feed %s failed: %s", feed.url, error)
+            await self.feeds.record_failure(
+                feed.id, str(error), self._next(feed, feed.failures + 1), PAUSE_AFTER
+            )
+            return None
+        items: list[NewItem] = []
+        problem = None
+        if not fetched.not_modified:
+            parsed = await asyncio.to_thread(parse_feed, fetched.body, fetched.content_type)
+            problem = parsed.problem
+            if problem and not parsed.items:
+                await self.feeds.record_failure(
+                    feed.id, problem, self._next(feed, feed.failures + 1), PAUSE_AFTER
+                )
+                return None
+            # CPU work (about a millisecond an item): off the event loop, which keeps serving.
+            items = await asyncio.to_thread(self._keep, parsed.items, feed, self.clock.now().date())
+        outcome = FeedOutcome(
+            feed.id, fetched.etag, fetched.last_modified, problem, self._next(feed, 0)
+        )
+        return await self.queue.record_items(items, matcher, self.clock.now(), outcome)
+
+    def _keep(self, items: tuple[Item, ...], feed: Feed, today: date) -> list[NewItem]:
+        rules = Rules(feed.include, feed.exclude)
+        return [
+            new_item(item, feed.name, today, self.vocabulary)
+            for item in items
+            if relevant(f"{item.title}\n{item.text}", self.vocabulary, rules)
+        ]
+
+    async def suggest(self, item: Item, outlet: str) -> list[int]:
+        """One pasted link or saved article, queued like a feed item (relevance not required:
+        an editor chose it)."""
+        now = self.clock.now()
+        matcher = StoryMatcher(await self.queue.signatures(now - STORY_WINDOW))
+        stored = new_item(item, outlet, now.date(), self.vocabulary)
+        return await self.queue.record_items([stored], matcher, now, None)

@@ -1,0 +1,216 @@
+"""Items, candidates and editors' decisions (the only SQL for the review queue).
+
+A poll's items, their grouping into candidates and the feed's new ETag are written in one
+transaction: a poll killed midway leaves the feed's old ETag, so its items are fetched again
+rather than lost; the unique item key means they are never stored twice.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol
+
+from bot.storage.database import Database
+
+
+class CandidateNotFound(LookupError):
+    """No candidate with that id."""
+
+
+class Matcher(Protocol):
+    """Groups an item with a known story (the intake's clustering, handed in)."""
+
+    def match_bytes(self, signature: bytes) -> int | None: ...
+    def add_bytes(self, key: int, signature: bytes) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class NewItem:
+    key: str
+    outlet: str
+    url: str | None
+    title: str
+    published: str | None
+    body: str
+    draft: dict[str, Any]
+    signature: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class FeedOutcome:
+    """How a successful poll leaves its feed."""
+
+    feed_id: int
+    etag: str | None
+    last_modified: str | None
+    problem: str | None
+    next_poll: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class StoredItem:
+    outlet: str
+    url: str | None
+    title: str
+    published: str | None
+    draft: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    id: int
+    state: str
+    title: str
+    queued_at: datetime
+    items: tuple[StoredItem, ...]
+
+
+class QueueStore:
+    def __init__(self, database: Database) -> None:
+        self._db = database
+
+    async def signatures(self, since: datetime) -> list[tuple[int, bytes]]:
+        """Every story of the window, whatever its state: a rejected one must match again."""
+        async with self._db.read.execute(
+            "SELECT id, signature FROM intake_candidates WHERE created_at >= ? ORDER BY id",
+            (since.isoformat(),),
+        ) as cursor:
+            return [(row[0], bytes(row[1])) for row in await cursor.fetchall()]
+
+    async def record_items(
+        self, items: list[NewItem], matcher: Matcher, now: datetime, feed: FeedOutcome | None
+    ) -> list[int]:
+        """Store the new items, each joined to its story or starting one; returns new
+        candidates' ids. With ``feed``, the feed's poll state is updated in the same commit."""
+        created: list[int] = []
+        async with self._db.write() as conn:
+            stored = 0
+            for item in items:
+                exists = await conn.execute_fetchall(
+                    "SELECT 1 FROM intake_items WHERE key = ?", (item.key,)
+                )
+                if exists:
+                    continue
+                candidate = matcher.match_bytes(item.signature)
+                if candidate is None:
+                    cursor = await conn.execute(
+                        "INSERT INTO intake_candidates (title, signature, queued_at, created_at)"
+                        " VALUES (?, ?, ?, ?)",
+                        (item.title, item.signature, now.isoformat(), now.isoformat()),
+                    )
+                    assert cursor.lastrowid is not None
+                    candidate = cursor.lastrowid
+                    matcher.add_bytes(candidate, item.signature)
+                    created.append(candidate)
+                await conn.execute(
+                    "INSERT INTO intake_items (key, feed_id, outlet, url, title, published, body,"
+                    " draft, candidate_id, fetched_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        item.key,
+                        feed.feed_id if feed else None,
+                        item.outlet,
+                        item.url,
+                        item.title,
+                        item.published,
+                        item.body,
+                        json.dumps(item.draft),
+                        candidate,
+                        now.isoformat(),
+                    ),
+                )
+                stored += 1
+            if feed is not None:
+                await conn.execute(
+                    "UPDATE intake_feeds SET etag = COALESCE(?, etag),"
+                    " last_modified = COALESCE(?, last_modified), last_success = ?,"
+                    " last_error = ?, failures = 0, items_seen = items_seen + ?, next_poll = ?"
+                    " WHERE id = ?",
+                    (
+                        feed.etag,
+                        feed.last_modified,
+                        now.isoformat(),
+                        feed.problem,
+                        stored,
+                        feed.next_poll.isoformat(),
+                        feed.feed_id,
+                    ),
+                )
+        return created
+
+    async def pending(self, limit: int = 50) -> list[Candidate]:
+        """The oldest pending candidates first ("later" sends one to the back)."""
+        async with self._db.read.execute(
+            "SELECT id FROM intake_candidates WHERE state = 'pending'"
+            " ORDER BY queued_at, id LIMIT ?",
+            (limit,),
+        ) as cursor:
+            ids = [row[0] for row in await cursor.fetchall()]
+        return [await self.get(i) for i in ids]
+
+    async def get(self, candidate_id: int) -> Candidate:
+        async with self._db.read.execute(
+            "SELECT * FROM intake_candidates WHERE id = ?", (candidate_id,)
+        ) as cursor:
+            row = await cursor.fetchone()
+        if row is None:
+            raise CandidateNotFound(f"no candidate {candidate_id} (see briefbot queue list)")
+        async with self._db.read.execute(
+            "SELECT outlet, url, title, published, draft FROM intake_items"
+            " WHERE candidate_id = ? ORDER BY id",
+            (candidate_id,),
+        ) as cursor:
+            items = tuple(
+                StoredItem(r[0], r[1], r[2], r[3], json.loads(r[4]))
+                for r in await cursor.fetchall()
+            )
+        return Candidate(
+            row["id"], row["state"], row["title"], datetime.fromisoformat(row["queued_at"]), items
+        )
+
+    async def decide(
+        self,
+        candidate_id: int,
+        action: str,
+        actor: str,
+        now: datetime,
+        reason: str | None = None,
+        entry_slug: str | None = None,
+    ) -> None:
+        """Record an editor's decision; the candidate leaves the queue unless it is "later"."""
+        state = {"approve": "approved", "merge": "merged", "reject": "rejected"}.get(action)
+        async with self._db.write() as conn:
+            cursor = await conn.execute(
+                "UPDATE intake_candidates SET state = COALESCE(?, state), queued_at = ?"
+                " WHERE id = ? AND state = 'pending'",
+                (state, now.isoformat(), candidate_id),
+            )
+            if cursor.rowcount == 0:
+                raise CandidateNotFound(f"candidate {candidate_id} is not pending")
+            await conn.execute(
+                "INSERT INTO intake_decisions (candidate_id, action, actor, reason, entry_slug,"
+                " at) VALUES (?, ?, ?, ?, ?, ?)",
+                (candidate_id, action, actor, reason, entry_slug, now.isoformat()),
+            )
+
+    async def purge_bodies(self, before: datetime) -> int:
+        """Retention: drop raw article text older than ``before`` (keys and drafts stay, so
+        the same item is still recognised)."""
+        async with self._db.write() as conn:
+            cursor = await conn.execute(
+                "UPDATE intake_items SET body = NULL WHERE fetched_at < ? AND body IS NOT NULL",
+                (before.isoformat(),),
+            )
+            return cursor.rowcount
+
+
+async def went_out(database: Database, entry_id: int) -> bool:
+    """Whether a posted digest carried the entry (a merge into it is then a correction)."""
+    async with database.read.execute(
+        "SELECT 1 FROM digest_entries AS d JOIN digests AS g ON g.platform = d.platform"
+        " AND g.server_id = d.server_id AND g.local_date = d.local_date"
+        " WHERE d.entry_id = ? AND g.status = 'posted' LIMIT 1",
+        (entry_id,),
+    ) as cursor:
+        return await cursor.fetchone() is not None
