@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.domain.newsroom import Newsroom
@@ -13,7 +12,8 @@ from bot.domain.vocabulary import DEFAULT_ACTORS, DEFAULT_TOPICS, Vocabulary
 
 
 class Settings(BaseSettings):
-    """Every setting the bot reads; secrets are ``SecretStr`` so they never print."""
+    """The core's settings (``BRIEFBOT_*``). Each platform reads its own (``DISCORD_*``,
+    ``SLACK_*``) with a settings class in its folder, loaded only when it runs."""
 
     model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
 
@@ -40,19 +40,6 @@ class Settings(BaseSettings):
     # intranet feeds); article text older than the retention is dropped (identities stay).
     intake_allow_private: bool = Field(default=False, alias="BRIEFBOT_INTAKE_ALLOW_PRIVATE")
     intake_retention_days: int = Field(default=30, ge=1, alias="BRIEFBOT_INTAKE_RETENTION_DAYS")
-
-    discord_token: SecretStr | None = Field(default=None, alias="DISCORD_TOKEN")
-    discord_api_base_url: str | None = Field(default=None, alias="DISCORD_API_BASE_URL")
-    discord_gateway_url: str | None = Field(default=None, alias="DISCORD_GATEWAY_URL")
-
-    slack_bot_token: SecretStr | None = Field(default=None, alias="SLACK_BOT_TOKEN")
-    slack_app_token: SecretStr | None = Field(default=None, alias="SLACK_APP_TOKEN")
-    slack_signing_secret: SecretStr | None = Field(default=None, alias="SLACK_SIGNING_SECRET")
-    # "socket" (default: no public URL needed) or "http" (Slack calls SLACK_HTTP_PORT).
-    slack_mode: Literal["socket", "http"] = Field(default="socket", alias="SLACK_MODE")
-    slack_http_host: str = Field(default="0.0.0.0", alias="SLACK_HTTP_HOST")
-    slack_http_port: int = Field(default=3000, ge=0, le=65535, alias="SLACK_HTTP_PORT")
-    slack_api_base_url: str | None = Field(default=None, alias="SLACK_API_BASE_URL")
 
     @field_validator("newsroom_discord_guild_id", "newsroom_slack_team_id", mode="before")
     @classmethod

@@ -64,7 +64,7 @@ async def bot_running(
 
 async def catch_up_done(bot: BriefingBot, limit: float = 20.0) -> None:
     """Wait for the start-up catch-up task the bot runs once ready."""
-    task = bot._catch_up
+    task = bot.runtime.catch_up_task
     assert task is not None, "the bot did not start its digest catch-up"
     await asyncio.wait_for(asyncio.shield(task), limit)
 

@@ -288,8 +288,8 @@ async def stage(tmp_path: Path, seed: int) -> AsyncIterator[tuple[Stage, StatusL
             deps = dataclasses.replace(make_deps(app, clock, newsroom=guild), retry=RETRY)
             bot = BriefingBot(deps, guild_ready_timeout=0.1)
             async with running_bot(bot, discord, ready_timeout=30) as running:
-                assert running._catch_up is not None
-                await asyncio.wait_for(asyncio.shield(running._catch_up), 20)
+                assert running.runtime.catch_up_task is not None
+                await asyncio.wait_for(asyncio.shield(running.runtime.catch_up_task), 20)
                 # Due at 08:00 UTC, set up at 06:00: owed today, posted by the round below.
                 for server_id, digest_channel in digest_channels.items():
                     schedule = DigestSchedule(str(digest_channel.id), time(8, 0), "UTC")

@@ -13,9 +13,11 @@ from typing import Any
 import pytest
 
 from bot.adapters.slack.app import SlackBot
+from bot.adapters.slack.config import SlackSettings
 from bot.adapters.slack.run import build_slack_bot, connect_socket_mode, serve_http
 from bot.app import App, open_app, seed_if_empty
 from bot.clock import FixedClock
+from bot.platforms.host import PlatformHost
 from bot.settings import Settings
 from tests.slack.drivers import SIGNING_SECRET, Driver, HttpDriver, SocketDriver
 from tests.slack.standin import APP_TOKEN, BOT_TOKEN, TEAM_ID, SlackStandIn
@@ -189,11 +191,19 @@ def slack_settings(
         BRIEFBOT_NEWSROOM_SLACK_TEAM_ID=newsroom,
         BRIEFBOT_DB=tmp_path / "bot.sqlite3",
         BRIEFBOT_BRIEFS_DIR=BRIEFS,
-        SLACK_BOT_TOKEN=BOT_TOKEN,
-        SLACK_APP_TOKEN=APP_TOKEN,
-        SLACK_SIGNING_SECRET=SIGNING_SECRET,
-        SLACK_MODE=mode,
-        SLACK_API_BASE_URL=standin.url + "/api/",
+    )
+
+
+def slack_only(standin: SlackStandIn, mode: str) -> SlackSettings:
+    """Slack's own settings (``SLACK_*``), pointed at the stand-in."""
+    return SlackSettings.model_validate(
+        {
+            "bot_token": BOT_TOKEN,
+            "app_token": APP_TOKEN,
+            "signing_secret": SIGNING_SECRET,
+            "mode": mode,
+            "api_base_url": standin.url + "/api/",
+        }
     )
 
 
@@ -213,7 +223,7 @@ async def running_world(
     """The real Slack app in ``mode`` ("socket" or "http") on a seeded temp database."""
     async with open_app(slack_settings(tmp_path, standin, mode, newsroom), clock) as app:
         await seed_if_empty(app)
-        bot = build_slack_bot(app)
+        bot = build_slack_bot(PlatformHost.of(app, "slack"), slack_only(standin, mode))
         await bot.deps.servers.add_editor_role("slack", TEAM_ID, EDITOR_GROUP)
         try:
             if mode == "socket":
@@ -224,7 +234,7 @@ async def running_world(
                     driver = HttpDriver(f"http://127.0.0.1:{port}/slack/events")
                     yield SlackWorld(standin, app, bot, driver)
         finally:
-            await bot.scheduler.shutdown()
+            await bot.runtime.stop()
 
 
 @pytest.fixture

@@ -55,6 +55,8 @@ class SlackStandIn(SlackFiles):
     violations: list[str] = field(default_factory=list)
     pings: list[str] = field(default_factory=list)
     faults: dict[str, list[Fault]] = field(default_factory=dict)
+    # A method listed here is recorded, then answered only once its event is set (slow Slack).
+    held: dict[str, asyncio.Event] = field(default_factory=dict)
     url: str = ""
 
     def __post_init__(self) -> None:
@@ -153,6 +155,8 @@ class SlackStandIn(SlackFiles):
             self.violations.append(f"{method}: wrong token {auth[:20]!r}")
             return self._error("invalid_auth")
         await self._record(Call(method, args))
+        if (gate := self.held.get(method)) is not None:
+            await gate.wait()
         if self.faults.get(method):
             fault = self.faults[method].pop(0)
             headers = {"Retry-After": "1"} if fault.status == 429 else {}

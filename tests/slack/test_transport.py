@@ -11,7 +11,15 @@ from bot.adapters.slack.config import slack_configured
 from bot.adapters.slack.run import run_slack
 from bot.app import open_app, seed_if_empty
 from bot.clock import FixedClock
-from tests.slack.conftest import BRIEF_CHANNEL, NOW, READER, SlackWorld, slack_settings
+from bot.platforms.host import PlatformHost
+from tests.slack.conftest import (
+    BRIEF_CHANNEL,
+    NOW,
+    READER,
+    SlackWorld,
+    slack_only,
+    slack_settings,
+)
 from tests.slack.drivers import HttpDriver, SocketDriver, sign
 from tests.slack.standin import TEAM_ID, SlackStandIn
 
@@ -69,12 +77,13 @@ async def test_socket_mode_acks_every_envelope(socket_world: SlackWorld) -> None
 
 async def test_run_slack_serves_until_stopped(tmp_path: Path, standin: SlackStandIn) -> None:
     settings = slack_settings(tmp_path, standin, "socket")
-    assert slack_configured(settings)
-    assert not slack_configured(settings.model_copy(update={"slack_app_token": None}))
+    slack = slack_only(standin, "socket")
+    assert slack_configured(slack)
+    assert not slack_configured(slack.model_copy(update={"app_token": None}))
     async with open_app(settings, FixedClock(NOW)) as app:
         await seed_if_empty(app)
         stop = asyncio.Event()
-        task = asyncio.create_task(run_slack(app, stop))
+        task = asyncio.create_task(run_slack(PlatformHost.of(app, "slack"), slack, stop))
         rid, _ = standin.new_response_url()
         payload = {
             "team_id": TEAM_ID,

@@ -15,6 +15,7 @@ import discord
 from discord import app_commands
 
 from bot.domain.newsroom import Newsroom
+from bot.usecases.editor_access import EditorAccess
 
 T = TypeVar("T")
 
@@ -23,18 +24,11 @@ EDITOR_GROUP = "brief-admin"
 ONLY_MANAGERS = "Only members with Manage Server can manage this server's digest."
 
 
-class EditorRoles(Protocol):
-    async def editor_role_ids(self, platform: str, server_id: str) -> list[str]: ...
-
-
-class EditorAccess(Protocol):
-    """What the editor check reads: the stored editor roles and where the newsroom is."""
+class HasEditorAccess(Protocol):
+    """What the editor check is handed (the adapter's dependencies)."""
 
     @property
-    def servers(self) -> EditorRoles: ...
-
-    @property
-    def newsroom(self) -> Newsroom: ...
+    def editor_access(self) -> EditorAccess: ...
 
 
 class NotAnEditor(app_commands.CheckFailure):
@@ -49,12 +43,6 @@ class NotAManager(app_commands.CheckFailure):
     """Raised for members without Manage Server trying a server-admin command."""
 
 
-def can_edit(member: discord.Member, editor_role_ids: list[str]) -> bool:
-    if member.guild_permissions.manage_guild:
-        return True
-    return any(str(role.id) in editor_role_ids for role in member.roles)
-
-
 def ensure_newsroom(interaction: discord.Interaction, newsroom: Newsroom) -> None:
     """Raise unless the interaction comes from the newsroom guild (a DM never does)."""
     guild_id = str(interaction.guild_id) if interaction.guild_id is not None else None
@@ -62,17 +50,24 @@ def ensure_newsroom(interaction: discord.Interaction, newsroom: Newsroom) -> Non
         raise OutsideNewsroom(refusal)
 
 
-async def ensure_editor(interaction: discord.Interaction, access: EditorAccess) -> None:
+async def ensure_editor(interaction: discord.Interaction, deps: HasEditorAccess) -> None:
     """Raise unless the interaction's user may edit, as of now.
 
     Runs for the command and again when its form or confirm button is submitted, so a role
     removed in between is refused too.
     """
+    access = deps.editor_access
     ensure_newsroom(interaction, access.newsroom)
-    if interaction.guild is None or not isinstance(interaction.user, discord.Member):
+    member = interaction.user
+    if interaction.guild is None or not isinstance(member, discord.Member):
         raise app_commands.NoPrivateMessage()
-    ids = await access.servers.editor_role_ids("discord", str(interaction.guild.id))
-    if not can_edit(interaction.user, ids):
+    roles = {str(role.id) for role in member.roles}
+
+    async def member_of(role_id: str) -> bool:
+        return role_id in roles
+
+    admin = member.guild_permissions.manage_guild
+    if not await access.is_editor(str(interaction.guild.id), admin=admin, member_of=member_of):
         raise NotAnEditor(
             "Only editors can do that: members with Manage Server or an editor role "
             "(set with /brief-admin editors add)."
@@ -87,7 +82,7 @@ def ensure_manager(interaction: discord.Interaction, refusal: str = ONLY_MANAGER
         raise NotAManager(refusal)
 
 
-def editors_only(access: Callable[[discord.Interaction], EditorAccess]) -> Callable[[T], T]:
+def editors_only(access: Callable[[discord.Interaction], HasEditorAccess]) -> Callable[[T], T]:
     """An app-command check: only editors, only in the newsroom guild."""
 
     async def predicate(interaction: discord.Interaction) -> bool:

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import json
 import logging
-from datetime import datetime, timedelta
 from typing import Any
 
 import discord
@@ -18,9 +16,7 @@ from bot.adapters.discord.cogs.reader import BriefReader
 from bot.adapters.discord.deps import DiscordDeps
 from bot.adapters.discord.digest_poster import DIGEST_BUDGET, DiscordDigestPoster, measure_digest
 from bot.adapters.discord.errors import ErrorHandlingTree
-from bot.corrections import CorrectionSender
-from bot.delivery import DigestDelivery
-from bot.scheduling.scheduler import DigestScheduler
+from bot.platforms.runtime import DigestRuntime
 
 log = logging.getLogger(__name__)
 
@@ -59,59 +55,31 @@ class BriefingBot(commands.Bot):
             self.tree.newsroom = deps.newsroom
         self.sync_on_start = sync_on_start
         self.digests = digests
-        poster = DiscordDigestPoster(self)
-        self.delivery = DigestDelivery(
-            deps.service,
-            deps.servers,
-            deps.ledger,
-            poster,
-            deps.clock,
-            retry=deps.retry,
-            budget=DIGEST_BUDGET,
-            measure=measure_digest,
-            carried=deps.corrections,
+        self.runtime = DigestRuntime.of(
+            "discord", deps, DiscordDigestPoster(self), budget=DIGEST_BUDGET, measure=measure_digest
         )
-        self.scheduler = DigestScheduler(deps.servers, self.delivery, deps.clock)
-        self.corrections = CorrectionSender(
-            deps.corrections, poster, deps.clock, deps.notices, retry=deps.retry
-        )
-        self._catch_up: asyncio.Task[None] | None = None
-        self._notices: asyncio.Task[None] | None = None
+        self.delivery = self.runtime.delivery
+        self.scheduler = self.runtime.scheduler
+        self.corrections = self.runtime.corrections
 
     async def setup_hook(self) -> None:
         await self.add_cog(BriefReader(self.deps))
         if (newsroom := self.newsroom_guild()) is not None:
             # Editor commands exist in the newsroom only; the global list is for readers.
             await self.add_cog(BriefEditor(self.deps), guild=newsroom)
-        await self.add_cog(DigestCommands(self.deps, self.delivery, self.scheduler))
+        await self.add_cog(DigestCommands(self.runtime.settings))
         if self.sync_on_start:
             await self.sync_commands_if_changed()
         if self.digests:
             await self.start_digests()
 
     async def start_digests(self) -> None:
-        """Rebuild the digest jobs from the database, then catch up what was missed."""
-        # Claims from before this moment were left by a run that died; later ones are ours.
-        started = self.deps.clock.now()
-        await self.scheduler.start()
-        self._catch_up = asyncio.create_task(self._run_catch_up(started), name="digest-catch-up")
-        self._notices = asyncio.create_task(self._send_notices(started), name="corrections")
-
-    async def _run_catch_up(self, started: datetime) -> None:
-        await self.wait_until_ready()
-        grace = timedelta(hours=self.deps.settings.digest_grace_hours)
-        await self.delivery.catch_up(self.deps.clock.now(), grace, stale_before=started)
-
-    async def _send_notices(self, started: datetime) -> None:
-        await self.wait_until_ready()
-        await self.corrections.run(started)
+        """Rebuild the digest jobs; catch up and send notices once connected."""
+        await self.runtime.start(ready=self.wait_until_ready)
 
     async def close(self) -> None:
-        """Stop the scheduler first so no digest starts while the connection closes."""
-        await self.scheduler.shutdown()
-        for task in (self._catch_up, self._notices):
-            if task is not None and not task.done():
-                task.cancel()
+        """Stop the digests first so none starts while the connection closes."""
+        await self.runtime.stop()
         await super().close()
 
     def newsroom_guild(self) -> discord.Object | None:

@@ -17,7 +17,7 @@ import discord
 
 from bot.adapters.discord.embeds import MESSAGE_EMBED_BUDGET, digest_embeds, embeds_size
 from bot.adapters.discord.notices import correction_embed
-from bot.delivery import DeliveryTarget, PermanentDeliveryError, TransientDeliveryError
+from bot.delivery_port import DeliveryTarget, PermanentDeliveryError, TransientDeliveryError
 from bot.domain.corrections import CorrectionNotice
 from bot.domain.digest import Digest
 

@@ -12,19 +12,13 @@ import discord
 
 from bot.adapters.discord.safe_text import highlighted, safe
 from bot.domain.corrections import corrected_line
-from bot.domain.digest import (
-    Digest,
-    DigestItem,
-    digest_scope,
-    digest_title,
-    item_when,
-    quiet_text,
-)
+from bot.domain.digest import Digest
 from bot.domain.entries import Entry, Figure, Revision, SearchHit, Status
 from bot.domain.figures import FigureGroup, TrackedClaim, claim_date, claimant, own_counts
 from bot.domain.provenance import dated, link_label, source_text
 from bot.domain.search_query import UNRANKED_NOTE
 from bot.domain.text_safety import link_target
+from bot.rendering.digest_outline import OutlineItem, outline
 
 TITLE_LIMIT = 256
 DESCRIPTION_LIMIT = 4096
@@ -238,34 +232,21 @@ def digest_embeds(
     ``marker`` goes in the footer: it identifies a posted digest, and recovery after a crash
     looks for it in the channel's history.
     """
-    main = discord.Embed(title=digest_title(digest), colour=NEUTRAL_COLOUR)
-    scope = f"*{digest_scope(digest)}*\n"
-    if digest.is_quiet:
-        main.description = scope + quiet_text(digest)
-        if digest.latest is not None:
-            latest = digest.latest
-            when = dated(latest.event_date, latest.date_basis)
-            main.description += f"\nMost recent entry: {_item_line(latest, when)}"
+    shape = outline(digest, marker, more_hint)
+    main = discord.Embed(title=shape.title, colour=NEUTRAL_COLOUR)
+    scope = f"*{shape.scope}*\n"
+    if shape.quiet is not None:
+        main.description = scope + shape.quiet
+        if shape.latest is not None:
+            main.description += f"\nMost recent entry: {_item_line(shape.latest)}"
     else:
-        main.description = scope + "\n".join(
-            f"• {_item_line(item, item_when(digest, item))}" for item in digest.headlines
-        )
-        for section in digest.sections[: MAX_FIELDS - 2]:
-            lines = [
-                f"{_item_line(i, item_when(digest, i))}\n{safe(i.summary, 300)}"
-                for i in section.items
-            ]
-            main.add_field(
-                name=section.topic.replace("-", " ").capitalize(),
-                value=shorten_block("\n".join(lines)),
-                inline=False,
-            )
+        main.description = scope + "\n".join(f"• {_item_line(i)}" for i in shape.headlines)
+        for part in shape.sections[: MAX_FIELDS - 2]:
+            lines = [f"{_item_line(i)}\n{safe(i.item.summary, 300)}" for i in part.items]
+            main.add_field(name=part.heading, value=shorten_block("\n".join(lines)), inline=False)
     embeds = [main]
     if digest.key_figures:
         embeds.append(figures(digest.key_figures))
-    footer = marker or f"preview · {digest.local_date.isoformat()}"
-    if digest.omitted:
-        footer = f"+{digest.omitted} more: {more_hint} · {footer}"
     if digest.sources:
         sources = ", ".join(
             f"[{safe(link_label(s), 100)}]({link_target(s.url)})"
@@ -274,12 +255,12 @@ def digest_embeds(
             for s in digest.sources
         )
         embeds[-1].add_field(name="Sources", value=shorten_block(sources), inline=False)
-    embeds[-1].set_footer(text=footer)
+    embeds[-1].set_footer(text=shape.footer)
     return embeds
 
 
-def _item_line(item: DigestItem, when: str) -> str:
-    return f"{item.status.icon} **{safe(item.title, 200)}** ({when})"
+def _item_line(line: OutlineItem) -> str:
+    return f"{line.item.status.icon} **{safe(line.item.title, 200)}** ({line.when})"
 
 
 def _fit(embed: discord.Embed) -> discord.Embed:

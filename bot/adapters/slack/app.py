@@ -8,8 +8,6 @@ its submission is answered in the acknowledgement, so problems show next to thei
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import json
 import logging
 import re
@@ -34,10 +32,8 @@ from bot.adapters.slack.parsing import split_command
 from bot.adapters.slack.permissions import Access, Refused
 from bot.adapters.slack.poster import DIGEST_BUDGET, SlackDigestPoster, measure_digest
 from bot.adapters.slack.reader import PAGE_ACTION, Reader
-from bot.corrections import CorrectionSender
-from bot.delivery import DigestDelivery
 from bot.domain.validation import EntryValidationError
-from bot.scheduling.scheduler import DigestScheduler
+from bot.platforms.runtime import DigestRuntime
 from bot.storage.entries import DuplicateSlug, EntryNotFound, StaleRevision
 
 log = logging.getLogger(__name__)
@@ -54,27 +50,13 @@ class SlackBot:
     ) -> None:
         self.deps = deps
         self.client = client
-        poster = SlackDigestPoster(client)
-        self.delivery = DigestDelivery(
-            deps.service,
-            deps.servers,
-            deps.ledger,
-            poster,
-            deps.clock,
-            retry=deps.retry,
-            budget=DIGEST_BUDGET,
-            measure=measure_digest,
-            carried=deps.corrections,
+        self.runtime = DigestRuntime.of(
+            "slack", deps, SlackDigestPoster(client), budget=DIGEST_BUDGET, measure=measure_digest
         )
-        self.corrections = CorrectionSender(
-            deps.corrections, poster, deps.clock, deps.notices, retry=deps.retry
-        )
-        self._notices: asyncio.Task[None] | None = None
-        self.scheduler = DigestScheduler(deps.servers, self.delivery, deps.clock)
         self.access = Access(deps.servers, deps.newsroom, deps.clock)
         self.reader = Reader(deps.service)
         self.editor = Editor(deps, self.access)
-        self.digests = DigestCommands(deps, self.delivery, self.scheduler, self.access)
+        self.digests = DigestCommands(self.runtime.settings, self.access)
         self.cooldowns = SlackCooldowns(time.monotonic)
         self.app = AsyncApp(
             client=client,
@@ -86,13 +68,10 @@ class SlackBot:
 
     def start_notices(self, started: datetime) -> None:
         """Send correction notices owed to Slack channels, now and whenever one is saved."""
-        self._notices = asyncio.create_task(self.corrections.run(started), name="corrections")
+        self.runtime.start_notices(started)
 
     async def stop_notices(self) -> None:
-        if self._notices is not None and not self._notices.done():
-            self._notices.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._notices
+        await self.runtime.stop_background()
 
     # -- routing --------------------------------------------------------------------------
 

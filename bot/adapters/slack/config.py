@@ -1,9 +1,14 @@
-"""Whether Slack is configured: cheap to import (no Slack libraries), so a Discord-only or
-console run never loads them."""
+"""Slack's own settings (``SLACK_*``): cheap to import (no Slack libraries), so a
+Discord-only or console run never loads them."""
 
 from __future__ import annotations
 
-from bot.settings import Settings
+from typing import Literal
+
+from pydantic import Field, SecretStr
+from pydantic_settings import SettingsConfigDict
+
+from bot.platforms import PlatformSettings
 
 
 def secret_text(value: object) -> str:
@@ -11,10 +16,25 @@ def secret_text(value: object) -> str:
     return str(getter()).strip() if getter is not None else ""
 
 
-def slack_configured(settings: Settings) -> bool:
+class SlackSettings(PlatformSettings):
+    """``SLACK_BOT_TOKEN``, ``SLACK_APP_TOKEN``, ``SLACK_MODE``… (env or .env)."""
+
+    model_config = SettingsConfigDict(env_prefix="SLACK_")
+
+    bot_token: SecretStr | None = None
+    app_token: SecretStr | None = None
+    signing_secret: SecretStr | None = None
+    # "socket" (default: no public URL needed) or "http" (Slack calls SLACK_HTTP_PORT).
+    mode: Literal["socket", "http"] = "socket"
+    http_host: str = "0.0.0.0"
+    http_port: int = Field(default=3000, ge=0, le=65535)
+    api_base_url: str | None = None
+
+
+def slack_configured(settings: SlackSettings) -> bool:
     """True when Slack can run: a bot token, plus the app token (socket) or secret (http)."""
-    if not secret_text(settings.slack_bot_token):
+    if not secret_text(settings.bot_token):
         return False
-    if settings.slack_mode == "http":
-        return bool(secret_text(settings.slack_signing_secret))
-    return bool(secret_text(settings.slack_app_token))
+    if settings.mode == "http":
+        return bool(secret_text(settings.signing_secret))
+    return bool(secret_text(settings.app_token))

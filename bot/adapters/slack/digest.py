@@ -14,18 +14,16 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.slack import render
 from bot.adapters.slack.blocks import Reply, context, fields_section, section
-from bot.adapters.slack.deps import Invocation, SlackDeps
+from bot.adapters.slack.deps import Invocation
 from bot.adapters.slack.errors import UserFacingError
 from bot.adapters.slack.escape import escape
 from bot.adapters.slack.parsing import channel_id, options, parse_date, words
-from bot.adapters.slack.permissions import ONLY_ADMINS, PLATFORM, Access
+from bot.adapters.slack.permissions import ONLY_ADMINS, Access
 from bot.adapters.slack.render import slack_date
-from bot.delivery import DeliveryStatus, DigestDelivery, digest_marker
-from bot.domain.digest_schedule import DigestSchedule, next_run
+from bot.delivery_port import DeliveryStatus
 from bot.domain.ledger import LedgerRow, LedgerStatus
 from bot.domain.servers import ServerSchedule
-from bot.domain.validation import choice_list
-from bot.scheduling.scheduler import DigestScheduler
+from bot.usecases.digest_settings import DigestSettings
 
 USAGE = (
     "Usage: `/brief digest setup #channel 08:00 Asia/Seoul [topics=a,b] [quiet=post|skip]`, "
@@ -34,16 +32,8 @@ USAGE = (
 
 
 class DigestCommands:
-    def __init__(
-        self,
-        deps: SlackDeps,
-        delivery: DigestDelivery,
-        scheduler: DigestScheduler,
-        access: Access,
-    ) -> None:
-        self.deps = deps
-        self.delivery = delivery
-        self.scheduler = scheduler
+    def __init__(self, digests: DigestSettings, access: Access) -> None:
+        self.digests = digests
         self.access = access
 
     async def run(self, inv: Invocation, client: AsyncWebClient) -> Reply:
@@ -67,24 +57,18 @@ class DigestCommands:
         if len(positional) != 3:
             raise UserFacingError(USAGE)
         channel = channel_id(positional[0])
-        topics_text = named.get("topics", "")
-        topics = (
-            choice_list(topics_text, self.deps.service.vocabulary.topics) if topics_text else ()
-        )
-        schedule = DigestSchedule.parse(
-            channel, positional[1], positional[2], topics, named.get("quiet", "post")
+        schedule = self.digests.parse(
+            channel, positional[1], positional[2], named.get("topics"), named.get("quiet", "post")
         )
         await _ensure_member(client, channel)
-        now = self.deps.clock.now()
-        server = await self.deps.servers.set_schedule(PLATFORM, inv.team_id, schedule, now)
-        self.scheduler.reschedule(server)
-        upcoming = next_run(schedule, now)
-        local = upcoming.astimezone(schedule.tz)
+        done = await self.digests.set_up(inv.team_id, schedule)
+        local = done.next_digest.astimezone(schedule.tz)
         what = ", ".join(schedule.topics) if schedule.topics else "all topics"
         text = (
             f"Daily digest set: <#{channel}> at {schedule.time_text} {schedule.timezone} "
             f"({what}; quiet days: {schedule.quiet_days.value}).\n"
-            f"Next digest: {local:%A %d %B %Y, %H:%M} {local.tzname()} — {slack_date(upcoming)}."
+            f"Next digest: {local:%A %d %B %Y, %H:%M} {local.tzname()} — "
+            f"{slack_date(done.next_digest)}."
         )
         return Reply(text=text, blocks=[section(text)])
 
@@ -92,17 +76,16 @@ class DigestCommands:
         """What ``now`` would post; with a date, what happened on that day (event date)."""
         server = await self._server(inv)
         given = words(text)
-        if given:
-            digest = await self.delivery.preview_day(server, parse_date(given[0], "date"))
-            marker = f"what happened on {digest.local_date.isoformat()}"
-        else:
-            digest = await self.delivery.preview(server, self.deps.clock.now())
-            marker = f"preview of {digest_marker(digest.local_date)}"
-        return Reply(text=render.digest_text(digest), blocks=render.digest_blocks(digest, marker))
+        day = parse_date(given[0], "date") if given else None
+        preview = await self.digests.preview(server, day)
+        return Reply(
+            text=render.digest_text(preview.digest),
+            blocks=render.digest_blocks(preview.digest, preview.marker),
+        )
 
     async def now(self, inv: Invocation) -> Reply:
         server = await self._server(inv)
-        result = await self.delivery.post_now(server, self.deps.clock.now())
+        result = await self.digests.post_now(server)
         where = f"<#{server.schedule.channel_id}>"
         if result.status is DeliveryStatus.POSTED:
             text = f"Posted today's digest in {where}."
@@ -114,18 +97,16 @@ class DigestCommands:
         return Reply(text=text, blocks=[section(text)])
 
     async def status(self, inv: Invocation) -> Reply:
-        server = await self._server(inv)
-        schedule = server.schedule
-        upcoming = next_run(schedule, self.deps.clock.now())
-        rows = await self.deps.ledger.status(server.platform, server.server_id, limit=5)
-        lines = [_describe(row) for row in rows] or ["No digest posted yet."]
+        status = await self.digests.status(await self._server(inv))
+        schedule = status.server.schedule
+        lines = [_describe(row) for row in status.recent] or ["No digest posted yet."]
         blocks = [
             section("*Daily digest*"),
             fields_section(
                 [
                     f"*Channel*\n<#{schedule.channel_id}>",
                     f"*Time*\n{schedule.time_text} {schedule.timezone}",
-                    f"*Next*\n{slack_date(upcoming)}",
+                    f"*Next*\n{slack_date(status.next_digest)}",
                     f"*Topics*\n{', '.join(schedule.topics) or 'all'}",
                     f"*Quiet days*\n{schedule.quiet_days.value}",
                 ]
@@ -135,14 +116,12 @@ class DigestCommands:
         return Reply(text="Daily digest status", blocks=blocks)
 
     async def off(self, inv: Invocation) -> Reply:
-        now = self.deps.clock.now()
-        was_on = await self.deps.servers.disable_schedule(PLATFORM, inv.team_id, now)
-        self.scheduler.remove(PLATFORM, inv.team_id)
+        was_on = await self.digests.switch_off(inv.team_id)
         text = "The daily digest is off." if was_on else "The daily digest was not on."
         return Reply(text=text, blocks=[section(text), context("`/brief digest setup` to resume")])
 
     async def _server(self, inv: Invocation) -> ServerSchedule:
-        server = await self.deps.servers.get_schedule(PLATFORM, inv.team_id)
+        server = await self.digests.current(inv.team_id)
         if server is None:
             raise UserFacingError(
                 "No daily digest is set up here yet: "

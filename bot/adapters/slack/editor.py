@@ -26,7 +26,7 @@ from bot.adapters.slack.modals import (
     too_long,
 )
 from bot.adapters.slack.parsing import file_id, group_id, words
-from bot.adapters.slack.permissions import PLATFORM, Access
+from bot.adapters.slack.permissions import Access
 from bot.domain.corrections import EditKind
 from bot.domain.entries import Entry
 from bot.domain.entry_lines import keep_published, keep_values
@@ -156,18 +156,18 @@ class Editor:
     async def editors(self, inv: Invocation, client: AsyncWebClient) -> Reply:
         tokens = words(inv.text)
         action = tokens[0].lower() if tokens else "list"
-        servers = self.deps.servers
+        editors = self.access.editors
         if action in ("add", "remove") and len(tokens) == 2:
             await self.access.require_admin(client, inv.user_id, CHANGE_EDITORS)
             group = group_id(tokens[1])
             if action == "add":
-                await servers.add_editor_role(PLATFORM, inv.team_id, group)
+                await editors.grant(inv.team_id, group, admin=True)
                 text = f"Members of the user group `{group}` can now edit the briefing."
             else:
-                await servers.remove_editor_role(PLATFORM, inv.team_id, group)
+                await editors.revoke(inv.team_id, group, admin=True)
                 text = f"The user group `{group}` is no longer an editor group."
         elif action == "list":
-            groups = await servers.editor_role_ids(PLATFORM, inv.team_id)
+            groups = await editors.editor_groups(inv.team_id)
             named = ", ".join(f"`{g}`" for g in groups) or "none"
             text = f"Editors: workspace admins and owners, and members of the user groups: {named}."
         else:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
-from typing import Protocol
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
@@ -22,6 +21,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.adapters.slack.errors import UserFacingError
 from bot.clock import Clock
 from bot.domain.newsroom import Newsroom
+from bot.usecases.editor_access import EditorAccess, EditorGroups
 
 log = logging.getLogger(__name__)
 
@@ -33,10 +33,6 @@ NOT_AN_EDITOR = (
 ONLY_ADMINS = "Only workspace admins and owners can manage this workspace's digest."
 SLACK_BUSY = "Slack is limiting how fast I can check who you are; try again in a minute."
 GROUP_CACHE = timedelta(seconds=60)
-
-
-class EditorGroups(Protocol):
-    async def editor_role_ids(self, platform: str, server_id: str) -> list[str]: ...
 
 
 class Refused(UserFacingError):
@@ -76,14 +72,13 @@ class Access:
     """The checks, with each user group's members remembered for :data:`GROUP_CACHE`."""
 
     def __init__(self, groups: EditorGroups, newsroom: Newsroom, clock: Clock) -> None:
-        self.groups = groups
-        self.newsroom = newsroom
+        self.editors = EditorAccess(PLATFORM, groups, newsroom)
         self.clock = clock
         self._members: dict[str, tuple[datetime, frozenset[str]]] = {}
 
     async def require_editor(self, client: AsyncWebClient, team_id: str, user_id: str) -> None:
         """Raise unless the user may edit: in the newsroom, as an admin or group member."""
-        if (refusal := self.newsroom.refusal(team_id or None)) is not None:
+        if (refusal := self.editors.refusal(team_id or None)) is not None:
             raise OutsideNewsroom(refusal)
         if not await self.can_edit(client, team_id, user_id):
             raise NotAnEditor(NOT_AN_EDITOR)
@@ -95,12 +90,11 @@ class Access:
             raise NotAnEditor(refusal)
 
     async def can_edit(self, client: AsyncWebClient, team_id: str, user_id: str) -> bool:
-        if await is_admin(client, user_id):
-            return True
-        for group_id in await self.groups.editor_role_ids(PLATFORM, team_id):
-            if user_id in await self._members_of(client, group_id):
-                return True
-        return False
+        async def member_of(group_id: str) -> bool:
+            return user_id in await self._members_of(client, group_id)
+
+        admin = await is_admin(client, user_id)
+        return await self.editors.is_editor(team_id, admin=admin, member_of=member_of)
 
     async def _members_of(self, client: AsyncWebClient, group_id: str) -> frozenset[str]:
         now = self.clock.now()

@@ -16,7 +16,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.slack.blocks import MAX_BLOCKS, Block
 from bot.adapters.slack.render import correction_blocks, digest_blocks, digest_size, digest_text
-from bot.delivery import DeliveryTarget, PermanentDeliveryError, TransientDeliveryError
+from bot.delivery_port import DeliveryTarget, PermanentDeliveryError, TransientDeliveryError
 from bot.domain.corrections import CorrectionNotice
 from bot.domain.digest import Digest
 

@@ -21,18 +21,12 @@ from bot.adapters.slack.blocks import (
 )
 from bot.adapters.slack.escape import highlighted, link, safe
 from bot.domain.corrections import CorrectionNotice, corrected_line
-from bot.domain.digest import (
-    Digest,
-    DigestItem,
-    digest_scope,
-    digest_title,
-    item_when,
-    quiet_text,
-)
+from bot.domain.digest import Digest, digest_title
 from bot.domain.entries import Entry, Revision, SearchHit, Status
 from bot.domain.figures import FigureGroup, claim_date, claimant, own_counts
 from bot.domain.provenance import dated, link_label, source_text
 from bot.domain.search_query import UNRANKED_NOTE
+from bot.rendering.digest_outline import OutlineItem, outline
 
 CARD_SUMMARY_LIMIT = 700
 
@@ -182,23 +176,18 @@ def digest_blocks(
 
     Recovery after a crash looks for the marker in the channel's history.
     """
-    blocks: list[Block] = [header(digest_title(digest)), context(digest_scope(digest))]
-    if digest.is_quiet:
-        text = quiet_text(digest)
-        if digest.latest is not None:
-            latest = digest.latest
-            when = dated(latest.event_date, latest.date_basis)
-            text += f"\nMost recent entry: {_item_line(latest, when)}"
+    shape = outline(digest, marker, more_hint)
+    blocks: list[Block] = [header(shape.title), context(shape.scope)]
+    if shape.quiet is not None:
+        text = shape.quiet
+        if shape.latest is not None:
+            text += f"\nMost recent entry: {_item_line(shape.latest)}"
         blocks.append(section(text))
     else:
-        blocks.append(
-            section("\n".join(f"• {_item_line(i, item_when(digest, i))}" for i in digest.headlines))
-        )
-        for part in digest.sections:
-            lines = [f"*{part.topic.replace('-', ' ').capitalize()}*"]
-            lines += [
-                f"{_item_line(i, item_when(digest, i))}\n{safe(i.summary, 300)}" for i in part.items
-            ]
+        blocks.append(section("\n".join(f"• {_item_line(i)}" for i in shape.headlines)))
+        for part in shape.sections:
+            lines = [f"*{part.heading}*"]
+            lines += [f"{_item_line(i)}\n{safe(i.item.summary, 300)}" for i in part.items]
             blocks += [section(chunk) for chunk in chunk_lines(lines)]
     if digest.key_figures:
         blocks.append(divider())
@@ -209,10 +198,8 @@ def digest_blocks(
             for s in digest.sources
         )
         blocks.append(section(f"*Sources:* {names}"))
-    footer = marker or f"preview · {digest.local_date.isoformat()}"
-    if digest.omitted:
-        footer = f"+{digest.omitted} more: {more_hint} · {footer}"
-    return [*fit(blocks, MAX_BLOCKS - 1), context(footer)] if fitted else [*blocks, context(footer)]
+    footer = context(shape.footer)
+    return [*fit(blocks, MAX_BLOCKS - 1), footer] if fitted else [*blocks, footer]
 
 
 def digest_size(digest: Digest) -> int:
@@ -225,8 +212,8 @@ def digest_text(digest: Digest) -> str:
     return digest_title(digest)
 
 
-def _item_line(item: DigestItem, when: str) -> str:
-    return f"{item.status.icon} *{safe(item.title, 200)}* ({when})"
+def _item_line(line: OutlineItem) -> str:
+    return f"{line.item.status.icon} *{safe(line.item.title, 200)}* ({line.when})"
 
 
 def correction_blocks(notice: CorrectionNotice, marker: str) -> list[Block]:

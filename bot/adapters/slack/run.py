@@ -1,6 +1,6 @@
 """Running the Slack app: Socket Mode by default, HTTP mode as an option.
 
-``briefbot run`` calls :func:`run_slack` beside (or instead of) the Discord bot when
+:class:`~bot.adapters.slack.platform.SlackPlatform` calls :func:`run_slack` when
 :func:`~bot.adapters.slack.config.slack_configured` says the credentials are there; it
 returns when ``stop`` is set.
 """
@@ -11,7 +11,6 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import timedelta
 
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
@@ -19,45 +18,28 @@ from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.slack.app import SlackBot
-from bot.adapters.slack.config import secret_text
+from bot.adapters.slack.config import SlackSettings, secret_text
 from bot.adapters.slack.deps import SlackDeps
-from bot.app import App
-from bot.storage.corrections import CorrectionLedger
-from bot.storage.scoped import PlatformLedger, PlatformServers
+from bot.platforms.host import PlatformHost
 
 log = logging.getLogger(__name__)
 
-PLATFORM = "slack"
 EVENTS_PATH = "/slack/events"
 
 
-def build_slack_bot(app: App, client: AsyncWebClient | None = None) -> SlackBot:
-    """The Slack bot over the app's service, its digests scoped to Slack's servers."""
-    settings = app.settings
+def build_slack_bot(
+    host: PlatformHost, slack: SlackSettings, client: AsyncWebClient | None = None
+) -> SlackBot:
+    """The Slack bot over the host's service, its digests scoped to Slack's servers."""
     if client is None:
-        base_url = settings.slack_api_base_url or AsyncWebClient.BASE_URL
-        client = AsyncWebClient(token=secret_text(settings.slack_bot_token), base_url=base_url)
+        base_url = slack.api_base_url or AsyncWebClient.BASE_URL
+        client = AsyncWebClient(token=secret_text(slack.bot_token), base_url=base_url)
+    settings = host.settings
     deps = SlackDeps(
-        service=app.service,
-        servers=PlatformServers(app.database, {PLATFORM}),
-        ledger=PlatformLedger(app.database, {PLATFORM}),
-        clock=app.service.clock,
-        corrections=CorrectionLedger(app.database, {PLATFORM}),
-        newsroom=settings.slack_newsroom,
-        grace_hours=settings.digest_grace_hours,
+        newsroom=settings.slack_newsroom, grace_hours=settings.digest_grace_hours, **host.shared()
     )
-    secret = secret_text(settings.slack_signing_secret) or None
-    return SlackBot(deps, client, signing_secret=secret if settings.slack_mode == "http" else None)
-
-
-async def start_digests(bot: SlackBot) -> None:
-    """Rebuild the digest jobs from the database, then catch up what was missed."""
-    # Claims made after this moment belong to this run, not to a crashed one.
-    started = bot.deps.clock.now()
-    await bot.scheduler.start()
-    bot.start_notices(started)
-    grace = timedelta(hours=bot.deps.grace_hours)
-    await bot.delivery.catch_up(bot.deps.clock.now(), grace, stale_before=started)
+    secret = secret_text(slack.signing_secret) or None
+    return SlackBot(deps, client, signing_secret=secret if slack.mode == "http" else None)
 
 
 def http_app(bot: SlackBot) -> web.Application:
@@ -99,24 +81,28 @@ async def connect_socket_mode(
         await handler.close_async()  # type: ignore[no-untyped-call]  # untyped in slack-bolt
 
 
-async def run_slack(app: App, stop: asyncio.Event, client: AsyncWebClient | None = None) -> None:
+async def run_slack(
+    host: PlatformHost,
+    slack: SlackSettings,
+    stop: asyncio.Event,
+    client: AsyncWebClient | None = None,
+) -> None:
     """Run the Slack app until ``stop`` is set: commands, buttons, forms and digests."""
-    settings = app.settings
-    bot = build_slack_bot(app, client)
+    bot = build_slack_bot(host, slack, client)
     auth = await bot.client.auth_test()
     # The team id is what BRIEFBOT_NEWSROOM_SLACK_TEAM_ID takes.
     team = f"{auth.get('team')} ({auth.get('team_id')})"
     log.info("Slack: connected as %s to team %s", auth.get("user"), team)
-    await start_digests(bot)
+    # Catch-up runs in the background: commands are answered while it posts.
+    await bot.runtime.start()
     try:
-        if settings.slack_mode == "http":
-            async with serve_http(bot, settings.slack_http_host, settings.slack_http_port) as port:
+        if slack.mode == "http":
+            async with serve_http(bot, slack.http_host, slack.http_port) as port:
                 log.info("Slack: HTTP mode on port %d%s", port, EVENTS_PATH)
                 await stop.wait()
         else:
-            async with connect_socket_mode(bot, secret_text(settings.slack_app_token)):
+            async with connect_socket_mode(bot, secret_text(slack.app_token)):
                 log.info("Slack: Socket Mode connected")
                 await stop.wait()
     finally:
-        await bot.scheduler.shutdown()
-        await bot.stop_notices()
+        await bot.runtime.stop()

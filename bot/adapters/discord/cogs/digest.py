@@ -15,18 +15,14 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.adapters.discord.checks import managers_only
-from bot.adapters.discord.deps import DiscordDeps
 from bot.adapters.discord.embeds import NEUTRAL_COLOUR, digest_embeds
 from bot.adapters.discord.errors import UserFacingError
-from bot.delivery import DeliveryStatus, DigestDelivery, digest_marker
-from bot.domain.digest_schedule import DigestSchedule, next_run
+from bot.delivery_port import DeliveryStatus
 from bot.domain.ledger import LedgerRow, LedgerStatus
 from bot.domain.schedule import zone_names
 from bot.domain.servers import ServerSchedule
-from bot.domain.validation import choice_list
-from bot.scheduling.scheduler import DigestScheduler
+from bot.usecases.digest_settings import DigestSettings
 
-PLATFORM = "discord"
 REQUIRED = ("view_channel", "send_messages", "embed_links")
 QUIET_CHOICES = [
     app_commands.Choice(name="post a short 'no new developments' digest", value="post"),
@@ -83,12 +79,8 @@ def message_link(guild_id: str, channel_id: str | None, message_id: str | None) 
 class DigestCommands(commands.GroupCog, group_name="digest", group_description="Daily digest"):
     """Digest settings live in the database; the scheduler follows them at once."""
 
-    def __init__(
-        self, deps: DiscordDeps, delivery: DigestDelivery, scheduler: DigestScheduler
-    ) -> None:
-        self.deps = deps
-        self.delivery = delivery
-        self.scheduler = scheduler
+    def __init__(self, digests: DigestSettings) -> None:
+        self.digests = digests
         super().__init__()
 
     @app_commands.command(name="setup", description="Post a daily digest in a channel")
@@ -112,27 +104,19 @@ class DigestCommands(commands.GroupCog, group_name="digest", group_description="
     ) -> None:
         guild = interaction.guild
         assert guild is not None
-        chosen_topics = choice_list(topics, self.deps.service.vocabulary.topics) if topics else ()
-        schedule = DigestSchedule.parse(
-            str(channel.id),
-            time,
-            timezone,
-            chosen_topics,
-            quiet_days.value if quiet_days else "post",
+        schedule = self.digests.parse(
+            str(channel.id), time, timezone, topics, quiet_days.value if quiet_days else "post"
         )
         assert isinstance(interaction.user, discord.Member)  # managers_only: in a server
         self._check_channel(guild, channel, interaction.user)
-        now = self.deps.clock.now()
-        server = await self.deps.servers.set_schedule(PLATFORM, str(guild.id), schedule, now)
-        self.scheduler.reschedule(server)
-        upcoming = next_run(schedule, now)
-        local = upcoming.astimezone(schedule.tz)
+        done = await self.digests.set_up(str(guild.id), schedule)
+        local = done.next_digest.astimezone(schedule.tz)
         what = ", ".join(schedule.topics) if schedule.topics else "all topics"
         await interaction.response.send_message(
             f"Daily digest set: {channel.mention} at {schedule.time_text} {schedule.timezone} "
             f"({what}; quiet days: {schedule.quiet_days.value}).\n"
             f"Next digest: {local:%A %d %B %Y, %H:%M} {local.tzname()} — "
-            f"{discord_time(upcoming)}.",
+            f"{discord_time(done.next_digest)}.",
             ephemeral=True,
         )
 
@@ -141,13 +125,8 @@ class DigestCommands(commands.GroupCog, group_name="digest", group_description="
     @managers_only()
     async def preview(self, interaction: discord.Interaction, date: str | None = None) -> None:
         server = await self._server(interaction)
-        if date is None:
-            digest = await self.delivery.preview(server, self.deps.clock.now())
-            marker = f"preview of {digest_marker(digest.local_date)}"
-        else:
-            digest = await self.delivery.preview_day(server, _event_day(date))
-            marker = f"what happened on {digest.local_date.isoformat()}"
-        embeds = digest_embeds(digest, marker)
+        preview = await self.digests.preview(server, _event_day(date) if date else None)
+        embeds = digest_embeds(preview.digest, preview.marker)
         await interaction.response.send_message(embeds=embeds, ephemeral=True)
 
     @app_commands.command(name="now", description="Post today's digest now (counts as today's)")
@@ -155,7 +134,7 @@ class DigestCommands(commands.GroupCog, group_name="digest", group_description="
     async def now(self, interaction: discord.Interaction) -> None:
         server = await self._server(interaction)
         await interaction.response.defer(ephemeral=True, thinking=True)
-        result = await self.delivery.post_now(server, self.deps.clock.now())
+        result = await self.digests.post_now(server)
         link = message_link(server.server_id, server.schedule.channel_id, result.message_id)
         if result.status is DeliveryStatus.POSTED:
             text = f"Posted today's digest: {link}"
@@ -170,18 +149,16 @@ class DigestCommands(commands.GroupCog, group_name="digest", group_description="
     @app_commands.command(name="status", description="Next digest, last result and any problem")
     @managers_only()
     async def status(self, interaction: discord.Interaction) -> None:
-        server = await self._server(interaction)
-        schedule = server.schedule
-        upcoming = next_run(schedule, self.deps.clock.now())
+        status = await self.digests.status(await self._server(interaction))
+        server, schedule = status.server, status.server.schedule
         embed = discord.Embed(title="Daily digest", colour=NEUTRAL_COLOUR)
         embed.add_field(name="Channel", value=f"<#{schedule.channel_id}>")
         embed.add_field(name="Time", value=f"{schedule.time_text} {schedule.timezone}")
-        embed.add_field(name="Next", value=discord_time(upcoming))
+        embed.add_field(name="Next", value=discord_time(status.next_digest))
         topics = ", ".join(schedule.topics) if schedule.topics else "all"
         embed.add_field(name="Topics", value=topics)
         embed.add_field(name="Quiet days", value=schedule.quiet_days.value)
-        rows = await self.delivery_ledger_rows(server)
-        lines = [self._describe(server, row) for row in rows] or ["No digest posted yet."]
+        lines = [self._describe(server, row) for row in status.recent] or ["No digest posted yet."]
         embed.add_field(name="Recent digests", value="\n".join(lines)[:1024], inline=False)
         await interaction.response.send_message(embed=embed, ephemeral=True)
 
@@ -190,10 +167,7 @@ class DigestCommands(commands.GroupCog, group_name="digest", group_description="
     async def off(self, interaction: discord.Interaction) -> None:
         guild = interaction.guild
         assert guild is not None
-        was_on = await self.deps.servers.disable_schedule(
-            PLATFORM, str(guild.id), self.deps.clock.now()
-        )
-        self.scheduler.remove(PLATFORM, str(guild.id))
+        was_on = await self.digests.switch_off(str(guild.id))
         text = "The daily digest is off." if was_on else "The daily digest was not on."
         await interaction.response.send_message(text, ephemeral=True)
 
@@ -209,15 +183,12 @@ class DigestCommands(commands.GroupCog, group_name="digest", group_description="
 
     async def _server(self, interaction: discord.Interaction) -> ServerSchedule:
         assert interaction.guild is not None
-        server = await self.deps.servers.get_schedule(PLATFORM, str(interaction.guild.id))
+        server = await self.digests.current(str(interaction.guild.id))
         if server is None:
             raise UserFacingError(
                 "No daily digest is set up here yet: use /digest setup channel time timezone."
             )
         return server
-
-    async def delivery_ledger_rows(self, server: ServerSchedule) -> list[LedgerRow]:
-        return await self.deps.ledger.status(server.platform, server.server_id, limit=5)
 
     @staticmethod
     def _describe(server: ServerSchedule, row: LedgerRow) -> str:

@@ -15,7 +15,7 @@ from discord.ext import commands
 from bot.adapters.discord import embeds
 from bot.adapters.discord.checks import (
     EDITOR_GROUP,
-    EditorAccess,
+    HasEditorAccess,
     editors_only,
     ensure_editor,
     ensure_manager,
@@ -44,7 +44,7 @@ def actor_name(user: discord.abc.User) -> str:
     return f"{user.name} ({user.id})"
 
 
-def _access(interaction: discord.Interaction) -> EditorAccess:
+def _access(interaction: discord.Interaction) -> HasEditorAccess:
     bot = interaction.client
     assert isinstance(bot, commands.Bot)
     cog = bot.get_cog("BriefEditor")
@@ -236,7 +236,7 @@ class BriefEditor(
         ensure_manager(interaction, CHANGE_EDITORS)
         if role.is_default():
             raise UserFacingError("@everyone cannot be the editor role.")
-        await self.deps.servers.add_editor_role("discord", str(interaction.guild.id), str(role.id))
+        await self.deps.editor_access.grant(str(interaction.guild.id), str(role.id), admin=True)
         await interaction.response.send_message(
             f"Members with {role.mention} can now edit the briefing. Discord hides "
             "/brief-admin from them until a server admin allows the role in Server Settings → "
@@ -249,9 +249,7 @@ class BriefEditor(
     async def editors_remove(self, interaction: discord.Interaction, role: discord.Role) -> None:
         assert interaction.guild is not None
         ensure_manager(interaction, CHANGE_EDITORS)
-        await self.deps.servers.remove_editor_role(
-            "discord", str(interaction.guild.id), str(role.id)
-        )
+        await self.deps.editor_access.revoke(str(interaction.guild.id), str(role.id), admin=True)
         await interaction.response.send_message(
             f"{role.mention} is no longer an editor role.", ephemeral=True
         )

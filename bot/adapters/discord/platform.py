@@ -1,0 +1,80 @@
+"""Discord as a :class:`~bot.platforms.Platform`: discord.py is imported only to run."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import TYPE_CHECKING
+
+from bot.adapters.discord.settings import DiscordSettings
+
+if TYPE_CHECKING:
+    from bot.adapters.discord.client import BriefingBot
+    from bot.platforms.host import PlatformHost
+
+log = logging.getLogger(__name__)
+
+REFUSED = "Discord refused the token in DISCORD_TOKEN"
+
+
+class DiscordPlatform:
+    name = "discord"
+    settings_class = DiscordSettings
+
+    def configured(self, settings: DiscordSettings) -> bool:
+        return bool(settings.token_text)
+
+    def bot(self, host: PlatformHost, settings: DiscordSettings, *, serve: bool) -> BriefingBot:
+        """The bot; ``serve=False`` only logs in (no command sync at start, no digests)."""
+        from bot.adapters.discord.client import BriefingBot
+        from bot.adapters.discord.deps import DiscordDeps
+        from bot.adapters.discord.endpoints import configure_endpoints
+
+        configure_endpoints(settings.api_base_url, settings.gateway_url)
+        deps = DiscordDeps(settings=host.settings, app_state=host.app_state, **host.shared())
+        return BriefingBot(deps, sync_on_start=serve, digests=serve)
+
+    async def sync_commands(
+        self, host: PlatformHost, settings: DiscordSettings, guild_id: int | None
+    ) -> int:
+        """``briefbot sync-commands``: push the slash commands to Discord now."""
+        import discord
+
+        bot = self.bot(host, settings, serve=False)
+        async with bot:
+            try:
+                await bot.login(_token(settings))
+            except discord.LoginFailure:
+                raise ValueError(REFUSED) from None
+            return await bot.sync_commands(guild_id)
+
+    async def run(self, host: PlatformHost, settings: DiscordSettings, stop: asyncio.Event) -> None:
+        """Run the Discord bot until ``stop`` is set or the connection fails for good."""
+        import discord
+
+        bot = self.bot(host, settings, serve=True)
+        async with bot:
+            runner = asyncio.create_task(bot.start(_token(settings)))
+            stopper = asyncio.create_task(stop.wait())
+            await asyncio.wait({runner, stopper}, return_when=asyncio.FIRST_COMPLETED)
+            stopper.cancel()
+            if not runner.done():
+                log.info("stopping")
+                await bot.close()
+            try:
+                await runner
+            except discord.LoginFailure:
+                raise ValueError(REFUSED) from None
+            except discord.PrivilegedIntentsRequired:
+                raise ValueError(
+                    "Discord asks for privileged intents this bot does not use"
+                ) from None
+
+
+def _token(settings: DiscordSettings) -> str:
+    if not settings.token_text:
+        raise ValueError("DISCORD_TOKEN is not set (environment or .env)")
+    return settings.token_text
+
+
+PLATFORM = DiscordPlatform()
