@@ -8,7 +8,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
-import sqlite3
 import sys
 import time
 from collections.abc import Awaitable, Callable, Sequence
@@ -20,6 +19,7 @@ from pydantic import ValidationError
 
 from bot.app import App, open_app, seed_if_empty
 from bot.brief_files import read_brief_files
+from bot.domain import errors
 from bot.domain.corrections import EditKind
 from bot.domain.figures import FigureGroup
 from bot.domain.schedule import zone
@@ -30,8 +30,6 @@ from bot.rendering.terminal import printable_streams
 from bot.service import ImportRejected
 from bot.settings import Settings
 from bot.storage.database import LATEST_VERSION, DatabaseError, schema_version
-from bot.storage.entries import DuplicateSlug, EntryNotFound
-from bot.storage.errors import translate
 from bot.storage.maintenance import backup, integrity_problems
 
 log = logging.getLogger("briefbot")
@@ -43,7 +41,7 @@ HEARTBEAT_STALE_S = 180
 Command = Callable[[App, argparse.Namespace], Awaitable[int]]
 
 
-class CliError(Exception):
+class CliError(errors.UserError):
     """A failure to report as one line."""
 
 
@@ -339,19 +337,11 @@ def _run(argv: Sequence[str] | None) -> int:
         for field_problem in error.problems:
             print(field_problem, file=sys.stderr)
         return EXIT_FAILED
-    except (
-        CliError,
-        EntryNotFound,
-        DuplicateSlug,
-        DatabaseError,
-        FileExistsError,
-        ValueError,
-    ) as error:
+    except (DatabaseError, FileExistsError) as error:  # the operator reads which file and why
         print(f"briefbot: {_first_line(error)}", file=sys.stderr)
         return EXIT_FAILED
-    except sqlite3.Error as error:  # a read that met a damaged or locked file
-        mapped = translate(error)
-        print(f"briefbot: {mapped or f'database error: {_first_line(error)}'}", file=sys.stderr)
+    except errors.UserError as error:  # the sentence every platform shows
+        print(f"briefbot: {(errors.describe(error) or '').splitlines()[0]}", file=sys.stderr)
         return EXIT_FAILED
     except KeyboardInterrupt:
         return 130
@@ -360,6 +350,10 @@ def _run(argv: Sequence[str] | None) -> int:
             f"briefbot: {error.strerror or error}: {error.filename or ''}".rstrip(": "),
             file=sys.stderr,
         )
+        return EXIT_FAILED
+    except Exception as error:  # a bug: its text may hold internals; the log keeps it
+        message = errors.unexpected(error, f"briefbot {args.command}", log)
+        print(f"briefbot: {message}", file=sys.stderr)
         return EXIT_FAILED
 
 

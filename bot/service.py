@@ -26,6 +26,7 @@ from bot.domain.digest import (
     matches_topics,
 )
 from bot.domain.entries import Entry, EntryContent, ImportResult, ProgressCallback, Revision
+from bot.domain.errors import InvalidInput, Rejected
 from bot.domain.figures import group_claims
 from bot.domain.schedule import day_window, local_date
 from bot.domain.search_query import parse_search
@@ -42,12 +43,14 @@ OVERVIEW_SUBJECTS = 10
 SUBJECT_CHOICES = 25
 
 
-class ImportRejected(ValueError):
+class ImportRejected(Rejected):
     """An import with problems: nothing was written. Each problem reads ``file: field: …``."""
 
+    heading = "Nothing was imported:"
+    problems: tuple[str, ...]
+
     def __init__(self, problems: Sequence[str]) -> None:
-        self.problems = tuple(problems)
-        super().__init__(f"{len(self.problems)} problem(s); nothing was imported")
+        super().__init__(f"{len(problems)} problem(s); nothing was imported", problems)
 
 
 class BriefingService:
@@ -95,7 +98,7 @@ class BriefingService:
     ) -> list[Entry]:
         """Entries in event order between two dates (inclusive)."""
         if start and end and start > end:
-            raise ValueError("the start date is after the end date")
+            raise InvalidInput("the start date is after the end date")
         self._check_choice("actor", actor, self.vocabulary.actors)
         return await self._store.between(start, end, actor)
 
@@ -249,7 +252,7 @@ class BriefingService:
     @staticmethod
     def _check_choice(name: str, value: str | None, allowed: Sequence[str]) -> None:
         if value is not None and value not in allowed:
-            raise ValueError(f"unknown {name} '{value[:40]}'; choose from: {', '.join(allowed)}")
+            raise InvalidInput(f"unknown {name} '{value[:40]}'; choose from: {', '.join(allowed)}")
 
 
 def _validate_documents(

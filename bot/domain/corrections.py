@@ -14,6 +14,7 @@ from enum import StrEnum
 
 from bot.domain.claims import claimant_text
 from bot.domain.entries import Correction, EntryContent, Figure
+from bot.domain.errors import InvalidInput
 from bot.domain.provenance import dated
 from bot.domain.text import shorten
 
@@ -33,13 +34,13 @@ class EditKind(StrEnum):
 
 
 def parse_edit_kind(value: object) -> EditKind:
-    """``correction`` or ``minor`` (``minor edit``); raises ValueError with the choices."""
+    """``correction`` or ``minor`` (``minor edit``); raises InvalidInput with the choices."""
     text = value.strip().lower() if isinstance(value, str) else ""
     if text in ("minor", "minor edit", "minor-edit"):
         return EditKind.MINOR
     if text == "correction":
         return EditKind.CORRECTION
-    raise ValueError(f"'{text[:40]}' is not one of: correction, minor edit")
+    raise InvalidInput(f"'{text[:40]}' is not one of: correction, minor edit")
 
 
 @dataclass(frozen=True, slots=True)

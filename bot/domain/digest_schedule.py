@@ -21,6 +21,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
+from bot.domain.errors import InvalidInput
 from bot.domain.schedule import local_date, zone
 
 _TIME = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*$")
@@ -38,12 +39,12 @@ def parse_local_time(text: str) -> time:
     """``"08:00"`` → ``time(8, 0)``; raises ValueError saying what is wrong and what to type."""
     match = _TIME.match(text)
     if match is None:
-        raise ValueError(f"'{text[:20]}' is not a time; use 24-hour HH:MM, e.g. 08:00 or 18:30")
+        raise InvalidInput(f"'{text[:20]}' is not a time; use 24-hour HH:MM, e.g. 08:00 or 18:30")
     hour, minute = int(match.group(1)), int(match.group(2))
     if hour > 23:
-        raise ValueError(f"'{text.strip()}': the hour must be 00 to 23 (24-hour clock)")
+        raise InvalidInput(f"'{text.strip()}': the hour must be 00 to 23 (24-hour clock)")
     if minute > 59:
-        raise ValueError(f"'{text.strip()}': the minutes must be 00 to 59")
+        raise InvalidInput(f"'{text.strip()}': the minutes must be 00 to 59")
     return time(hour, minute)
 
 
@@ -52,7 +53,7 @@ def parse_quiet_days(text: str) -> QuietDays:
     try:
         return QuietDays(text.strip().lower())
     except ValueError:
-        raise ValueError(f"quiet_days must be 'skip' or 'post', not '{text[:20]}'") from None
+        raise InvalidInput(f"quiet_days must be 'skip' or 'post', not '{text[:20]}'") from None
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,9 +69,9 @@ class DigestSchedule:
 
     def __post_init__(self) -> None:
         if not self.channel_id.strip():
-            raise ValueError("a digest needs a channel")
+            raise InvalidInput("a digest needs a channel")
         if self.local_time.second or self.local_time.microsecond or self.local_time.tzinfo:
-            raise ValueError("the digest time is a plain local HH:MM")
+            raise InvalidInput("the digest time is a plain local HH:MM")
         # zone() raises ValueError with a readable message for unknown names.
         object.__setattr__(self, "tz", zone(self.timezone))
         object.__setattr__(self, "timezone", self.tz.key)

@@ -5,16 +5,18 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
+from bot.domain.errors import InvalidInput
+
 
 def zone(name: str) -> ZoneInfo:
     """The IANA zone called ``name``; raises ValueError with a readable message."""
     cleaned = name.strip()
     if not cleaned or ".." in cleaned or cleaned.startswith("/"):
-        raise ValueError(f"'{name[:60]}' is not a time zone; use an IANA name like Asia/Seoul")
+        raise InvalidInput(f"'{name[:60]}' is not a time zone; use an IANA name like Asia/Seoul")
     try:
         return ZoneInfo(cleaned)
     except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError(
+        raise InvalidInput(
             f"'{name[:60]}' is not a known time zone; use an IANA name like Asia/Seoul"
         ) from None
 

@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from bot.domain.entries import EntryContent, Figure, Source, Status
+from bot.domain.errors import Rejected
 from bot.domain.figure_validation import validate_figure
 from bot.domain.provenance import parse_date_basis
 from bot.domain.text import SLUG_MAX, SLUG_PATTERN, has_control_characters, slugify
@@ -61,12 +62,14 @@ class Problem:
         return f"{self.field}: {self.message}"
 
 
-class EntryValidationError(ValueError):
+class EntryValidationError(Rejected):
     """Raised with every problem found; nothing may be written when it is raised."""
 
+    heading = "That entry was not saved:"
+    problems: tuple[Problem, ...]
+
     def __init__(self, problems: Sequence[Problem]) -> None:
-        self.problems = tuple(problems)
-        super().__init__("; ".join(str(p) for p in self.problems))
+        super().__init__("; ".join(str(p) for p in problems), problems)
 
 
 class _Collector:

@@ -14,6 +14,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from bot.app import App
+from bot.domain.errors import InvalidInput
 from bot.domain.extraction.figures import extract_figures
 from bot.intake.drafts import figure_dict
 from bot.intake.fetch import Fetcher, FetchFailed
@@ -69,7 +70,7 @@ def _plain_errors(command: Command) -> Command:
         try:
             return await command(app, args)
         except (FeedNotFound, CandidateNotFound, Refused, FetchFailed) as error:
-            raise ValueError(str(error)) from None
+            raise InvalidInput(str(error)) from None
 
     return run
 
@@ -85,7 +86,7 @@ async def cmd_feeds(app: App, args: argparse.Namespace) -> int:
                 args.url, name, args.every, now, tuple(args.include), tuple(args.exclude)
             )
         except DuplicateFeed as error:
-            raise ValueError(str(error)) from None
+            raise InvalidInput(str(error)) from None
         print(
             f"Following feed {feed.id}: {feed.name} ({feed.url}), every {feed.every_minutes} min."
         )
@@ -120,7 +121,7 @@ async def _poll(app: App, intake: Intake, once: bool) -> None:
 async def cmd_suggest(app: App, args: argparse.Namespace) -> int:
     intake = _intake(app)
     if (args.url is None) == (args.file is None):
-        raise ValueError("give either a URL or --file PATH")
+        raise InvalidInput("give either a URL or --file PATH")
     if args.file is not None:
         text = args.file.read_text(encoding="utf-8", errors="replace")
         item = parse_page(text, None) if text.lstrip().startswith("<") else parse_text_file(text)
@@ -132,7 +133,7 @@ async def cmd_suggest(app: App, args: argparse.Namespace) -> int:
             item = parse_page(fetched.body.decode("utf-8", errors="replace"), fetched.url)
         outlet = args.outlet or args.url.split("/")[2]
     if item is None:
-        raise ValueError("no article text found on that page")
+        raise InvalidInput("no article text found on that page")
     async with _poller(app, intake) as poller:
         created = await poller.suggest(item, outlet[:100])
     if created:

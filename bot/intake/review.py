@@ -14,18 +14,18 @@ from typing import Any
 from bot.clock import Clock
 from bot.domain.corrections import EditKind
 from bot.domain.entries import Entry
+from bot.domain.errors import DuplicateSlug, InvalidInput
 from bot.domain.text import slugify
 from bot.intake.drafts import raw_figure
 from bot.service import BriefingService
 from bot.storage.codec import content_dict
-from bot.storage.entries import DuplicateSlug
 from bot.storage.intake_queue import Candidate, QueueStore
 
 MAX_FIGURES = 20
 DEFAULT_IMPORTANCE = 2
 
 
-class ReviewProblem(ValueError):
+class ReviewProblem(InvalidInput):
     """A decision that cannot be made as asked; the message says what to do."""
 
 

@@ -55,8 +55,9 @@ class Platform(Protocol[S]):
         ...
 
     async def run(self, host: PlatformHost, settings: S, stop: asyncio.Event) -> None:
-        """Serve commands and digests until ``stop`` is set; raise ``ValueError`` with a
-        sentence for the operator when it cannot (e.g. a refused token)."""
+        """Serve commands and digests until ``stop`` is set; raise
+        :class:`~bot.domain.errors.NotConfigured` with a sentence for the operator when it
+        cannot (e.g. a refused token)."""
         ...
 
 

@@ -19,6 +19,7 @@ from contextlib import asynccontextmanager
 
 import aiosqlite
 
+from bot.domain import errors
 from bot.domain.search_query import BUSY_NOTE, TOO_SLOW_NOTE
 
 # SQLite VM steps between two looks at the clock (~0.1–1 ms of work).
@@ -31,14 +32,14 @@ class OverBudget(Exception):
     """The statement ran past its budget and SQLite interrupted it."""
 
 
-class SearchTooSlow(ValueError):
+class SearchTooSlow(errors.SearchTooSlow):
     """Even the cheap newest-first search ran out of time: the reader should narrow it."""
 
     def __init__(self) -> None:
         super().__init__(TOO_SLOW_NOTE)
 
 
-class SearchBusy(ValueError):
+class SearchBusy(errors.SearchBusy):
     """Searches queued longer than their wait budget: the reader should try again shortly."""
 
     def __init__(self) -> None:

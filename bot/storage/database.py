@@ -22,7 +22,8 @@ from pathlib import Path
 
 import aiosqlite
 
-from bot.storage.errors import DatabaseError, translate
+from bot.storage.connection import TranslatingConnection, connect
+from bot.storage.errors import DatabaseDamaged, DatabaseError, translate
 
 __all__ = ["BUSY_TIMEOUT_MS", "LATEST_VERSION", "Database", "DatabaseError", "open_database"]
 
@@ -49,8 +50,8 @@ def migrations() -> list[tuple[int, str, str]]:
 LATEST_VERSION = len(migrations())
 
 
-async def _connect(path: Path, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> aiosqlite.Connection:
-    connection = aiosqlite.connect(path, isolation_level=None)
+async def _connect(path: Path, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> TranslatingConnection:
+    connection = connect(path)
     try:
         await connection
     except BaseException:
@@ -101,6 +102,8 @@ class Database:
                 await self._writer.execute("BEGIN IMMEDIATE")
             except sqlite3.DatabaseError as error:
                 raise _refused(error) from error
+            except DatabaseError:  # translated by the connection; BEGIN opened nothing
+                raise
             except BaseException:
                 # Cancelled while BEGIN was on its way: aiosqlite's thread still runs it, so
                 # end the transaction it opens, or every later write here would be refused.
@@ -118,13 +121,16 @@ class Database:
             except sqlite3.DatabaseError as error:
                 await self._rollback()
                 raise _refused(error) from error
+            except DatabaseError:  # already translated by the connection
+                await self._rollback()
+                raise
 
     async def _rollback(self) -> None:
         # SQLite may already have rolled back (e.g. after SQLITE_FULL); rollback() is then a
         # no-op. A failing rollback must not hide the error that caused it.
         try:
             await self._writer.rollback()
-        except sqlite3.Error:
+        except (sqlite3.Error, DatabaseError):
             log.warning("rollback failed", exc_info=True)
 
     async def vacuum_into(self, target: Path) -> None:
@@ -175,6 +181,8 @@ async def open_database(
         await reader.execute("PRAGMA query_only = ON")
         searcher = await _connect(path, busy_timeout_ms)
         await searcher.execute("PRAGMA query_only = ON")
+        for opened in (writer, reader, searcher):
+            opened.translate_errors()
         return Database(path, writer, reader, searcher)
     except (sqlite3.DatabaseError, DatabaseError) as error:
         for connection in (writer, reader, searcher):
@@ -210,10 +218,7 @@ async def _check_not_damaged(connection: aiosqlite.Connection, path: Path) -> No
         rows = list(await connection.execute_fetchall("PRAGMA quick_check(1)"))
         result = str(rows[0][0]) if rows else "ok"
     if result != "ok":
-        raise DatabaseError(
-            f"{path}: the database file is damaged ({result[:120]}); "
-            "restore it from a backup (nothing was changed)"
-        )
+        raise DatabaseDamaged(str(path), result[:120])
 
 
 def _file_facts(path: Path) -> tuple[int, bool]:

@@ -11,6 +11,7 @@ from typing import Any
 import aiosqlite
 
 from bot.domain.entries import Entry, Revision, RevisionAction
+from bot.domain.errors import EntryNotFound
 from bot.storage.codec import (
     ENTRY_COLUMNS,
     content_from_dict,
@@ -21,7 +22,6 @@ from bot.storage.codec import (
 )
 from bot.storage.corrections import CorrectionLedger
 from bot.storage.database import Database
-from bot.storage.entries import EntryNotFound
 from bot.storage.figures import like_pattern
 
 # Autocomplete looks for its text in the newest entries only: a substring match cannot use

@@ -17,10 +17,10 @@ from bot.domain.entries import (
     ProgressCallback,
     RevisionAction,
 )
+from bot.domain.errors import DuplicateSlug, InvalidInput, StaleRevision
 from bot.storage.codec import changed_fields, content_dict, stamp
 from bot.storage.corrections import enqueue_correction
 from bot.storage.database import Database
-from bot.storage.entries import DuplicateSlug, StaleRevision
 from bot.storage.entry_reads import entries_by_slug, fetch_one
 from bot.storage.entry_rows import (
     FIGURE_INSERT,
@@ -69,7 +69,7 @@ class EntryWriter:
         async with self._db.write() as connection:
             current = await fetch_one(connection, ref, include_deleted=True)
             if current.is_deleted:
-                raise ValueError(f"{current.slug} is deleted; restore it before editing")
+                raise InvalidInput(f"{current.slug} is deleted; restore it before editing")
             if expected_revision is not None and current.revision != expected_revision:
                 raise StaleRevision(
                     f"{current.slug} was changed by {current.updated_by} "
@@ -89,7 +89,7 @@ class EntryWriter:
             current = await fetch_one(connection, ref, include_deleted=True)
             if current.is_deleted == deleted:
                 state = "already deleted" if deleted else "not deleted"
-                raise ValueError(f"{current.slug} is {state}")
+                raise InvalidInput(f"{current.slug} is {state}")
             revision = current.revision + 1
             await connection.execute(
                 "UPDATE entries SET deleted_at = ?, updated_by = ?, updated_at = ?, revision = ?"

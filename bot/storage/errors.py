@@ -1,43 +1,21 @@
-"""Storage failures in plain words: the one place SQLite's errors become messages for people.
+"""Storage failures in plain words: the one place SQLite's errors become user errors.
 
-Adapters show a :class:`DatabaseError`'s message as it is (the CLI on one line, Discord
-privately), so every message here must be safe and useful to a user: no SQL, no paths.
+The errors themselves live in :mod:`bot.domain.errors` (every adapter describes them the
+same way); this module decides which SQLite failure is which. Every connection of
+:class:`~bot.storage.database.Database` runs its statements through :func:`translate`,
+readers included, so SQLite's own text never reaches an adapter.
 """
 
 from __future__ import annotations
 
 import sqlite3
 
+from bot.domain.errors import DatabaseBusy, DatabaseDamaged, DatabaseFull, DatabaseUnavailable
 
-class DatabaseError(RuntimeError):
-    """The database cannot be used (unreadable, corrupted, locked or full); says why."""
+# The storage name of the domain's error (kept: the CLI and start-up code raise it by it).
+DatabaseError = DatabaseUnavailable
 
-
-class DatabaseFull(DatabaseError):
-    """A write needed more space than the database may use (disk full or size limit)."""
-
-    def __init__(self) -> None:
-        super().__init__("The briefing database is full; nothing was changed.")
-
-
-class DatabaseBusy(DatabaseError):
-    """Another process held the write lock for longer than the busy timeout."""
-
-    def __init__(self) -> None:
-        super().__init__(
-            "The briefing database is busy (another change is in progress); "
-            "nothing was changed. Try again in a moment."
-        )
-
-
-class DatabaseDamaged(DatabaseError):
-    """SQLite found the file malformed while reading or writing it."""
-
-    def __init__(self) -> None:
-        super().__init__(
-            "The briefing database file is damaged; nothing was changed. "
-            "Run `briefbot db check` and restore a backup."
-        )
+__all__ = ["DatabaseBusy", "DatabaseDamaged", "DatabaseError", "DatabaseFull", "translate"]
 
 
 def translate(error: BaseException) -> DatabaseError | None:

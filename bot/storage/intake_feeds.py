@@ -7,14 +7,15 @@ from datetime import datetime
 
 import aiosqlite
 
+from bot.domain.errors import Conflict, NotFound
 from bot.storage.database import Database
 
 
-class FeedNotFound(LookupError):
+class FeedNotFound(NotFound):
     """No feed with that id or address."""
 
 
-class DuplicateFeed(ValueError):
+class DuplicateFeed(Conflict, ValueError):
     """The feed is already followed."""
 
 

@@ -12,10 +12,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
+from bot.domain.errors import NotFound
 from bot.storage.database import Database
 
 
-class CandidateNotFound(LookupError):
+class CandidateNotFound(NotFound):
     """No candidate with that id."""
 
 

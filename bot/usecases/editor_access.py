@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Protocol
 
+from bot.domain.errors import NotAllowed
 from bot.domain.newsroom import Newsroom
 
 
@@ -26,10 +27,6 @@ class EditorGroups(Protocol):
     async def remove_editor_role(
         self, platform: str, server_id: str, role_id: str
     ) -> tuple[str, ...]: ...
-
-
-class NotAllowed(Exception):
-    """Someone who is not an admin tried to change who the editors are."""
 
 
 class EditorAccess:

@@ -9,9 +9,9 @@ import pytest
 
 from bot.domain.corrections import substantive_changes
 from bot.domain.entries import EntryContent, RevisionAction
+from bot.domain.errors import DuplicateSlug, EntryNotFound, StaleRevision
 from bot.domain.search_query import parse_search
 from bot.ports.entries import EntryRepository
-from bot.storage.entries import DuplicateSlug, EntryNotFound, StaleRevision
 from tests.contract.backends import Backend
 from tests.contract.conftest import NOW, Reopen
 from tests.factories import entry_content

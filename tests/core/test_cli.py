@@ -198,3 +198,15 @@ def test_installed_console_script(env: dict[str, str], tmp_path: Path) -> None:
     assert NIS_SLUG in found.stdout
     assert missing.returncode == 1
     assert missing.stderr.splitlines() == ["briefbot: no entry 'no-such-slug'"]
+
+
+def test_sync_commands_without_a_token_says_which_setting_is_missing(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An operator's mistake is named, not hidden behind an error id."""
+    monkeypatch.delenv("DISCORD_TOKEN", raising=False)
+
+    code, _, err = cli("sync-commands")
+
+    assert code == 1
+    assert err == "briefbot: DISCORD_TOKEN is not set (environment or .env)\n"

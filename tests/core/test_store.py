@@ -8,8 +8,8 @@ import pytest
 
 from bot.clock import FixedClock
 from bot.domain.entries import RevisionAction
+from bot.domain.errors import DuplicateSlug, EntryNotFound, StaleRevision
 from bot.service import BriefingService
-from bot.storage.entries import DuplicateSlug, EntryNotFound, StaleRevision
 from tests.factories import raw_entry
 
 

@@ -13,11 +13,10 @@ from textwrap import fill
 from typing import TextIO
 from zoneinfo import ZoneInfo
 
+from bot.domain import errors
 from bot.domain.entries import STATUS_SCOPE
-from bot.domain.validation import EntryValidationError
 from bot.rendering import text as render
 from bot.service import BriefingService
-from bot.storage.entries import EntryNotFound
 
 BANNER = (
     "Briefing Bot — console mode (no DISCORD_TOKEN set).\n"
@@ -78,8 +77,8 @@ class Console:
         options = dict(w.split(":", 1) for w in words[2:] if ":" in w and not w.startswith('"'))
         try:
             return await handler(positional, options)
-        except (EntryNotFound, EntryValidationError, ValueError) as error:
-            return f"Error: {error}"
+        except Exception as error:  # worded as on every platform; a bug gets an error id
+            return f"Error: {errors.sentence(error, f'console {command}')}"
 
     async def greeting(self) -> str:
         """What the console shows first: the latest briefs and today's digest."""
@@ -103,12 +102,12 @@ class Console:
     async def _since(self, args: list[str], options: dict[str, str]) -> str:
         if not args:
             return "Usage: /brief since YYYY-MM-DD"
-        entries = await self.service.timeline(date.fromisoformat(args[0]))
+        entries = await self.service.timeline(_day(args[0]))
         return "\n".join(render.entry_line(e) for e in entries) or "No entries since then."
 
     async def _timeline(self, args: list[str], options: dict[str, str]) -> str:
-        start = date.fromisoformat(options["from"]) if "from" in options else None
-        end = date.fromisoformat(options["to"]) if "to" in options else None
+        start = _day(options["from"]) if "from" in options else None
+        end = _day(options["to"]) if "to" in options else None
         entries = await self.service.timeline(start, end, options.get("actor"))
         return "\n".join(render.entry_line(e) for e in entries) or "No entries in that range."
 
@@ -130,12 +129,15 @@ class Console:
         if day is None:
             digest = await self.service.digest(self.tz)
         else:
-            try:
-                parsed = date.fromisoformat(day)
-            except ValueError:
-                raise ValueError(f"'{day[:40]}' is not a date; use YYYY-MM-DD") from None
-            digest = await self.service.digest_of_day(parsed)
+            digest = await self.service.digest_of_day(_day(day))
         return render.render_digest(digest, more_hint="/brief latest")
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise errors.InvalidInput(f"'{text[:40]}' is not a date; use YYYY-MM-DD") from None
 
 
 async def run_console(

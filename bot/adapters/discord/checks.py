@@ -14,6 +14,7 @@ from typing import Protocol, TypeVar
 import discord
 from discord import app_commands
 
+from bot.domain import errors
 from bot.domain.newsroom import Newsroom
 from bot.usecases.editor_access import EditorAccess
 
@@ -31,15 +32,15 @@ class HasEditorAccess(Protocol):
     def editor_access(self) -> EditorAccess: ...
 
 
-class NotAnEditor(app_commands.CheckFailure):
+class NotAnEditor(app_commands.CheckFailure, errors.NotAllowed):
     """Raised for readers trying an editor command."""
 
 
-class OutsideNewsroom(app_commands.CheckFailure):
+class OutsideNewsroom(app_commands.CheckFailure, errors.OutsideNewsroom):
     """Raised for an editor command anywhere but the newsroom guild."""
 
 
-class NotAManager(app_commands.CheckFailure):
+class NotAManager(app_commands.CheckFailure, errors.NotAllowed):
     """Raised for members without Manage Server trying a server-admin command."""
 
 

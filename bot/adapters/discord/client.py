@@ -16,6 +16,7 @@ from bot.adapters.discord.cogs.reader import BriefReader
 from bot.adapters.discord.deps import DiscordDeps
 from bot.adapters.discord.digest_poster import DIGEST_BUDGET, DiscordDigestPoster, measure_digest
 from bot.adapters.discord.errors import ErrorHandlingTree
+from bot.domain.errors import NotConfigured
 from bot.platforms.runtime import DigestRuntime
 
 log = logging.getLogger(__name__)
@@ -156,7 +157,7 @@ class BriefingBot(commands.Bot):
         if guild_id is None:
             synced = await self._sync_global_and_newsroom()
             if synced is None:
-                raise ValueError("Discord refused the commands for the newsroom server")
+                raise NotConfigured("Discord refused the commands for the newsroom server")
             await self.deps.app_state.set(COMMANDS_HASH_KEY, self.commands_hash())
             return synced
         guild = discord.Object(id=guild_id)

@@ -7,33 +7,27 @@ and privately; anything unexpected is logged with context and an error id the us
 from __future__ import annotations
 
 import logging
-import secrets
-import sqlite3
 
 import discord
 from discord import app_commands
 
 from bot.adapters.discord.checks import EDITOR_GROUP, OutsideNewsroom, ensure_newsroom
+from bot.domain import errors
 from bot.domain.cooldowns import slow_down
 from bot.domain.newsroom import Newsroom
-from bot.domain.validation import EntryValidationError
-from bot.service import ImportRejected
-from bot.storage.entries import DuplicateSlug, EntryNotFound, StaleRevision
-from bot.storage.errors import DatabaseBusy, DatabaseDamaged, DatabaseError, DatabaseFull, translate
 
 log = logging.getLogger(__name__)
 
-USER_ERRORS = (EntryNotFound, DuplicateSlug, StaleRevision, ValueError)
 UNKNOWN_INTERACTION = 10062  # the 3 s to answer have passed: nobody can be answered now
+MAX_MESSAGE = 2000
 
-
-class UserFacingError(Exception):
-    """An error whose message is meant for the person who ran the command."""
+# The domain's user error, under the name the cogs raise it by.
+UserFacingError = errors.UserError
 
 
 async def answer_privately(interaction: discord.Interaction, text: str) -> None:
     """Send ``text`` as an ephemeral answer, whether or not the interaction was answered."""
-    text = text[:2000]
+    text = text[:MAX_MESSAGE]
     if interaction.response.is_done():
         await interaction.followup.send(text, ephemeral=True)
     else:
@@ -41,32 +35,23 @@ async def answer_privately(interaction: discord.Interaction, text: str) -> None:
 
 
 def describe(error: BaseException) -> str | None:
-    """The message for a user error, or None when the error is unexpected."""
+    """The message for a user error, or None when the error is unexpected.
+
+    discord.py's own refusals (no DMs, stale command, cooldown, failed check) are worded
+    here; every other error is worded once for all platforms by the domain.
+    """
     if isinstance(error, app_commands.CommandInvokeError | app_commands.TransformerError):
         error = error.__cause__ or error
-    if isinstance(error, EntryValidationError):
-        lines = "\n".join(f"• {problem}" for problem in error.problems)
-        return f"That entry was not saved:\n{lines}"
-    if isinstance(error, ImportRejected):
-        lines = "\n".join(f"• {problem}" for problem in error.problems[:30])
-        more = f"\n…and {len(error.problems) - 30} more" if len(error.problems) > 30 else ""
-        return f"Nothing was imported:\n{lines}{more}"
+    if isinstance(error, errors.UserError):
+        return errors.describe(error)
     if isinstance(error, app_commands.NoPrivateMessage):
         return "This command only works in a server."
     if isinstance(error, app_commands.CommandNotFound):
         return "That command has changed; Discord shows the new version within a minute."
     if isinstance(error, app_commands.CommandOnCooldown):  # a CheckFailure: ask it first
         return slow_down(error.retry_after)
-    if isinstance(error, app_commands.CheckFailure | UserFacingError):
-        return str(error) or "You are not allowed to use this command."
-    if isinstance(error, sqlite3.DatabaseError):  # e.g. a read that met a damaged page
-        error = translate(error) or error
-    if isinstance(error, DatabaseFull | DatabaseBusy | DatabaseDamaged):
-        return str(error)
-    if isinstance(error, DatabaseError):
-        return "The briefing database is unavailable right now; nothing was changed."
-    if isinstance(error, USER_ERRORS):
-        return str(error)[:1900]
+    if isinstance(error, app_commands.CheckFailure):
+        return str(error) or errors.NOT_ALLOWED
     return None
 
 
@@ -103,17 +88,9 @@ async def handle(interaction: discord.Interaction, error: BaseException) -> None
     else:
         message = describe(error)
     if message is None:
-        error_id = secrets.token_hex(4)
         command = interaction.command.qualified_name if interaction.command else "component"
-        log.error(
-            "error %s in %s (guild %s, user %s)",
-            error_id,
-            command,
-            interaction.guild_id,
-            interaction.user.id,
-            exc_info=error,
-        )
-        message = f"Something went wrong on our side (error id `{error_id}`); it has been logged."
+        where = f"{command} (guild {interaction.guild_id}, user {interaction.user.id})"
+        message = errors.unexpected(error, where, log)
     try:
         await answer_privately(interaction, message)
     except discord.HTTPException:

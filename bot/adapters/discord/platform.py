@@ -7,6 +7,7 @@ import logging
 from typing import TYPE_CHECKING
 
 from bot.adapters.discord.settings import DiscordSettings
+from bot.domain.errors import NotConfigured
 
 if TYPE_CHECKING:
     from bot.adapters.discord.client import BriefingBot
@@ -45,7 +46,7 @@ class DiscordPlatform:
             try:
                 await bot.login(_token(settings))
             except discord.LoginFailure:
-                raise ValueError(REFUSED) from None
+                raise NotConfigured(REFUSED) from None
             return await bot.sync_commands(guild_id)
 
     async def run(self, host: PlatformHost, settings: DiscordSettings, stop: asyncio.Event) -> None:
@@ -64,16 +65,16 @@ class DiscordPlatform:
             try:
                 await runner
             except discord.LoginFailure:
-                raise ValueError(REFUSED) from None
+                raise NotConfigured(REFUSED) from None
             except discord.PrivilegedIntentsRequired:
-                raise ValueError(
+                raise NotConfigured(
                     "Discord asks for privileged intents this bot does not use"
                 ) from None
 
 
 def _token(settings: DiscordSettings) -> str:
     if not settings.token_text:
-        raise ValueError("DISCORD_TOKEN is not set (environment or .env)")
+        raise NotConfigured("DISCORD_TOKEN is not set (environment or .env)")
     return settings.token_text
 
 

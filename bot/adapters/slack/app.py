@@ -2,7 +2,7 @@
 
 Every listener acknowledges Slack at once (Slack waits 3 seconds), then answers through
 the ``response_url`` with a :class:`~bot.adapters.slack.blocks.Reply`; errors go through
-one handler (:func:`~bot.adapters.slack.errors.report`). The entry form is the exception:
+one wrapper (:func:`~bot.adapters.slack.errors.answering`). The entry form is the exception:
 its submission is answered in the acknowledgement, so problems show next to their fields.
 """
 
@@ -26,15 +26,15 @@ from bot.adapters.slack.cooldowns import SlackCooldowns
 from bot.adapters.slack.deps import Invocation, SlackDeps
 from bot.adapters.slack.digest import DigestCommands
 from bot.adapters.slack.editor import CANCEL_ACTION, DELETE_ACTION, Editor
-from bot.adapters.slack.errors import report
+from bot.adapters.slack.errors import answering
 from bot.adapters.slack.modals import ENTRY_CALLBACK, field_errors
 from bot.adapters.slack.parsing import split_command
-from bot.adapters.slack.permissions import Access, Refused
+from bot.adapters.slack.permissions import Access
 from bot.adapters.slack.poster import DIGEST_BUDGET, SlackDigestPoster, measure_digest
 from bot.adapters.slack.reader import PAGE_ACTION, Reader
+from bot.domain import errors
 from bot.domain.validation import EntryValidationError
 from bot.platforms.runtime import DigestRuntime
-from bot.storage.entries import DuplicateSlug, EntryNotFound, StaleRevision
 
 log = logging.getLogger(__name__)
 
@@ -150,39 +150,41 @@ class SlackBot:
             trigger_id=str(command.get("trigger_id", "")),
             response_url=str(command.get("response_url", "")),
         )
-        try:
-            reply = await self.handle_command(inv, client)
-        except Exception as error:
-            what = f"{COMMAND} {split_command(inv.text)[0]}"
-            reply = text_reply(report(error, what, inv.team_id, inv.user_id))
+        what = f"{COMMAND} {split_command(inv.text)[0]}"
+        reply = await answering(
+            lambda: self.handle_command(inv, client), what, inv.team_id, inv.user_id
+        )
         if reply is not None:
             await send(inv.response_url, reply)
 
     async def _on_page(self, ack: AsyncAck, body: dict[str, Any]) -> None:
         await ack()
         user_id, team_id, url = _who(body)
-        try:
+
+        async def page() -> Reply:
             state = json.loads(body["actions"][0]["value"])
             if state.get("o") != user_id:
-                reply = text_reply("Only the person who ran this command can use these buttons.")
-            else:
-                self.cooldowns.check(str(state.get("k")), team_id, user_id)
-                reply = await self.reader.page(state, int(state.get("p", 0)))
-                reply = Reply(reply.text, reply.blocks, reply.ephemeral, replace_original=True)
-        except Exception as error:
-            reply = text_reply(report(error, "paging", team_id, user_id))
-        await send(url, reply)
+                return text_reply("Only the person who ran this command can use these buttons.")
+            self.cooldowns.check(str(state.get("k")), team_id, user_id)
+            reply = await self.reader.page(state, int(state.get("p", 0)))
+            return Reply(reply.text, reply.blocks, reply.ephemeral, replace_original=True)
+
+        reply = await answering(page, "paging", team_id, user_id)
+        if reply is not None:
+            await send(url, reply)
 
     async def _on_delete(self, ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
         await ack()
         user_id, team_id, url = _who(body)
-        try:
+
+        async def delete() -> Reply:
             await self.access.require_editor(client, team_id, user_id)
             actor = f"{body.get('user', {}).get('username', '')} ({user_id})"
-            reply = await self.editor.confirmed_delete(body["actions"][0]["value"], actor)
-        except Exception as error:
-            reply = text_reply(report(error, "delete", team_id, user_id))
-        await send(url, reply)
+            return await self.editor.confirmed_delete(body["actions"][0]["value"], actor)
+
+        reply = await answering(delete, "delete", team_id, user_id)
+        if reply is not None:
+            await send(url, reply)
 
     async def _on_cancel(self, ack: AsyncAck, body: dict[str, Any]) -> None:
         await ack()
@@ -197,14 +199,11 @@ class SlackBot:
         try:
             await self.access.require_editor(client, team_id, user_id)
             entry, meta = await self.editor.save(view, actor)
-        except EntryValidationError as error:
+        except EntryValidationError as error:  # each problem under its own field
             await ack(response_action="errors", errors=field_errors(error.problems))
             return
-        except (DuplicateSlug, StaleRevision, EntryNotFound, Refused) as error:
-            await ack(response_action="errors", errors=field_errors([str(error)]))
-            return
-        except Exception as error:
-            message = report(error, "entry form", team_id, user_id)
+        except Exception as error:  # the form answers in its acknowledgement, not a reply
+            message = errors.sentence(error, f"entry form (team {team_id}, user {user_id})", log)
             await ack(response_action="errors", errors=field_errors([message]))
             return
         await ack()

@@ -9,15 +9,11 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from bot.adapters.slack.errors import UserFacingError
 from bot.domain.cooldowns import FIGURES, IMPORT, SEARCH, Cooldowns, Rate, slow_down
+from bot.domain.errors import CoolingDown
 
 # Subcommand → its rate. A search page button runs the search again, so it counts as one.
 COSTLY: dict[str, Rate] = {"search": SEARCH, "figures": FIGURES, "import": IMPORT}
-
-
-class CoolingDown(UserFacingError):
-    """The user has used up their turns; the message says when to try again."""
 
 
 class SlackCooldowns:

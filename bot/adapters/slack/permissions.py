@@ -18,8 +18,8 @@ from datetime import datetime, timedelta
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.adapters.slack.errors import UserFacingError
 from bot.clock import Clock
+from bot.domain import errors
 from bot.domain.newsroom import Newsroom
 from bot.usecases.editor_access import EditorAccess, EditorGroups
 
@@ -35,7 +35,7 @@ SLACK_BUSY = "Slack is limiting how fast I can check who you are; try again in a
 GROUP_CACHE = timedelta(seconds=60)
 
 
-class Refused(UserFacingError):
+class Refused(errors.NotAllowed):
     """The person may not do this here (or it cannot be checked right now)."""
 
 
@@ -43,7 +43,7 @@ class NotAnEditor(Refused):
     """A reader tried an editor command, or a non-admin an admin one."""
 
 
-class OutsideNewsroom(Refused):
+class OutsideNewsroom(Refused, errors.OutsideNewsroom):
     """An editor command from a workspace that is not the newsroom."""
 
 
