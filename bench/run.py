@@ -48,6 +48,7 @@ from bot.storage.app_state import AppState
 from bot.storage.budget import SearchTooSlow
 from bot.storage.corrections import CorrectionLedger
 from bot.storage.digests import DigestLedger
+from bot.storage.entry_store import EntryStore
 from bot.storage.servers import ServerStore
 from tests.discord_standin import Channel, DiscordStandIn, Guild, Member, running_bot
 
@@ -262,7 +263,7 @@ async def bench_search_store(report: Report, db: Path, quick: bool) -> None:
     ratios: list[float] = []
     ours_all: list[float] = []
     async with open_app(Settings(BRIEFBOT_DB=db), FixedClock(NOW)) as app:
-        store = app.service.store
+        store = EntryStore(app.database)
         for query in TYPICAL_QUERIES + WORST_QUERIES:
             parsed = parse_search(query)
             assert parsed.fts is not None

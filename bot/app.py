@@ -8,10 +8,11 @@ from dataclasses import dataclass
 
 from bot.brief_files import read_brief_files
 from bot.clock import Clock, SystemClock
+from bot.domain.entries import ProgressCallback
 from bot.service import BriefingService
 from bot.settings import Settings
 from bot.storage.database import Database, open_database
-from bot.storage.entries import EntryStore, ProgressCallback
+from bot.storage.entry_store import EntryStore
 
 SEED_ACTOR = "briefs/ files"
 
@@ -39,7 +40,7 @@ async def seed_if_empty(app: App, progress: ProgressCallback | None = None) -> i
 
     A database that has entries is never touched: editors' changes are not overwritten.
     """
-    if await app.service.store.count() or not app.settings.briefs_dir.is_dir():
+    if await app.service.count() or not app.settings.briefs_dir.is_dir():
         return 0
     read = read_brief_files([app.settings.briefs_dir])
     result = await app.service.import_documents(

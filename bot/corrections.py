@@ -28,7 +28,8 @@ from bot.delivery import (
     TransientDeliveryError,
 )
 from bot.domain.corrections import CorrectionNotice, notice_marker
-from bot.storage.corrections import CorrectionLedger, NoticeKey
+from bot.domain.ledger import NoticeKey
+from bot.ports.corrections import CorrectionNotices
 
 log = logging.getLogger(__name__)
 
@@ -89,7 +90,7 @@ class CorrectionSender:
 
     def __init__(
         self,
-        ledger: CorrectionLedger,
+        ledger: CorrectionNotices,
         poster: NoticePoster,
         clock: Clock,
         bell: NoticeBell,

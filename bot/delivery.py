@@ -35,11 +35,13 @@ from bot.delivery_port import (
 )
 from bot.domain.digest import Digest, Measure
 from bot.domain.digest_schedule import DigestSchedule, QuietDays, due_date, run_at
+from bot.domain.ledger import Claim, LedgerStatus
 from bot.domain.schedule import local_date
+from bot.domain.servers import ServerSchedule
+from bot.ports.ledger import DigestLedgerStore
+from bot.ports.servers import ServerSchedules
 from bot.recovery import Recovery
 from bot.service import BriefingService
-from bot.storage.digests import Claim, DigestLedger, LedgerStatus
-from bot.storage.servers import ServerSchedule, ServerStore
 
 __all__ = [
     "CarriedEntries",
@@ -65,8 +67,8 @@ class DigestDelivery:
     def __init__(
         self,
         service: BriefingService,
-        servers: ServerStore,
-        ledger: DigestLedger,
+        servers: ServerSchedules,
+        ledger: DigestLedgerStore,
         poster: DigestPoster,
         clock: Clock,
         *,

@@ -13,8 +13,8 @@ from enum import StrEnum
 from typing import Any, Protocol
 
 from bot.domain.digest import Digest
-from bot.storage.digests import Claim
-from bot.storage.servers import ServerSchedule
+from bot.domain.ledger import Claim
+from bot.domain.servers import ServerSchedule
 
 log = logging.getLogger(__name__)
 

@@ -32,8 +32,10 @@ from bot.delivery_port import (
     owed,
 )
 from bot.domain.digest_schedule import DigestSchedule, previous_run, run_at, run_date
-from bot.storage.digests import Claim, DigestLedger
-from bot.storage.servers import ServerSchedule, ServerStore
+from bot.domain.ledger import Claim
+from bot.domain.servers import ServerSchedule
+from bot.ports.ledger import DigestLedgerStore
+from bot.ports.servers import ServerSchedules
 
 log = logging.getLogger(__name__)
 
@@ -46,8 +48,8 @@ class Recovery:
 
     def __init__(
         self,
-        servers: ServerStore,
-        ledger: DigestLedger,
+        servers: ServerSchedules,
+        ledger: DigestLedgerStore,
         poster: DigestPoster,
         clock: Clock,
         retry: RetryPolicy,

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -26,14 +25,15 @@ from bot.domain.digest import (
     key_subjects,
     matches_topics,
 )
-from bot.domain.entries import Entry, EntryContent, Revision, SearchHit
+from bot.domain.entries import Entry, EntryContent, ImportResult, ProgressCallback, Revision
 from bot.domain.errors import InvalidInput, Rejected
-from bot.domain.figures import FigureGroup, group_claims
+from bot.domain.figures import group_claims
 from bot.domain.schedule import day_window, local_date
-from bot.domain.search_query import SearchQuery, parse_search
+from bot.domain.search_query import parse_search
 from bot.domain.validation import EntryValidationError, validate_entry
 from bot.domain.vocabulary import Vocabulary
-from bot.storage.entries import EntryStore, ImportResult, ProgressCallback
+from bot.ports.entries import EntryRepository
+from bot.results import FiguresView, Page, SearchResults
 
 MAX_PAGE_SIZE = 25
 QUIET_DAY_SUBJECTS = 3
@@ -53,48 +53,11 @@ class ImportRejected(Rejected):
         super().__init__(f"{len(problems)} problem(s); nothing was imported", problems)
 
 
-@dataclass(frozen=True, slots=True)
-class Page:
-    """One page of entries and whether another follows."""
-
-    entries: tuple[Entry, ...]
-    number: int
-    has_next: bool
-
-
-@dataclass(frozen=True, slots=True)
-class SearchResults:
-    query: SearchQuery
-    hits: tuple[SearchHit, ...]
-    number: int
-    has_next: bool
-    # False when ranking ran out of time (a very common search): the newest matches instead.
-    ranked: bool = True
-
-
-@dataclass(frozen=True, slots=True)
-class FiguresView:
-    """Figure groups to show, and how many subjects the tracker holds in all."""
-
-    groups: tuple[FigureGroup, ...]
-    total_subjects: int
-
-    @property
-    def notice(self) -> str | None:
-        """Says the list is a selection, when it is one."""
-        if len(self.groups) >= self.total_subjects:
-            return None
-        return (
-            f"Showing the {len(self.groups)} most recently reported of "
-            f"{self.total_subjects:,} subjects; pick a subject to see any other."
-        )
-
-
 class BriefingService:
     """The briefing's use cases over one store, one clock and one vocabulary."""
 
-    def __init__(self, store: EntryStore, clock: Clock, vocabulary: Vocabulary) -> None:
-        self.store = store
+    def __init__(self, store: EntryRepository, clock: Clock, vocabulary: Vocabulary) -> None:
+        self._store = store
         self.clock = clock
         self.vocabulary = vocabulary
 
@@ -107,18 +70,26 @@ class BriefingService:
         per_page = _page_size(per_page)
         self._check_choice("topic", topic, self.vocabulary.topics)
         self._check_choice("actor", actor, self.vocabulary.actors)
-        rows = await self.store.latest(per_page + 1, page * per_page, topic, actor)
+        rows = await self._store.latest(per_page + 1, page * per_page, topic, actor)
         return Page(tuple(rows[:per_page]), page, len(rows) > per_page)
 
     async def show(self, ref: str) -> Entry:
         """One entry by slug or id (raises ``EntryNotFound``)."""
-        return await self.store.get(ref.strip())
+        return await self._store.get(ref.strip())
+
+    async def count(self) -> int:
+        """How many live entries the archive holds."""
+        return await self._store.count()
+
+    async def entries(self, include_deleted: bool = False) -> list[Entry]:
+        """Every entry, in the order they were first recorded."""
+        return await self._store.all(include_deleted)
 
     async def search(self, text: str, page: int = 0, per_page: int = 5) -> SearchResults:
         """Full-text search; any text is safe to pass."""
         per_page = _page_size(per_page)
         query = parse_search(text)
-        found = await self.store.search(query, per_page + 1, page * per_page)
+        found = await self._store.search(query, per_page + 1, page * per_page)
         hits = found.hits
         return SearchResults(query, hits[:per_page], page, len(hits) > per_page, found.ranked)
 
@@ -129,7 +100,7 @@ class BriefingService:
         if start and end and start > end:
             raise InvalidInput("the start date is after the end date")
         self._check_choice("actor", actor, self.vocabulary.actors)
-        return await self.store.between(start, end, actor)
+        return await self._store.between(start, end, actor)
 
     async def figures(self, subject: str | None = None) -> FiguresView:
         """The key-figures tracker: every claim about each quantity, side by side.
@@ -138,12 +109,12 @@ class BriefingService:
         the work is the same at any archive size; grouping runs in a worker thread.
         """
         if subject:
-            claims = await self.store.claims([subject])
+            claims = await self._store.claims([subject])
             groups = await asyncio.to_thread(group_claims, claims)
             return FiguresView(tuple(groups), len(groups))
-        subjects = await self.store.subjects.recent(OVERVIEW_SUBJECTS)
-        total = await self.store.subjects.count()
-        claims = await self.store.claims(subjects)
+        subjects = await self._store.subjects.recent(OVERVIEW_SUBJECTS)
+        total = await self._store.subjects.count()
+        claims = await self._store.claims(subjects)
         order = {name: rank for rank, name in enumerate(subjects)}
         groups = await asyncio.to_thread(group_claims, claims)
         groups.sort(key=lambda group: order[group.subject])
@@ -151,21 +122,26 @@ class BriefingService:
 
     async def figure_subjects(self, text: str) -> list[tuple[str, str]]:
         """(subject, what it counts) for autocomplete: containing ``text``, newest first."""
-        return await self.store.subjects.matching(text.strip()[:100], SUBJECT_CHOICES)
+        return await self._store.subjects.matching(text.strip()[:100], SUBJECT_CHOICES)
 
     async def suggest(self, text: str) -> list[tuple[str, str]]:
         """(slug, title) suggestions for autocomplete."""
-        return await self.store.suggest(text.strip()[:100])
+        return await self._store.suggest(text.strip()[:100])
 
     async def history(self, ref: str) -> list[Revision]:
-        return await self.store.history(ref.strip())
+        return await self._store.history(ref.strip())
+
+    async def entry_history(self, ref: str) -> tuple[Entry, list[Revision]]:
+        """An entry (deleted ones too, for editors) and every revision of it."""
+        found = await self._store.get(ref.strip(), include_deleted=True)
+        return found, await self._store.history(found.slug)
 
     # -- editors --------------------------------------------------------------------------
 
     async def add(self, raw: Mapping[str, Any], actor: str) -> Entry:
         """Validate and store a new entry; raises ``EntryValidationError`` or ``DuplicateSlug``."""
         content = validate_entry(raw, self.vocabulary, self._today())
-        return await self.store.add(content, actor, self.clock.now())
+        return await self._store.add(content, actor, self.clock.now())
 
     async def edit(
         self,
@@ -182,15 +158,15 @@ class BriefingService:
         """
         content = validate_entry(raw, self.vocabulary, self._today())
         changes = substantive_changes if kind is EditKind.CORRECTION else None
-        return await self.store.edit(
+        return await self._store.edit(
             ref, content, actor, self.clock.now(), expected_revision, correction=changes
         )
 
     async def delete(self, ref: str, actor: str) -> Entry:
-        return await self.store.set_deleted(ref, True, actor, self.clock.now())
+        return await self._store.set_deleted(ref, True, actor, self.clock.now())
 
     async def restore(self, ref: str, actor: str) -> Entry:
-        return await self.store.set_deleted(ref, False, actor, self.clock.now())
+        return await self._store.set_deleted(ref, False, actor, self.clock.now())
 
     async def import_documents(
         self,
@@ -210,13 +186,13 @@ class BriefingService:
             _validate_documents, documents, problems, self.vocabulary, self._today()
         )
         changes = substantive_changes if kind is EditKind.CORRECTION else None
-        return await self.store.import_many(
+        return await self._store.import_many(
             contents, actor, self.clock.now(), progress, correction=changes
         )
 
     async def export(self, folder: Path) -> int:
         """Write every entry to ``folder`` as brief files; returns how many."""
-        entries = await self.store.all()
+        entries = await self.entries()
         for entry in entries:
             write_brief(folder, entry.content)
         return len(entries)
@@ -238,15 +214,15 @@ class BriefingService:
         """
         day = day or local_date(self.clock.now(), tz)
         start, end = day_window(day, tz)
-        recorded = await self.store.recorded_between(since or start, end)
+        recorded = await self._store.recorded_between(since or start, end)
         entries = [entry for entry in recorded if matches_topics(entry, topics)]
         subjects = set(key_subjects(entries))
         latest = None
         if not entries:
-            subjects = set(await self.store.recent_subjects(QUIET_DAY_SUBJECTS))
-            newest = await self.store.latest(1)
+            subjects = set(await self._store.recent_subjects(QUIET_DAY_SUBJECTS))
+            newest = await self._store.latest(1)
             latest = newest[0] if newest else None
-        claims = await self.store.claims(subjects)
+        claims = await self._store.claims(subjects)
         options = DigestOptions(local_date=day, topics=topics, budget=budget, tz=tz)
         return compose_digest(entries, claims, options, latest=latest, measure=measure)
 
@@ -261,8 +237,8 @@ class BriefingService:
 
         An event date is a calendar date as the sources give it, so no zone shifts it.
         """
-        entries = [e for e in await self.store.between(day, day) if matches_topics(e, topics)]
-        claims = await self.store.claims(set(key_subjects(entries)))
+        entries = [e for e in await self._store.between(day, day) if matches_topics(e, topics)]
+        claims = await self._store.claims(set(key_subjects(entries)))
         options = DigestOptions(
             local_date=day, topics=topics, budget=budget, kind=DigestKind.EVENTS
         )

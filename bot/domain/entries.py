@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
@@ -163,6 +164,13 @@ class FigureClaim:
     date_basis: DateBasis = DateBasis.SOURCE
 
 
+# Snippet markers around matched words: control characters no entry text may contain
+# (validation refuses them), so renderers can swap them for their own highlighting after
+# escaping the text. Every search backend marks its snippets with these.
+MARK_START = "\x02"
+MARK_END = "\x03"
+
+
 @dataclass(frozen=True, slots=True)
 class SearchHit:
     """A search result: the entry and a snippet with the matched words marked."""
@@ -199,3 +207,20 @@ class Revision:
     changed_fields: tuple[str, ...]
     content: EntryContent
     correction: tuple[str, ...] | None = None  # the changes, when saved as a correction
+
+
+# What a correction changed, from the old and the new content ("status: A → B", …).
+Changes = Callable[[EntryContent, EntryContent], tuple[str, ...]]
+# (done, total) while an import writes.
+ProgressCallback = Callable[[int, int], None]
+
+
+@dataclass(frozen=True, slots=True)
+class ImportResult:
+    """What an import did, slug by slug."""
+
+    added: tuple[str, ...]
+    updated: tuple[str, ...]
+    unchanged: tuple[str, ...]
+    # Deleted entries are left deleted: an import never quietly undoes an editor's delete.
+    skipped_deleted: tuple[str, ...] = ()

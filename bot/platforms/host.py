@@ -7,11 +7,11 @@ from typing import TypedDict
 
 from bot.app import App
 from bot.clock import Clock
-from bot.scheduling.platforms import PlatformLedger, PlatformServers
 from bot.service import BriefingService
 from bot.settings import Settings
 from bot.storage.app_state import AppState
 from bot.storage.corrections import CorrectionLedger
+from bot.storage.scoped import PlatformLedger, PlatformServers
 
 
 class SharedDeps(TypedDict):

@@ -19,11 +19,11 @@ from bot.corrections import CorrectionSender, NoticeBell, NoticePoster
 from bot.delivery import DigestDelivery, DigestPoster, RetryPolicy
 from bot.domain.digest import Measure
 from bot.platforms.host import PlatformHost
+from bot.ports.corrections import CorrectionNotices
+from bot.ports.ledger import DigestLedgerStore
+from bot.ports.servers import ServerSettingsStore
 from bot.scheduling.scheduler import DigestScheduler
 from bot.service import BriefingService
-from bot.storage.corrections import CorrectionLedger
-from bot.storage.digests import DigestLedger
-from bot.storage.servers import ServerStore
 from bot.usecases.digest_settings import DigestSettings
 
 log = logging.getLogger(__name__)
@@ -39,11 +39,11 @@ class RuntimeDeps(Protocol):
     @property
     def service(self) -> BriefingService: ...
     @property
-    def servers(self) -> ServerStore: ...
+    def servers(self) -> ServerSettingsStore: ...
     @property
-    def ledger(self) -> DigestLedger: ...
+    def ledger(self) -> DigestLedgerStore: ...
     @property
-    def corrections(self) -> CorrectionLedger: ...
+    def corrections(self) -> CorrectionNotices: ...
     @property
     def clock(self) -> Clock: ...
     @property
@@ -65,9 +65,9 @@ class DigestRuntime:
         self,
         platform: str,
         service: BriefingService,
-        servers: ServerStore,
-        ledger: DigestLedger,
-        corrections: CorrectionLedger,
+        servers: ServerSettingsStore,
+        ledger: DigestLedgerStore,
+        corrections: CorrectionNotices,
         poster: PlatformPoster,
         clock: Clock,
         *,

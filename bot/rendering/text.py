@@ -17,13 +17,12 @@ from bot.domain.digest import (
     item_when,
     quiet_text,
 )
-from bot.domain.entries import Entry, Revision, Source, Status
+from bot.domain.entries import MARK_END, MARK_START, Entry, Revision, Source, Status
 from bot.domain.figures import FigureGroup, TrackedClaim, claim_date, claimant, own_counts
 from bot.domain.provenance import dated, link_kind, link_label, source_text
 from bot.domain.search_query import UNRANKED_NOTE
 from bot.domain.text_safety import link_target
-from bot.service import Page, SearchResults
-from bot.storage.entries import MARK_END, MARK_START
+from bot.results import Page, SearchResults
 
 Style = Literal["text", "markdown"]
 

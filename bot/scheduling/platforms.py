@@ -5,8 +5,8 @@ work on every active schedule in the database. A deployment that runs only some 
 (Discord without Slack credentials, say) must not claim, and then fail, the other
 platforms' digests. Two ways to compose them:
 
-- one delivery and one scheduler per platform, each over :class:`PlatformServers` and
-  :class:`PlatformLedger` scoped to that platform (what :mod:`bot.platforms.runtime` builds
+- one delivery and one scheduler per platform, each over the server settings and ledger
+  scoped to that platform (``bot.storage.scoped``; what :mod:`bot.platforms.runtime` builds
   for every running platform: each can run alone; the shared ledger keeps "once per server
   per local day" across all of them);
 - or one delivery and one scheduler for the deployment, with a :class:`PosterRouter` that
@@ -15,45 +15,10 @@ platforms' digests. Two ways to compose them:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from datetime import datetime
+from collections.abc import Mapping
 
-from bot.clock import Clock
 from bot.delivery import DeliveryTarget, DigestPoster, PermanentDeliveryError
 from bot.domain.digest import Digest
-from bot.storage.database import Database
-from bot.storage.digests import DigestLedger, LedgerRow
-from bot.storage.servers import ServerSchedule, ServerStore
-
-
-class PlatformServers(ServerStore):
-    """Server settings whose *schedule* reads see only the given platforms' servers."""
-
-    def __init__(
-        self, database: Database, platforms: Iterable[str], clock: Clock | None = None
-    ) -> None:
-        super().__init__(database, clock)
-        self.platforms = frozenset(platforms)
-
-    async def active_schedules(self) -> list[ServerSchedule]:
-        return [s for s in await super().active_schedules() if s.platform in self.platforms]
-
-    async def get_schedule(self, platform: str, server_id: str) -> ServerSchedule | None:
-        if platform not in self.platforms:
-            return None
-        return await super().get_schedule(platform, server_id)
-
-
-class PlatformLedger(DigestLedger):
-    """The digest ledger, whose crash recovery sees only the given platforms' rows."""
-
-    def __init__(self, database: Database, platforms: Iterable[str]) -> None:
-        super().__init__(database)
-        self.platforms = frozenset(platforms)
-
-    async def stale_claims(self, stale_before: datetime) -> list[LedgerRow]:
-        rows = await super().stale_claims(stale_before)
-        return [row for row in rows if row.platform in self.platforms]
 
 
 class PosterRouter:

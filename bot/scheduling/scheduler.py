@@ -27,7 +27,8 @@ from apscheduler.triggers.base import BaseTrigger
 from bot.clock import Clock
 from bot.delivery import DeliveryResult, DigestDelivery
 from bot.domain.digest_schedule import DigestSchedule, next_run, previous_run, run_date
-from bot.storage.servers import ServerSchedule, ServerStore
+from bot.domain.servers import ServerSchedule
+from bot.ports.servers import ServerSchedules
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +66,7 @@ class DigestScheduler:
 
     def __init__(
         self,
-        servers: ServerStore,
+        servers: ServerSchedules,
         delivery: DigestDelivery,
         clock: Clock,
         *,

@@ -128,6 +128,11 @@ ENTRY_COLUMNS = (
 )
 
 
+def prefixed_columns(prefix: str) -> str:
+    """``ENTRY_COLUMNS`` qualified with a table alias (``e.id, e.slug, …``)."""
+    return ", ".join(prefix + column.strip() for column in ENTRY_COLUMNS.split(","))
+
+
 def entry_from_row(row: sqlite3.Row) -> Entry:
     """Rebuild an :class:`Entry` from a row selected with ``ENTRY_COLUMNS``."""
     content = content_from_dict(

@@ -11,31 +11,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date, datetime
 
 import aiosqlite
 
 from bot.domain.corrections import CorrectionNotice
 from bot.domain.entries import Correction
+from bot.domain.ledger import NoticeKey
 from bot.storage.codec import parse_stamp, stamp
 from bot.storage.database import Database
-
-
-@dataclass(frozen=True, slots=True)
-class NoticeKey:
-    """One notice: a channel (of a server on a platform) and a corrected revision."""
-
-    platform: str
-    server_id: str
-    channel_id: str
-    entry_id: int
-    revision: int
-
-    @property
-    def values(self) -> tuple[str, str, str, int, int]:
-        return (self.platform, self.server_id, self.channel_id, self.entry_id, self.revision)
-
 
 _WHERE_KEY = "platform = ? AND server_id = ? AND channel_id = ? AND entry_id = ? AND revision = ?"
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -13,6 +12,7 @@ import aiosqlite
 
 from bot.clock import Clock, SystemClock
 from bot.domain.digest_schedule import DigestSchedule, QuietDays, parse_local_time
+from bot.domain.servers import ServerSchedule, ServerSettings
 from bot.storage.codec import parse_stamp, stamp
 from bot.storage.database import Database
 
@@ -22,31 +22,6 @@ _COLUMNS = (
     "platform, server_id, digest_channel_id, digest_time, timezone, topics, quiet_days,"
     " editor_role_ids, updated_at, digest_since"
 )
-
-
-@dataclass(frozen=True, slots=True)
-class ServerSchedule:
-    """A server with an active digest schedule: what the scheduler and delivery work on."""
-
-    platform: str
-    server_id: str
-    schedule: DigestSchedule
-    # When the schedule was last set: runs before it are not owed (no catch-up for them).
-    since: datetime | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class ServerSettings:
-    """Everything stored about one server; ``schedule`` is None when digests are off."""
-
-    platform: str
-    server_id: str
-    schedule: DigestSchedule | None
-    topics: tuple[str, ...]
-    quiet_days: QuietDays
-    editor_role_ids: tuple[str, ...]
-    updated_at: datetime | None
-    schedule_since: datetime | None
 
 
 class ServerStore:

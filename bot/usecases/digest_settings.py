@@ -14,11 +14,13 @@ from bot.clock import Clock
 from bot.delivery import DeliveryResult, DigestDelivery, digest_marker
 from bot.domain.digest import Digest
 from bot.domain.digest_schedule import DigestSchedule, next_run
+from bot.domain.ledger import LedgerRow
+from bot.domain.servers import ServerSchedule
 from bot.domain.validation import choice_list
 from bot.domain.vocabulary import Vocabulary
+from bot.ports.ledger import DigestLedgerStore
+from bot.ports.servers import ServerSettingsStore
 from bot.scheduling.scheduler import DigestScheduler
-from bot.storage.digests import DigestLedger, LedgerRow
-from bot.storage.servers import ServerSchedule, ServerStore
 
 RECENT = 5  # ledger rows shown by status
 
@@ -48,8 +50,8 @@ class DigestSettings:
     def __init__(
         self,
         platform: str,
-        servers: ServerStore,
-        ledger: DigestLedger,
+        servers: ServerSettingsStore,
+        ledger: DigestLedgerStore,
         delivery: DigestDelivery,
         scheduler: DigestScheduler,
         clock: Clock,

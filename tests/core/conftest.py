@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -14,8 +14,9 @@ from bot.cli import main
 from bot.clock import FixedClock
 from bot.domain.vocabulary import Vocabulary
 from bot.service import BriefingService
-from bot.storage.database import Database, open_database
-from bot.storage.entries import EntryStore
+from bot.storage.database import Database
+from bot.storage.entry_store import EntryStore
+from tests.factories import raw_entry
 
 REPO = Path(__file__).resolve().parents[2]
 BRIEFS = REPO / "briefs"
@@ -24,40 +25,14 @@ HUR_SLUG = "ukraine-hur-corroborates-north-korean-deployment"
 NOW = datetime(2024, 10, 22, 9, 0, tzinfo=UTC)
 
 
-def raw_entry(**overrides: Any) -> dict[str, Any]:
-    """Valid entry input as a brief file gives it (typed YAML values); override any field."""
-    raw: dict[str, Any] = {
-        "slug": "nk-troops-seen-in-kursk",
-        "title": "North Korean troops seen in Kursk",
-        "summary": "Ukrainian intelligence says North Korean units reached the Kursk region.",
-        "event_date": "2024-10-20",
-        "topics": ["deployment"],
-        "actors": ["north-korea", "russia"],
-        "status": "reported",
-        "importance": 2,
-        "sources": [{"name": "Kyiv Post", "url": "https://www.kyivpost.com/"}],
-    }
-    raw.update(overrides)
-    return raw
-
-
 @pytest.fixture
 def make_raw() -> Callable[..., dict[str, Any]]:
     return raw_entry
 
 
 @pytest.fixture
-def clock() -> FixedClock:
-    return FixedClock(NOW)
-
-
-@pytest.fixture
-async def database(tmp_path: Path) -> AsyncIterator[Database]:
-    db = await open_database(tmp_path / "briefbot.sqlite3")
-    try:
-        yield db
-    finally:
-        await db.close()
+def now() -> datetime:
+    return NOW
 
 
 @pytest.fixture

@@ -14,8 +14,9 @@ from bot.domain.claims import Qualifier, display_problem, infer_qualifier
 from bot.domain.validation import EntryValidationError, validate_entry
 from bot.domain.vocabulary import Vocabulary
 from bot.service import BriefingService, ImportRejected
+from tests.factories import raw_entry
 
-from .conftest import NOW, Cli, raw_entry
+from .conftest import NOW, Cli
 
 TODAY = NOW.date()
 TROOPS = "North Korean troops deployed to Russia"
@@ -162,7 +163,7 @@ async def test_a_brief_file_that_drops_a_hedge_is_not_imported(
         f"{shells}: figures[1].display: '1.5 million' drops the qualifier 'about'; write the "
         "number as the source does, e.g. 'about 1.5 million'",
     )
-    assert await service.store.count() == 0
+    assert await service.count() == 0
 
 
 def test_figures_json_groups_a_claim_with_its_relays(cli: Cli) -> None:

@@ -19,8 +19,10 @@ from bot.domain.entries import Source
 from bot.domain.validation import validate_entry
 from bot.domain.vocabulary import Vocabulary
 from bot.settings import Settings
+from bot.storage.entry_store import EntryStore
+from tests.factories import raw_entry
 
-from .conftest import NIS_SLUG, REPO, raw_entry
+from .conftest import NIS_SLUG, REPO
 
 EVIL_URL = "https://ok.example/x)[Official_NIS_statement](https://evil.example"
 # Control bytes other than newline, and the UTF-8 of C1 controls and hidden characters.
@@ -90,7 +92,7 @@ async def _store_unvalidated_entry(variables: dict[str, str], **content: Any) ->
         },
     )
     async with open_app(settings) as app:
-        entry = await app.service.store.add(legacy, "old-import", app.service.clock.now())
+        entry = await EntryStore(app.database).add(legacy, "old-import", app.service.clock.now())
     return entry.slug
 
 

@@ -23,10 +23,11 @@ from bot.storage.database import (
     open_database,
     schema_version,
 )
-from bot.storage.entries import EntryStore
+from bot.storage.entry_store import EntryStore
 from bot.storage.maintenance import backup, integrity_problems
+from tests.factories import raw_entry
 
-from .conftest import lingering_threads, raw_entry
+from .conftest import lingering_threads
 
 OLD_ENTRY = {
     "slug": "old-entry-from-schema-one",

@@ -11,8 +11,9 @@ import pytest
 from bot.clock import FixedClock
 from bot.rendering.text import render_digest
 from bot.service import BriefingService
+from tests.factories import raw_entry
 
-from .conftest import Cli, raw_entry
+from .conftest import Cli
 
 ON_21_OCTOBER = [
     "North Korea has shipped approximately 1.5 million artillery shells",

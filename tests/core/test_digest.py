@@ -19,8 +19,9 @@ from bot.domain.validation import validate_entry
 from bot.domain.vocabulary import Vocabulary
 from bot.rendering.text import render_digest
 from bot.service import BriefingService
+from tests.factories import raw_entry
 
-from .conftest import BRIEFS, NIS_SLUG, NOW, raw_entry
+from .conftest import BRIEFS, NIS_SLUG, NOW
 
 DAY = date(2024, 10, 21)
 SEOUL = ZoneInfo("Asia/Seoul")

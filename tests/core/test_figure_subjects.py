@@ -14,9 +14,8 @@ from bot.clock import FixedClock
 from bot.domain.vocabulary import Vocabulary
 from bot.service import BriefingService
 from bot.storage.database import apply_migrations, open_database
-from bot.storage.entries import EntryStore
-
-from .conftest import raw_entry
+from bot.storage.entry_store import EntryStore
+from tests.factories import raw_entry
 
 TROOPS = "North Korean troops deployed to Russia"
 SHELLS = "Artillery shells sent to Russia"

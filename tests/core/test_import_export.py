@@ -9,11 +9,11 @@ import pytest
 
 from bot.brief_files import MAX_FILE_BYTES, read_brief_files
 from bot.clock import FixedClock
-from bot.domain.entries import RevisionAction
+from bot.domain.entries import ImportResult, RevisionAction
 from bot.domain.vocabulary import Vocabulary
 from bot.service import BriefingService, ImportRejected
 from bot.storage.database import open_database
-from bot.storage.entries import EntryStore, ImportResult
+from bot.storage.entry_store import EntryStore
 
 from .conftest import BRIEFS, NIS_SLUG
 
@@ -49,7 +49,7 @@ async def test_shipped_briefs_all_import(service: BriefingService) -> None:
 
     assert len(result.added) == 10
     assert NIS_SLUG in result.added
-    assert await service.store.count() == 10
+    assert await service.count() == 10
 
 
 async def test_one_bad_file_among_good_ones_imports_nothing(
@@ -60,8 +60,8 @@ async def test_one_bad_file_among_good_ones_imports_nothing(
 
     problems = await rejection(service, briefs_copy)
 
-    assert await service.store.count() == 0
-    assert await service.store.all(include_deleted=True) == []
+    assert await service.count() == 0
+    assert await service.entries(include_deleted=True) == []
     assert problems == [
         f"{bad}: event_date: '2024-02-30' is not a valid date (YYYY-MM-DD)",
         f"{bad}: sources[1].url: must start with http:// or https://",
@@ -72,14 +72,14 @@ async def test_reimporting_unchanged_files_changes_nothing(
     service: BriefingService, clock: FixedClock
 ) -> None:
     await import_folder(service, BRIEFS)
-    before = await service.store.all()
+    before = await service.entries()
     clock.moment += timedelta(days=1)
 
     again = await import_folder(service, BRIEFS)
 
     assert again.added == again.updated == ()
     assert len(again.unchanged) == 10
-    assert await service.store.all() == before
+    assert await service.entries() == before
     assert [r.revision for r in await service.history(NIS_SLUG)] == [1]
 
 
@@ -119,7 +119,7 @@ async def test_duplicate_slugs_across_files_are_refused(
     assert problems == [
         f"{tmp_path / 'b.md'}: slug: '{NIS_SLUG}' is also used by {tmp_path / 'a.md'}"
     ]
-    assert await service.store.count() == 0
+    assert await service.count() == 0
 
 
 @pytest.mark.parametrize(
@@ -171,8 +171,8 @@ async def test_export_then_import_into_empty_db_round_trips(
         fresh = BriefingService(EntryStore(fresh_db), clock, Vocabulary())
         result = await import_folder(fresh, exported)
         assert len(result.added) == 10
-        original = {e.slug: e.content for e in await service.store.all()}
-        copied = {e.slug: e.content for e in await fresh.store.all()}
+        original = {e.slug: e.content for e in await service.entries()}
+        copied = {e.slug: e.content for e in await fresh.entries()}
         assert copied == original
         # and the exported files are themselves stable: importing them again is a no-op
         assert len((await import_folder(service, exported)).unchanged) == 10

@@ -22,9 +22,10 @@ from bot.rendering.text import render_search
 from bot.service import BriefingService
 from bot.storage.budget import SearchBusy, SearchTooSlow
 from bot.storage.database import Database, open_database
-from bot.storage.entries import EntryStore
+from bot.storage.entry_store import EntryStore
+from tests.factories import raw_entry
 
-from .conftest import NOW, raw_entry
+from .conftest import NOW
 
 ENTRIES = 3000
 DELETED = ENTRIES - 2  # one of the newest matches is deleted: the fallback must skip it

@@ -10,8 +10,7 @@ from bot.clock import FixedClock
 from bot.domain.entries import RevisionAction
 from bot.domain.errors import DuplicateSlug, EntryNotFound, StaleRevision
 from bot.service import BriefingService
-
-from .conftest import raw_entry
+from tests.factories import raw_entry
 
 
 async def test_add_then_show_by_slug_and_by_id(service: BriefingService, clock: FixedClock) -> None:
@@ -75,7 +74,7 @@ async def test_soft_deleted_entry_is_hidden_everywhere_but_kept(service: Briefin
     assert await service.suggest("kursk") == []
     with pytest.raises(EntryNotFound):
         await service.show("nk-troops-seen-in-kursk")
-    kept = await service.store.get("nk-troops-seen-in-kursk", include_deleted=True)
+    kept, _ = await service.entry_history("nk-troops-seen-in-kursk")
     assert kept.is_deleted and kept.title == "North Korean troops seen in Kursk"
 
 
@@ -117,7 +116,7 @@ async def test_nothing_is_written_when_validation_fails(service: BriefingService
     with pytest.raises(ValueError):
         await service.add(raw_entry(status="rumoured"), "ana")
 
-    assert await service.store.count() == 0
+    assert await service.count() == 0
 
 
 async def _add_dated(service: BriefingService) -> None:

@@ -14,8 +14,7 @@ from bot.domain.text_safety import is_hidden, link_target
 from bot.domain.validation import EntryValidationError, validate_entry
 from bot.domain.vocabulary import Vocabulary
 from bot.rendering.terminal import printable
-
-from .conftest import raw_entry
+from tests.factories import raw_entry
 
 TODAY = date(2024, 10, 22)
 EVIL_URL = "https://ok.example/x)[Official_NIS_statement](https://evil.example"

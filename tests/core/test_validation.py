@@ -12,8 +12,7 @@ from bot.domain.entries import Source, Status
 from bot.domain.figures import parse_figure_value
 from bot.domain.validation import EntryValidationError, validate_entry
 from bot.domain.vocabulary import Vocabulary
-
-from .conftest import raw_entry
+from tests.factories import raw_entry
 
 TODAY = date(2024, 10, 22)
 

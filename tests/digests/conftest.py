@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 
@@ -21,12 +19,13 @@ from bot.delivery import (
 from bot.domain.corrections import CorrectionNotice
 from bot.domain.digest import Digest
 from bot.domain.digest_schedule import DigestSchedule
+from bot.domain.servers import ServerSchedule
 from bot.domain.vocabulary import Vocabulary
 from bot.service import BriefingService
-from bot.storage.database import Database, open_database
+from bot.storage.database import Database
 from bot.storage.digests import DigestLedger
-from bot.storage.entries import EntryStore
-from bot.storage.servers import ServerSchedule, ServerStore
+from bot.storage.entry_store import EntryStore
+from bot.storage.servers import ServerStore
 
 PLATFORM = "discord"
 TINY_RETRY = RetryPolicy(delays=(0.001, 0.002, 0.003), attempt_timeout=5.0)
@@ -157,17 +156,12 @@ class World:
 
 
 @pytest.fixture
-async def database(tmp_path: Path) -> AsyncIterator[Database]:
-    db = await open_database(tmp_path / "briefbot.sqlite3")
-    try:
-        yield db
-    finally:
-        await db.close()
+def now() -> datetime:
+    return datetime(2026, 3, 1, tzinfo=UTC)
 
 
 @pytest.fixture
-async def world(database: Database) -> World:
-    clock = FixedClock(datetime(2026, 3, 1, tzinfo=UTC))
+async def world(database: Database, clock: FixedClock) -> World:
     service = BriefingService(EntryStore(database), clock, Vocabulary())
     servers = ServerStore(database, clock)
     ledger = DigestLedger(database)

@@ -13,11 +13,12 @@ from bot.corrections import CorrectionSender, NoticeBell, notice_nonce
 from bot.delivery import DeliveryTarget, DigestDelivery
 from bot.domain.corrections import EditKind, notice_marker
 from bot.domain.digest_schedule import DigestSchedule
+from bot.domain.ledger import NoticeKey
 from bot.rendering.text import render_entry, render_history
 from bot.storage.codec import content_dict
-from bot.storage.corrections import CorrectionLedger, NoticeKey
-from tests.core.conftest import raw_entry
+from bot.storage.corrections import CorrectionLedger
 from tests.digests.conftest import PLATFORM, TINY_RETRY, RecordingPoster, World, forbidden
+from tests.factories import raw_entry
 
 DAY = date(2026, 3, 1)  # the world's clock: 2026-03-01 00:00 UTC, 09:00 in Seoul
 SLUG = "nk-troops-seen-in-kursk"

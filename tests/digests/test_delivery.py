@@ -15,7 +15,7 @@ from bot.delivery import (
     digest_nonce,
 )
 from bot.domain.digest import Digest
-from bot.storage.digests import LedgerStatus
+from bot.domain.ledger import LedgerStatus
 from tests.digests.conftest import (
     PLATFORM,
     Posted,

@@ -15,8 +15,8 @@ from bot.intake.review import ReviewQueue
 from bot.rendering.text import render_history
 from bot.storage.corrections import CorrectionLedger
 from bot.storage.intake_queue import QueueStore, went_out
-from tests.core.conftest import raw_entry
 from tests.digests.conftest import TINY_RETRY, World
+from tests.factories import raw_entry
 from tests.intake.server import STORY
 
 DAY = date(2026, 3, 1)

@@ -8,6 +8,7 @@ from typing import Any
 from bot.delivery import DeliveryStatus, DigestDelivery
 from bot.domain.digest import Digest
 from bot.service import BriefingService
+from bot.storage.entry_store import EntryStore
 from tests.digests.conftest import TINY_RETRY, RecordingPoster, World
 from tests.digests.test_delivery import DUE, entry
 
@@ -30,7 +31,7 @@ async def test_servers_sharing_a_window_compose_the_digest_once(world: World) ->
         await world.add_server(f"kyiv-{n}", timezone="Europe/Kyiv", time_text="01:00")
     world.clock.moment = DUE - timedelta(minutes=30)  # inside both zones' local day
     await world.service.add(entry("news-of-the-day"), "editor")
-    service = CountingService(world.service.store, world.clock, world.service.vocabulary)
+    service = CountingService(EntryStore(world.database), world.clock, world.service.vocabulary)
     poster = RecordingPoster()
     delivery = DigestDelivery(
         service, world.servers, world.ledger, poster, world.clock, retry=TINY_RETRY

@@ -72,7 +72,7 @@ class BotWorld:
 
     async def snapshot(self) -> list[tuple[str, int, bool]]:
         """Every entry's slug, revision and deleted flag: what 'nothing changed' compares."""
-        entries = await self.app.service.store.all(include_deleted=True)
+        entries = await self.app.service.entries(include_deleted=True)
         return sorted((e.slug, e.revision, e.is_deleted) for e in entries)
 
 

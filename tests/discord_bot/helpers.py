@@ -45,24 +45,6 @@ def modal_values(reply: Reply) -> dict[str, str]:
     return values
 
 
-def brief_file(slug: str, title: str, *, url: str = "https://example.org/a") -> bytes:
-    return f"""---
-slug: {slug}
-title: {title}
-summary: A short summary of {title}.
-event_date: 2026-11-20
-topics: [diplomacy]
-actors: [south-korea]
-status: reported
-importance: 2
-sources:
-  - name: Example News
-    url: {url}
----
-Body text.
-""".encode()
-
-
 def zipped(files: dict[str, bytes]) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:

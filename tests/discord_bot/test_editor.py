@@ -9,11 +9,11 @@ from tests.discord_bot.helpers import (
     SOURCES,
     SUMMARY,
     TITLE,
-    brief_file,
     form,
     modal_values,
     zipped,
 )
+from tests.factories import brief_file
 
 SHELLS = "north-korean-shells-and-missiles-for-russia"
 NEW_SLUG = "north-korean-engineers-reported-in-kursk"

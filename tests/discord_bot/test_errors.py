@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from bot.service import BriefingService
+from bot.storage.entry_store import EntryStore
 from tests.discord_bot.conftest import BotWorld
 
 
@@ -21,7 +22,9 @@ class BrokenFigures(BriefingService):
 
 @pytest.fixture
 def service_factory() -> Any:
-    return lambda app: BrokenFigures(app.service.store, app.service.clock, app.service.vocabulary)
+    return lambda app: BrokenFigures(
+        EntryStore(app.database), app.service.clock, app.service.vocabulary
+    )
 
 
 async def test_an_unexpected_error_shows_an_error_id_that_is_in_the_log(

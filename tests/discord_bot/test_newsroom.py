@@ -20,9 +20,9 @@ from bot.cli import main
 from bot.clock import FixedClock
 from bot.domain.newsroom import NO_NEWSROOM, OUTSIDE_NEWSROOM
 from tests.discord_bot.conftest import BotWorld, make_deps
-from tests.discord_bot.helpers import brief_file
 from tests.discord_bot.test_permissions import EDITOR_COMMANDS, SHELLS
 from tests.discord_standin import MANAGE_GUILD, DiscordStandIn, Guild, Member, Role, running_bot
+from tests.factories import brief_file
 
 ADMIN_GROUP = "brief-admin"
 JSON = dict[str, Any]
@@ -181,13 +181,13 @@ async def test_without_a_newsroom_nobody_edits_through_chat(
     owner = guild.add_member("owner", permissions=MANAGE_GUILD)
     await discord.flush()
     leave_stale_registration(discord, definition, None)
-    before = await app.service.store.all(include_deleted=True)
+    before = await app.service.entries(include_deleted=True)
 
     await try_every_editor_command(discord, guild, owner, guild.add_role("R"), NO_NEWSROOM)
     dm = discord.add_user("dm-user")
     await try_every_editor_command(discord, None, dm, guild.add_role("R2"), NO_NEWSROOM)
 
-    assert await app.service.store.all(include_deleted=True) == before
+    assert await app.service.entries(include_deleted=True) == before
 
 
 def test_without_a_newsroom_the_host_still_imports_with_the_cli(

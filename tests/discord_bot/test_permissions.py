@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from tests.discord_bot.conftest import SEEDED, BotWorld
-from tests.discord_bot.helpers import ADD_OPTIONS, brief_file
+from tests.discord_bot.helpers import ADD_OPTIONS
+from tests.factories import brief_file
 
 SHELLS = "north-korean-shells-and-missiles-for-russia"
 EDITOR_COMMANDS: list[tuple[str, dict[str, Any]]] = [

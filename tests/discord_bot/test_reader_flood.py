@@ -19,7 +19,8 @@ from bot.clock import FixedClock
 from bot.domain.search_query import TOO_SLOW_NOTE
 from bot.service import OVERVIEW_SUBJECTS, BriefingService
 from bot.settings import Settings
-from bot.storage.entries import SEARCH_BUDGET_S, EntryStore
+from bot.storage.entry_store import EntryStore
+from bot.storage.search import SEARCH_BUDGET_S
 from tests.discord_bot.conftest import BotWorld, ServiceFactory
 
 ENTRIES = 20_000

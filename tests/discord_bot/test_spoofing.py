@@ -11,9 +11,10 @@ from hypothesis import strategies as st
 
 from bot.adapters.discord.safe_text import safe
 from bot.domain.entries import Source
-from tests.core.conftest import raw_entry
+from bot.storage.entry_store import EntryStore
 from tests.discord_bot.conftest import BotWorld
-from tests.discord_bot.helpers import ADD_OPTIONS, brief_file, form
+from tests.discord_bot.helpers import ADD_OPTIONS, form
+from tests.factories import brief_file, raw_entry
 
 EVIL_URL = "https://ok.example/x)[Official_NIS_statement](https://evil.example"
 # A masked link as Discord reads one: an unescaped ``[``, any text (newlines too), ``](url)``.
@@ -120,7 +121,7 @@ async def test_an_entry_stored_before_these_rules_shows_no_hidden_characters(
         summary="Seen\u200b in\u2066 Kursk.",
         sources=(Source("Kyiv\u2067 Post", "https://www.kyivpost.com/a b)"),),
     )
-    await service.store.edit(clean.slug, legacy, "old-import", service.clock.now())
+    await EntryStore(world.app.database).edit(clean.slug, legacy, "old-import", service.clock.now())
 
     shown = await world.run(s.reader, "brief show", entry=clean.slug)
 

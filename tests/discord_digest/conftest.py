@@ -22,8 +22,8 @@ from bot.app import App, open_app, seed_if_empty
 from bot.clock import FixedClock
 from bot.delivery import RetryPolicy
 from bot.domain.digest_schedule import DigestSchedule
+from bot.domain.ledger import LedgerRow, LedgerStatus
 from bot.settings import Settings
-from bot.storage.digests import LedgerRow, LedgerStatus
 from tests.discord_bot.conftest import BRIEFS, NOW, SentBody, make_deps, record_bodies
 from tests.discord_standin import (
     MANAGE_GUILD,

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.storage.digests import LedgerStatus
+from bot.domain.ledger import LedgerStatus
 from tests.discord_digest.conftest import DAY, DUE, PLATFORM, SEOUL, DigestWorld, footer
 from tests.discord_standin import EMBED_LINKS, SEND_MESSAGES, VIEW_CHANNEL, Channel
 

@@ -10,7 +10,7 @@ import discord as discord_py
 import pytest
 
 from bot.delivery import DeliveryStatus
-from bot.storage.digests import LedgerStatus
+from bot.domain.ledger import LedgerStatus
 from tests.discord_digest.conftest import (
     DAY,
     DUE,

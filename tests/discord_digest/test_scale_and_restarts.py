@@ -10,7 +10,7 @@ from bot.app import App
 from bot.clock import FixedClock
 from bot.delivery import DeliveryStatus
 from bot.domain.digest_schedule import DigestSchedule
-from bot.storage.digests import LedgerStatus
+from bot.domain.ledger import LedgerStatus
 from tests.discord_digest.conftest import (
     DAY,
     DUE,

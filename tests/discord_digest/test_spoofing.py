@@ -5,9 +5,10 @@ from __future__ import annotations
 import dataclasses
 
 from bot.domain.entries import Source
-from tests.core.conftest import raw_entry
+from bot.storage.entry_store import EntryStore
 from tests.discord_bot.test_spoofing import EVIL_URL, MASKED_LINK, SPANNING_LINK
 from tests.discord_digest.conftest import DigestWorld
+from tests.factories import raw_entry
 
 ENCODED = "https://ok.example/x%29%5BOfficial_NIS_statement%5D%28https://evil.example"
 
@@ -24,7 +25,7 @@ async def test_the_posted_digest_keeps_every_source_one_link_and_masks_none(
     legacy = dataclasses.replace(
         clean.content, sources=(Source("NIS](https://evil.example/2) [x", EVIL_URL),)
     )
-    await service.store.edit(clean.slug, legacy, "old-import", service.clock.now())
+    await EntryStore(dw.app.database).edit(clean.slug, legacy, "old-import", service.clock.now())
     await dw.setup()
 
     await dw.run(dw.admin, "digest now")

@@ -15,12 +15,12 @@ from bot.app import App, open_app, seed_if_empty
 from bot.clock import FixedClock
 from bot.delivery import digest_marker
 from bot.domain.digest_schedule import DigestSchedule
+from bot.domain.ledger import LedgerStatus
 from bot.platforms.host import PlatformHost
 from bot.platforms.memory import PLATFORM as MEMORY
 from bot.platforms.memory import MemoryPoster
 from bot.runner import run_platforms
 from bot.settings import Settings
-from bot.storage.digests import LedgerStatus
 from tests.platforms.toy.platform import PLATFORM as TOY
 
 BRIEFS = Path(__file__).resolve().parents[2] / "briefs"

@@ -7,7 +7,7 @@ import itertools
 import struct
 import zipfile
 
-from tests.discord_bot.helpers import brief_file
+from tests.factories import brief_file
 
 _LETTERS = "abcdefghi"
 

@@ -9,6 +9,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from tests.factories import brief_text
+
 ROOT = Path(__file__).resolve().parents[2]
 BRIEFBOT = ROOT / ".venv" / "bin" / "briefbot"
 PYTHON = ROOT / ".venv" / "bin" / "python"
@@ -63,36 +65,19 @@ def closing_connection(db: Path, timeout: float = 30.0) -> Iterator[sqlite3.Conn
         raw.close()
 
 
-def brief_text(slug: str, title: str, *, body: str = "Body text.") -> str:
-    return f"""---
-slug: {slug}
-title: {title}
-summary: A short summary of {title}.
-event_date: 2026-11-20
-topics: [diplomacy]
-actors: [south-korea]
-status: reported
-importance: 2
-sources:
-  - name: Example News
-    url: https://example.org/{slug}
-figures:
-  - display: about {len(slug)},000
-    counts: things counted for {slug}
-    claimed_by: Example officials
-    status: reported
-    subject: {slug}-subject
----
-{body}
-"""
-
-
 def write_briefs(folder: Path, count: int, prefix: str) -> list[str]:
     """``count`` valid brief files in ``folder``; returns their slugs."""
     folder.mkdir(parents=True, exist_ok=True)
     slugs = [f"{prefix}-{i:03d}" for i in range(count)]
     for i, slug in enumerate(slugs):
         (folder / f"{slug}.md").write_text(
-            brief_text(slug, f"Bulk entry {prefix} {i}", body="Padding. " * 200), encoding="utf-8"
+            brief_text(
+                slug,
+                f"Bulk entry {prefix} {i}",
+                url=f"https://example.org/{slug}",
+                body="Padding. " * 200,
+                figure=True,
+            ),
+            encoding="utf-8",
         )
     return slugs

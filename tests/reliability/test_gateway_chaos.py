@@ -43,8 +43,8 @@ from bot.app import open_app, seed_if_empty
 from bot.clock import FixedClock
 from bot.delivery import RetryPolicy, digest_marker
 from bot.domain.digest_schedule import DigestSchedule
+from bot.domain.ledger import LedgerStatus
 from bot.settings import Settings
-from bot.storage.digests import LedgerStatus
 from tests.discord_bot.conftest import BRIEFS, BotWorld, make_deps
 from tests.discord_bot.helpers import ADD_OPTIONS, form
 from tests.discord_digest.conftest import digest_messages, footer
@@ -282,7 +282,7 @@ async def stage(tmp_path: Path, seed: int) -> AsyncIterator[tuple[Stage, StatusL
         settings = Settings(BRIEFBOT_DB=tmp_path / "bot.sqlite3", BRIEFBOT_BRIEFS_DIR=BRIEFS)
         async with open_app(settings, clock) as app:
             await seed_if_empty(app)
-            entries = await app.service.store.all()
+            entries = await app.service.entries()
             slugs = [e.slug for e in entries]
             subjects = sorted({g.subject for g in (await app.service.figures()).groups})
             deps = dataclasses.replace(make_deps(app, clock, newsroom=guild), retry=RETRY)

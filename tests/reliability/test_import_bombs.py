@@ -14,7 +14,8 @@ import pytest
 import bot.brief_uploads
 from bot.brief_uploads import documents_from_upload
 from tests.discord_bot.conftest import BotWorld
-from tests.discord_bot.helpers import brief_file, zipped
+from tests.discord_bot.helpers import zipped
+from tests.factories import brief_file
 from tests.reliability.bombs import alias_bomb, member_bomb, zip_with_broken_members
 from tests.reliability.support import BRIEFBOT, BRIEFS, clean_env
 from tests.reliability.test_import_files import editor

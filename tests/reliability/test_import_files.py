@@ -9,8 +9,9 @@ import discord as discordpy
 import pytest
 
 from tests.discord_bot.conftest import BotWorld
-from tests.discord_bot.helpers import brief_file, zipped
+from tests.discord_bot.helpers import zipped
 from tests.discord_standin import MANAGE_GUILD, Member
+from tests.factories import brief_file
 
 MALFORMED = b"---\ntitle: [unclosed\nslug: x: y: z\n---\nbody\n"
 WRONG_TYPES = b"""---

@@ -9,8 +9,9 @@ import sqlite3
 from pathlib import Path
 
 from tests.discord_bot.conftest import BotWorld
-from tests.discord_bot.helpers import ADD_OPTIONS, brief_file, form
+from tests.discord_bot.helpers import ADD_OPTIONS, form
 from tests.discord_standin import MANAGE_GUILD, DiscordStandIn
+from tests.factories import brief_file
 from tests.reliability.support import BRIEFBOT, BRIEFS, clean_env
 
 TOKEN = "rel1ab1e-t0ken-XYZ.a8f3Qk2Lw9.zzTOPsecretMARKER"

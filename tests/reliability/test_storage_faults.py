@@ -23,7 +23,8 @@ from bot.app import App
 from bot.settings import Settings
 from bot.storage import database as database_module
 from tests.discord_bot.conftest import BotWorld
-from tests.discord_bot.helpers import ADD_OPTIONS, brief_file, form, zipped
+from tests.discord_bot.helpers import ADD_OPTIONS, form, zipped
+from tests.factories import brief_file
 from tests.reliability.support import BRIEFS, briefbot, entry_count, integrity, write_briefs
 
 FULL = "The briefing database is full; nothing was changed."

@@ -61,13 +61,13 @@ async def test_one_import_too_many_is_refused_and_changes_nothing(
     for n in range(IMPORT.uses):
         done = await socket_world.command(ADMIN, f"import F0COOL000{n}")
         assert "Imported 1 new" in done.text, done.text
-    before = len(await socket_world.app.service.store.all())
+    before = len(await socket_world.app.service.entries())
     downloads, lookups = len(standin.downloads), len(standin.called("files.info"))
 
     refused = await socket_world.command(ADMIN, f"import F0COOL000{IMPORT.uses}")
 
     assert slowed(refused.text), refused.text
-    assert len(await socket_world.app.service.store.all()) == before
+    assert len(await socket_world.app.service.entries()) == before
     assert len(standin.downloads) == downloads
     assert len(standin.called("files.info")) == lookups  # refused before asking Slack
     # A reader is told they are not an editor, not to slow down (the editor check comes first).

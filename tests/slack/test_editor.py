@@ -52,7 +52,7 @@ async def test_editor_adds_an_entry_through_the_form(world: SlackWorld) -> None:
     ack = await world.submit(EDITOR, view, form())
     assert ack == {}
     await world.standin.wait_for(lambda: any(world.standin.responses.values()))
-    entries = await world.app.service.store.all()
+    entries = await world.app.service.entries()
     added = next(e for e in entries if e.title.startswith("Pyongyang"))
     assert added.created_by == f"eve ({EDITOR})"
     assert [f.display for f in added.content.figures] == ["2 million"]
@@ -68,13 +68,13 @@ async def test_editor_adds_an_entry_through_the_form(world: SlackWorld) -> None:
 
 async def test_form_problems_are_shown_next_to_their_fields(world: SlackWorld) -> None:
     view = await open_add_form(world, ADMIN)
-    before = len(await world.app.service.store.all())
+    before = len(await world.app.service.entries())
     ack = await world.submit(
         ADMIN, view, form(sources=text_input("no url here"), figures=text_input("a | b"))
     )
     assert ack["response_action"] == "errors"
     assert set(ack["errors"]) == {"sources", "figures"}
-    assert len(await world.app.service.store.all()) == before
+    assert len(await world.app.service.entries()) == before
 
 
 async def test_readers_are_refused_editor_commands(world: SlackWorld) -> None:

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from bot.adapters.slack.blocks import SECTION_TEXT_LIMIT, section
 from bot.adapters.slack.escape import escape, link, safe
 from bot.domain.entries import Figure, Status
+from bot.storage.entry_store import EntryStore
 from tests.slack.conftest import ADMIN, READER, SlackWorld
 from tests.slack.limits import PING, check_blocks
 
@@ -50,7 +51,7 @@ async def test_a_huge_entry_stays_within_limits(world: SlackWorld) -> None:
         for i in range(25)
     )
     content = replace(entry.content, body=("<!channel> & " * 300)[:4000], figures=figures)
-    await world.app.service.store.edit(NIS, content, "test", world.app.service.clock.now())
+    await EntryStore(world.app.database).edit(NIS, content, "test", world.app.service.clock.now())
     shown = await world.command(READER, f"show {NIS}")  # the stand-in checks every limit
     assert shown.response is not None and len(shown.response["blocks"]) <= 50
     figs = await world.command(READER, "figures")

@@ -4,7 +4,7 @@ subjects and says how many there are in all."""
 from __future__ import annotations
 
 from bot.service import OVERVIEW_SUBJECTS
-from tests.core.conftest import raw_entry
+from tests.factories import raw_entry
 from tests.slack.conftest import READER, SlackWorld
 
 EXTRA = 15

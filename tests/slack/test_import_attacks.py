@@ -69,12 +69,12 @@ async def brief(world: SlackWorld, slug: str) -> bytes:
 async def import_file(world: SlackWorld, user: str, fid: str = FILE) -> str:
     """``/brief import <link>`` as ``user`` in the briefing channel; what they read."""
     link = f"https://newsroom.slack.com/files/{user}/{fid}/brief.md"
-    before = len(await world.app.service.store.all())
+    before = len(await world.app.service.entries())
     text = (await world.command(user, f"import <{link}>")).text
     assert BOT_TOKEN not in text and "xoxb-" not in text
     assert INTERNAL not in text and "error id" not in text
     if "Imported" not in text:
-        assert len(await world.app.service.store.all()) == before, "a refusal changes nothing"
+        assert len(await world.app.service.entries()) == before, "a refusal changes nothing"
     return text
 
 

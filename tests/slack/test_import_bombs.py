@@ -35,11 +35,11 @@ async def test_a_bomb_shared_in_slack_is_refused_with_a_line_each(
     world: SlackWorld, name: str, make: Callable[[], bytes], lines: tuple[str, ...]
 ) -> None:
     world.standin.share_file("F0BOMB0001", name, make(), user=ADMIN, channel=BRIEF_CHANNEL)
-    before = await world.app.service.store.count()
+    before = await world.app.service.count()
 
     answer = await world.command(ADMIN, "import F0BOMB0001")
 
     for line in lines:
         assert line in answer.text
     assert "Nothing was imported" in answer.text and "error id" not in answer.text
-    assert await world.app.service.store.count() == before
+    assert await world.app.service.count() == before

@@ -50,7 +50,7 @@ def said(answer: Answer) -> str:
 
 
 async def snapshot(world: SlackWorld) -> list[tuple[str, int, bool]]:
-    entries = await world.app.service.store.all(include_deleted=True)
+    entries = await world.app.service.entries(include_deleted=True)
     return sorted((e.slug, e.revision, e.is_deleted) for e in entries)
 
 

@@ -21,8 +21,10 @@ from bot.clock import FixedClock
 from bot.delivery import DeliveryStatus, DeliveryTarget, DigestDelivery, RetryPolicy
 from bot.domain.digest import Digest
 from bot.domain.digest_schedule import DigestSchedule
-from bot.scheduling.platforms import PlatformLedger, PlatformServers, PosterRouter
-from bot.storage.digests import DigestLedger, LedgerStatus
+from bot.domain.ledger import LedgerStatus
+from bot.scheduling.platforms import PosterRouter
+from bot.storage.digests import DigestLedger
+from bot.storage.scoped import PlatformLedger, PlatformServers
 from bot.storage.servers import ServerStore
 from tests.slack.conftest import BRIEF_CHANNEL, NOW, slack_settings
 from tests.slack.standin import BOT_TOKEN, TEAM_ID, SlackStandIn

@@ -7,8 +7,9 @@ import re
 
 from bot.domain.entries import Source
 from bot.domain.text_safety import is_hidden
-from tests.core.conftest import raw_entry
+from bot.storage.entry_store import EntryStore
 from tests.discord_bot.test_spoofing import EVIL_URL
+from tests.factories import raw_entry
 from tests.slack.conftest import ADMIN, DIGEST_CHANNEL, EDITOR, READER, SlackWorld, text_input
 from tests.slack.test_editor import form, open_add_form
 
@@ -23,7 +24,7 @@ async def test_the_link_injecting_source_is_refused_next_to_the_sources_field(
     world: SlackWorld,
 ) -> None:
     view = await open_add_form(world, EDITOR)
-    before = len(await world.app.service.store.all())
+    before = len(await world.app.service.entries())
 
     ack = await world.submit(EDITOR, view, form(sources=text_input(f"NIS | {EVIL_URL}")))
 
@@ -32,7 +33,7 @@ async def test_the_link_injecting_source_is_refused_next_to_the_sources_field(
         "sources": "sources[1].url: contains '[', which is not allowed in a web address "
         "(write it as %5B)"
     }
-    assert len(await world.app.service.store.all()) == before
+    assert len(await world.app.service.entries()) == before
 
 
 async def test_hidden_characters_are_refused_next_to_their_fields(world: SlackWorld) -> None:
@@ -63,7 +64,7 @@ async def test_show_and_the_posted_digest_render_no_smuggled_link(world: SlackWo
     legacy = dataclasses.replace(
         added.content, sources=(Source("NIS|https://evil.example/2", EVIL_URL + ">x|y"),)
     )
-    await service.store.edit(added.slug, legacy, "old-import", service.clock.now())
+    await EntryStore(world.app.database).edit(added.slug, legacy, "old-import", service.clock.now())
 
     shown = await world.command(READER, f"show {added.slug}")
     await world.command(ADMIN, f"digest setup <#{DIGEST_CHANNEL}|digest> 08:00 Asia/Seoul")
@@ -92,7 +93,7 @@ async def test_an_entry_stored_before_these_rules_shows_no_hidden_characters(
         summary="Seen\u200b in\u2066 Kursk.",
         sources=(Source("Kyiv\u2067 Post", "https://www.kyivpost.com/a b"),),
     )
-    await service.store.edit(clean.slug, legacy, "old-import", service.clock.now())
+    await EntryStore(world.app.database).edit(clean.slug, legacy, "old-import", service.clock.now())
 
     shown = await world.command(READER, f"show {clean.slug}")
 

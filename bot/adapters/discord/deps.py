@@ -8,12 +8,12 @@ from bot.clock import Clock
 from bot.corrections import NoticeBell
 from bot.delivery_port import RetryPolicy
 from bot.domain.newsroom import Newsroom
+from bot.ports.app_state import AppStateStore
+from bot.ports.corrections import CorrectionNotices
+from bot.ports.ledger import DigestLedgerStore
+from bot.ports.servers import ServerSettingsStore
 from bot.service import BriefingService
 from bot.settings import Settings
-from bot.storage.app_state import AppState
-from bot.storage.corrections import CorrectionLedger
-from bot.storage.digests import DigestLedger
-from bot.storage.servers import ServerStore
 from bot.usecases.editor_access import EditorAccess
 
 
@@ -21,11 +21,11 @@ from bot.usecases.editor_access import EditorAccess
 class DiscordDeps:
     settings: Settings
     service: BriefingService
-    app_state: AppState
-    servers: ServerStore
-    ledger: DigestLedger
+    app_state: AppStateStore
+    servers: ServerSettingsStore
+    ledger: DigestLedgerStore
     clock: Clock
-    corrections: CorrectionLedger
+    corrections: CorrectionNotices
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     # Rung by an editor's correction: the notices it owes go out at once.
     notices: NoticeBell = field(default_factory=NoticeBell)

@@ -6,9 +6,9 @@ import re
 
 import discord
 
+from bot.domain.entries import MARK_END, MARK_START
 from bot.domain.text import shorten
 from bot.domain.text_safety import without_hidden
-from bot.storage.entries import MARK_END, MARK_START
 
 # A bracket not already escaped: preceded by an even number (or none) of backslashes.
 _BARE_BRACKET = re.compile(r"(?<!\\)((?:\\\\)*)([\[\]])")

@@ -8,19 +8,19 @@ from bot.clock import Clock
 from bot.corrections import NoticeBell
 from bot.delivery_port import RetryPolicy
 from bot.domain.newsroom import Newsroom
+from bot.ports.corrections import CorrectionNotices
+from bot.ports.ledger import DigestLedgerStore
+from bot.ports.servers import ServerSettingsStore
 from bot.service import BriefingService
-from bot.storage.corrections import CorrectionLedger
-from bot.storage.digests import DigestLedger
-from bot.storage.servers import ServerStore
 
 
 @dataclass(frozen=True, slots=True)
 class SlackDeps:
     service: BriefingService
-    servers: ServerStore
-    ledger: DigestLedger
+    servers: ServerSettingsStore
+    ledger: DigestLedgerStore
     clock: Clock
-    corrections: CorrectionLedger
+    corrections: CorrectionNotices
     # The workspace where editor commands run; none by default: nobody edits through Slack.
     newsroom: Newsroom = field(default_factory=lambda: Newsroom(None))
     retry: RetryPolicy = field(default_factory=RetryPolicy)

@@ -21,8 +21,8 @@ from bot.adapters.slack.parsing import channel_id, options, parse_date, words
 from bot.adapters.slack.permissions import ONLY_ADMINS, Access
 from bot.adapters.slack.render import slack_date
 from bot.delivery_port import DeliveryStatus
-from bot.storage.digests import LedgerRow, LedgerStatus
-from bot.storage.servers import ServerSchedule
+from bot.domain.ledger import LedgerRow, LedgerStatus
+from bot.domain.servers import ServerSchedule
 from bot.usecases.digest_settings import DigestSettings
 
 USAGE = (

@@ -135,8 +135,7 @@ class Editor:
         return Reply(text=text, blocks=[section(text)])
 
     async def history(self, inv: Invocation) -> Reply:
-        found = await self.service.store.get(inv.text.strip(), include_deleted=True)
-        revisions = await self.service.history(found.slug)
+        found, revisions = await self.service.entry_history(inv.text)
         return Reply(text=f"History of {found.slug}", blocks=render.history(found, revisions))
 
     # -- import ---------------------------------------------------------------------------

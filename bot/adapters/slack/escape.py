@@ -10,9 +10,9 @@ a bare ``@channel`` stays text too.
 
 from __future__ import annotations
 
+from bot.domain.entries import MARK_END, MARK_START
 from bot.domain.text import shorten
 from bot.domain.text_safety import link_target, without_hidden
-from bot.storage.entries import MARK_END, MARK_START
 
 _ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
 

@@ -18,9 +18,9 @@ from bot.adapters.discord.checks import managers_only
 from bot.adapters.discord.embeds import NEUTRAL_COLOUR, digest_embeds
 from bot.adapters.discord.errors import UserFacingError
 from bot.delivery_port import DeliveryStatus
+from bot.domain.ledger import LedgerRow, LedgerStatus
 from bot.domain.schedule import zone_names
-from bot.storage.digests import LedgerRow, LedgerStatus
-from bot.storage.servers import ServerSchedule
+from bot.domain.servers import ServerSchedule
 from bot.usecases.digest_settings import DigestSettings
 
 REQUIRED = ("view_channel", "send_messages", "embed_links")

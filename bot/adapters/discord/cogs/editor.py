@@ -204,8 +204,7 @@ class BriefEditor(
     @app_commands.describe(entry="Start typing a title or slug")
     @editors_only(_access)
     async def history(self, interaction: discord.Interaction, entry: str) -> None:
-        found = await self.service.store.get(entry, include_deleted=True)
-        revisions = await self.service.history(found.slug)
+        found, revisions = await self.service.entry_history(entry)
         await interaction.response.send_message(
             embed=embeds.history(found, revisions), ephemeral=True
         )

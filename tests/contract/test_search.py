@@ -1,45 +1,43 @@
-"""Full-text search: documented syntax works, and no text typed by a user can break it."""
+"""Search port: documented syntax works, and no text typed by a user can break it (moved
+from tests/core; over every backend)."""
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from bot.brief_files import read_brief_files
 from bot.clock import FixedClock
+from bot.domain.entries import MARK_END, MARK_START, SearchPage
 from bot.domain.search_query import parse_search
-from bot.domain.vocabulary import Vocabulary
-from bot.service import BriefingService, SearchResults
-from bot.storage.database import open_database
-from bot.storage.entries import MARK_END, MARK_START, EntryStore
+from tests.contract.backends import BACKENDS
+from tests.contract.conftest import NOW
+from tests.factories import NIS_SLUG, shipped_briefs
 
-from .conftest import BRIEFS, NIS_SLUG, NOW
-
-Search = Callable[[str], SearchResults]
+Search = Callable[[str], SearchPage]
 
 NASTY = ['"', "*", "AND OR", "NEAR(", "-", "'; DROP TABLE entries; --", "^", ":", "{}"]
 
 
-@pytest.fixture(scope="module")
-def search(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Search]:
+@pytest.fixture(scope="module", params=sorted(BACKENDS))
+def search(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Search]:
     """Search over the shipped briefs, runnable from plain (hypothesis) test functions."""
-    path: Path = tmp_path_factory.mktemp("search") / "briefbot.sqlite3"
+    opened = BACKENDS[request.param](tmp_path_factory.mktemp("search"), FixedClock(NOW))
     with asyncio.Runner() as runner:
-        database = runner.run(open_database(path))
-        service = BriefingService(EntryStore(database), FixedClock(NOW), Vocabulary())
-        runner.run(service.import_documents(read_brief_files([BRIEFS]).documents, "test"))
+        backend = runner.run(opened.__aenter__())
         try:
-            yield lambda text: runner.run(service.search(text, per_page=25))
+            runner.run(backend.entries.import_many(shipped_briefs(), "test", NOW))
+            yield lambda text: runner.run(backend.entries.search(parse_search(text), 26))
         finally:
-            runner.run(database.close())
+            runner.run(opened.__aexit__(None, None, None))
 
 
-def slugs(results: SearchResults) -> set[str]:
+def slugs(results: SearchPage) -> set[str]:
     return {hit.entry.slug for hit in results.hits}
 
 
