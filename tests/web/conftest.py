@@ -22,7 +22,7 @@ from bot.domain.corrections import EditKind
 from bot.domain.vocabulary import Vocabulary
 from bot.service import BriefingService
 from bot.storage.database import open_database
-from bot.storage.entries import EntryStore
+from bot.storage.entry_store import EntryStore
 from tests.core.conftest import BRIEFS, NOW
 from tests.discord_bot.screens import SCREENS, WRITING
 from tests.web.browser import ARTIFACTS, CHROMIUM_ARGS, chromium_or_skip

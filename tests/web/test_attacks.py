@@ -11,7 +11,7 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from bot.adapters.web.pages import WebConfig, build_app
 from bot.storage.budget import SearchBusy, SearchTooSlow
-from tests.core.conftest import raw_entry
+from tests.factories import raw_entry
 
 from .conftest import CONFIG, archive_service
 

@@ -6,9 +6,6 @@ from typing import Any
 
 import feedparser
 
-from bot.adapters.web import templating
-from bot.storage import entries as store_module
-
 from .conftest import CORRECTED, DELETED, PUBLIC_URL
 
 Client = Any  # aiohttp's TestClient
@@ -108,10 +105,3 @@ async def test_the_atom_feed_reads_back_in_feedparser(client: Client) -> None:
     assert nis.updated_parsed and nis.published_parsed
     assert {"deployment", "status:confirmed"} <= {tag.term for tag in nis.tags}
     assert all(DELETED not in item.link for item in feed.entries)
-
-
-def test_snippet_marks_are_the_stores() -> None:
-    assert (templating.MARK_START, templating.MARK_END) == (
-        store_module.MARK_START,
-        store_module.MARK_END,
-    )

@@ -8,13 +8,10 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup, escape
 
 from bot.domain.corrections import corrected_line
+from bot.domain.entries import MARK_END, MARK_START
 from bot.domain.figures import claim_date, claimant, own_counts
 from bot.domain.permalinks import permalink_path
 from bot.domain.provenance import dated, link_label, source_text
-
-# The marks the store's search snippets put around matched words (control characters no
-# entry text can hold); a test keeps them equal to the store's.
-MARK_START, MARK_END = "\x02", "\x03"
 
 
 def subject_path(subject: str) -> str:
