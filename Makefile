@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck pytest chaos bench lock clean
+.PHONY: run test lint typecheck pytest chaos bench lock clean screenshots
 
 # Installs exactly the locked, hash-checked versions, then the project itself.
 $(STAMP): pyproject.toml requirements-dev.lock
@@ -36,6 +36,11 @@ test: lint typecheck pytest
 # bench/results.json and the table in docs/benchmarks.md. Smaller: make bench BENCH_ARGS='--entries 100000'
 bench: $(STAMP)
 	$(BIN)/python -m bench --doc docs/benchmarks.md $(BENCH_ARGS)
+
+# Redraw docs/screens/: the payloads the bot sends (from the Discord stand-in) in a Discord-like
+# page, and the web archive's pages, in headless Chromium; stores each payload's hash.
+screenshots: $(STAMP)
+	BRIEFBOT_WRITE_SCREENS=1 $(BIN)/pytest -q tests/discord_bot/test_screens.py tests/web/test_browser.py
 
 chaos: $(STAMP)
 	$(BIN)/pytest -q -s -m chaos tests/reliability

@@ -116,6 +116,9 @@ def build_parser() -> argparse.ArgumentParser:
     db.add_parser("check", help="integrity check")
 
     sub.add_parser("run", help="run the bot (Discord with DISCORD_TOKEN, else a console)")
+    p = sub.add_parser("web", help="serve the read-only web archive")
+    p.add_argument("--host", help="address to bind (default BRIEFBOT_WEB_HOST, 127.0.0.1)")
+    p.add_argument("--port", type=int, help="port (default BRIEFBOT_WEB_PORT, 8080)")
     p = sub.add_parser("sync-commands", help="push commands now: global + newsroom")
     p.add_argument("--guild", type=int, metavar="ID", help="copy the global ones to this server")
     sub.add_parser("health", help="exit 0 if the database opens and a running bot is alive")
@@ -246,6 +249,15 @@ async def cmd_run(app: App, args: argparse.Namespace) -> int:
     return await run(app)
 
 
+async def cmd_web(app: App, args: argparse.Namespace) -> int:
+    from bot.adapters.web.server import serve_web
+
+    await seed_if_empty(app)
+    settings = app.settings
+    await serve_web(app.service, settings, args.host or settings.web_host, args.port)
+    return 0
+
+
 async def cmd_sync_commands(app: App, args: argparse.Namespace) -> int:
     from bot.runner import sync_commands
 
@@ -278,6 +290,7 @@ COMMANDS: dict[str, Command] = {
     "digest": cmd_digest,
     "db": cmd_db,
     "run": cmd_run,
+    "web": cmd_web,
     "health": cmd_health,
     "sync-commands": cmd_sync_commands,
     **intake_commands.COMMANDS,
@@ -324,7 +337,7 @@ def _run(argv: Sequence[str] | None) -> int:
         print(f"briefbot: setting {first['loc'][0]}: {first['msg']}", file=sys.stderr)
         return EXIT_USAGE
     # Only the long-running bot logs progress; one-shot commands print just their answer.
-    level = settings.log_level.upper() if args.command == "run" else "WARNING"
+    level = settings.log_level.upper() if args.command in ("run", "web") else "WARNING"
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
         return asyncio.run(_main(args, settings))

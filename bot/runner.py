@@ -29,6 +29,21 @@ NEWSROOMS = {
 async def run(app: App, registry: Mapping[str, str] | None = None) -> int:
     """Run until stopped (SIGINT/SIGTERM, or end of input in the console)."""
     await seed_if_empty(app)
+    if app.settings.web_enabled:
+        return await _with_web(app, registry)
+    return await _run_platforms(app, registry)
+
+
+async def _with_web(app: App, registry: Mapping[str, str] | None) -> int:
+    """``BRIEFBOT_WEB=1``: the web archive is served while the bots (or console) run."""
+    from bot.adapters.web.server import serving, web_config
+
+    settings = app.settings
+    async with serving(app.service, web_config(settings), settings.web_host, settings.web_port):
+        return await _run_platforms(app, registry)
+
+
+async def _run_platforms(app: App, registry: Mapping[str, str] | None) -> int:
     chosen = platforms.configured(registry)
     if not chosen:
         return await _run_console(app)

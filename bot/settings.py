@@ -36,10 +36,26 @@ class Settings(BaseSettings):
         default=None, min_length=1, alias="BRIEFBOT_NEWSROOM_SLACK_TEAM_ID"
     )
 
+    # The public web archive: where readers reach it (permalinks on cards), and whether
+    # ``briefbot run`` serves it too; ``briefbot web --host/--port`` override the address.
+    public_url: str | None = Field(default=None, alias="BRIEFBOT_PUBLIC_URL")
+    web_enabled: bool = Field(default=False, alias="BRIEFBOT_WEB")
+    web_host: str = Field(default="127.0.0.1", alias="BRIEFBOT_WEB_HOST")
+    web_port: int = Field(default=8080, ge=0, le=65535, alias="BRIEFBOT_WEB_PORT")
     # Intake: feeds on private, loopback or link-local addresses only when allowed (tests,
     # intranet feeds); article text older than the retention is dropped (identities stay).
     intake_allow_private: bool = Field(default=False, alias="BRIEFBOT_INTAKE_ALLOW_PRIVATE")
     intake_retention_days: int = Field(default=30, ge=1, alias="BRIEFBOT_INTAKE_RETENTION_DAYS")
+
+    @field_validator("public_url")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        text = value.strip().rstrip("/")
+        if not text.startswith(("http://", "https://")) or any(c in text for c in " \"'<>"):
+            raise ValueError("must be an http:// or https:// address")
+        return text
 
     @field_validator("newsroom_discord_guild_id", "newsroom_slack_team_id", mode="before")
     @classmethod

@@ -15,6 +15,7 @@ from bot.domain.corrections import corrected_line
 from bot.domain.digest import Digest
 from bot.domain.entries import Entry, Figure, Revision, SearchHit, Status
 from bot.domain.figures import FigureGroup, TrackedClaim, claim_date, claimant, own_counts
+from bot.domain.permalinks import permalink
 from bot.domain.provenance import dated, link_label, source_text
 from bot.domain.search_query import UNRANKED_NOTE
 from bot.domain.text_safety import link_target
@@ -52,7 +53,7 @@ CARD_SUMMARY_LIMIT = 700
 BODY_RESERVE = 500
 
 
-def entry_card(entry: Entry) -> discord.Embed:
+def entry_card(entry: Entry, public_url: str | None = None) -> discord.Embed:
     """A compact card for lists: title, status, date, summary.
 
     At most ~1,100 characters, so five cards fit one message's 6000 even when escaping
@@ -66,12 +67,14 @@ def entry_card(entry: Entry) -> discord.Embed:
             f"{safe(c.summary, CARD_SUMMARY_LIMIT)}"
         ),
         colour=STATUS_COLOURS[c.status],
+        # The title links to the entry's page in the web archive, when it is public.
+        url=permalink(public_url, c.slug),
     )
     embed.set_footer(text=f"{c.slug} · /brief show for details")
     return embed
 
 
-def entry_detail(entry: Entry) -> discord.Embed:
+def entry_detail(entry: Entry, public_url: str | None = None) -> discord.Embed:
     """Everything about one entry that fits one message; sources go on link buttons beside it.
 
     Within 6000 characters: summary and facts first, then figures (a pointer to
@@ -86,6 +89,7 @@ def entry_detail(entry: Entry) -> discord.Embed:
         description=head + safe(c.summary, DESCRIPTION_LIMIT - len(head)),
         colour=STATUS_COLOURS[c.status],
         timestamp=entry.updated_at,
+        url=permalink(public_url, c.slug),
     )
     embed.add_field(
         name="Event date", value=dated(c.event_date, c.event_date_basis, "%d %B %Y"), inline=True

@@ -54,7 +54,7 @@ class SlackBot:
             "slack", deps, SlackDigestPoster(client), budget=DIGEST_BUDGET, measure=measure_digest
         )
         self.access = Access(deps.servers, deps.newsroom, deps.clock)
-        self.reader = Reader(deps.service)
+        self.reader = Reader(deps.service, deps.public_url)
         self.editor = Editor(deps, self.access)
         self.digests = DigestCommands(self.runtime.settings, self.access)
         self.cooldowns = SlackCooldowns(time.monotonic)

@@ -25,6 +25,8 @@ class SlackDeps:
     newsroom: Newsroom = field(default_factory=lambda: Newsroom(None))
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     grace_hours: float = 6.0
+    # The web archive's public address: cards link to entries' permalinks when it is set.
+    public_url: str | None = None
     # Rung by an editor's correction: the notices it owes go out at once.
     notices: NoticeBell = field(default_factory=NoticeBell)
 

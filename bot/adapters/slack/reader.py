@@ -45,8 +45,9 @@ HELP_TEXT = (
 class Reader:
     """Reader commands over the service; answers are visible in the channel, like Discord."""
 
-    def __init__(self, service: BriefingService) -> None:
+    def __init__(self, service: BriefingService, public_url: str | None = None) -> None:
         self.service = service
+        self.public_url = public_url
 
     async def latest(self, inv: Invocation) -> Reply:
         count, topic, actor = PAGE_SIZE, None, None
@@ -90,7 +91,7 @@ class Reader:
             result = await self.service.latest(PAGE_SIZE, number, state.get("t"), state.get("a"))
             shown = result.entries[: max(count - number * PAGE_SIZE, 0)]
             more = result.has_next and (number + 1) * PAGE_SIZE < count
-            blocks = render.entry_cards(shown)
+            blocks = render.entry_cards(shown, self.public_url)
             text = "The newest briefing entries"
         return Reply(text=text, blocks=[*blocks, *pager(state, number, more)], ephemeral=False)
 
@@ -100,7 +101,9 @@ class Reader:
             raise UserFacingError("Which entry? `/brief show <slug>` (see `/brief latest`).")
         entry = await self.service.show(ref)
         return Reply(
-            text=safe(entry.title, 200), blocks=render.entry_detail(entry), ephemeral=False
+            text=safe(entry.title, 200),
+            blocks=render.entry_detail(entry, self.public_url),
+            ephemeral=False,
         )
 
     async def since(self, inv: Invocation) -> Reply:

@@ -22,8 +22,9 @@ from bot.adapters.slack.blocks import (
 from bot.adapters.slack.escape import highlighted, link, safe
 from bot.domain.corrections import CorrectionNotice, corrected_line
 from bot.domain.digest import Digest, digest_title
-from bot.domain.entries import Entry, Revision, SearchHit, Status
+from bot.domain.entries import Entry, EntryContent, Revision, SearchHit, Status
 from bot.domain.figures import FigureGroup, claim_date, claimant, own_counts
+from bot.domain.permalinks import permalink
 from bot.domain.provenance import dated, link_label, source_text
 from bot.domain.search_query import UNRANKED_NOTE
 from bot.rendering.digest_outline import OutlineItem, outline
@@ -42,7 +43,7 @@ def slack_date(moment: datetime, style: str = "{date_short_pretty} {time}") -> s
     return f"<!date^{int(moment.timestamp())}^{style}|{fallback}>"
 
 
-def entry_cards(entries: Sequence[Entry]) -> list[Block]:
+def entry_cards(entries: Sequence[Entry], public_url: str | None = None) -> list[Block]:
     """Compact cards for lists: title, status, date, summary, slug."""
     if not entries:
         return [section("No entries match.")]
@@ -55,11 +56,13 @@ def entry_cards(entries: Sequence[Entry]) -> list[Block]:
                 f"{safe(c.summary, CARD_SUMMARY_LIMIT)}"
             )
         )
-        blocks.append(context(f"`{c.slug}` · `/brief show {c.slug}` for details"))
+        blocks.append(
+            context(f"`{c.slug}` · `/brief show {c.slug}` for details" + _web(c, public_url))
+        )
     return blocks
 
 
-def entry_detail(entry: Entry) -> list[Block]:
+def entry_detail(entry: Entry, public_url: str | None = None) -> list[Block]:
     """Everything about one entry: facts, summary, figures, sources, details, revision."""
     c = entry.content
     blocks: list[Block] = [
@@ -92,10 +95,16 @@ def entry_detail(entry: Entry) -> list[Block]:
     blocks.append(
         context(
             f"`{c.slug}` · revision {entry.revision} · last edited by "
-            f"{safe(entry.updated_by, 200)} · {slack_date(entry.updated_at)}"
+            f"{safe(entry.updated_by, 200)} · {slack_date(entry.updated_at)}" + _web(c, public_url)
         )
     )
     return fit(blocks)
+
+
+def _web(content: EntryContent, public_url: str | None) -> str:
+    """`` · <permalink|on the web>`` when the web archive is public, else nothing."""
+    url = permalink(public_url, content.slug)
+    return f" · {link(url, 'on the web')}" if url else ""
 
 
 def search_results(

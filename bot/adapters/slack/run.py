@@ -36,7 +36,10 @@ def build_slack_bot(
         client = AsyncWebClient(token=secret_text(slack.bot_token), base_url=base_url)
     settings = host.settings
     deps = SlackDeps(
-        newsroom=settings.slack_newsroom, grace_hours=settings.digest_grace_hours, **host.shared()
+        newsroom=settings.slack_newsroom,
+        grace_hours=settings.digest_grace_hours,
+        public_url=settings.public_url,
+        **host.shared(),
     )
     secret = secret_text(slack.signing_secret) or None
     return SlackBot(deps, client, signing_secret=secret if slack.mode == "http" else None)

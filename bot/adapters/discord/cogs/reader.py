@@ -80,7 +80,7 @@ class BriefReader(commands.GroupCog, group_name="brief", group_description="The 
             result = await self.service.latest(PAGE_SIZE, page, topic, actor)
             shown = result.entries[: max(count - page * PAGE_SIZE, 0)]
             more = result.has_next and (page + 1) * PAGE_SIZE < count
-            cards = [embeds.entry_card(e) for e in shown]
+            cards = [embeds.entry_card(e, self.deps.settings.public_url) for e in shown]
             if not cards:
                 cards = [discord.Embed(description="No entries match.")]
             return PageContent(cards, more)
@@ -92,7 +92,7 @@ class BriefReader(commands.GroupCog, group_name="brief", group_description="The 
     async def show(self, interaction: discord.Interaction, entry: str) -> None:
         found = await self.service.show(entry)
         view = source_links(found.content.sources)
-        embed = embeds.entry_detail(found)
+        embed = embeds.entry_detail(found, self.deps.settings.public_url)
         if view is None:
             await interaction.response.send_message(embed=embed)
         else:
