@@ -50,7 +50,7 @@ from bot.storage.corrections import CorrectionLedger
 from bot.storage.digests import DigestLedger
 from bot.storage.entry_store import EntryStore
 from bot.storage.servers import ServerStore
-from tests.discord_standin import Channel, DiscordStandIn, Guild, Member, running_bot
+from tests.standins.discord import Channel, DiscordStandIn, Guild, Member, running_bot
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results.json"

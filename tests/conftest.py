@@ -1,1 +1,1 @@
-pytest_plugins = ["tests.discord_standin.fixtures", "tests.fixtures"]
+pytest_plugins = ["tests.standins.discord.fixtures", "tests.fixtures"]

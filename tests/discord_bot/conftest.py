@@ -21,7 +21,7 @@ from bot.storage.app_state import AppState
 from bot.storage.corrections import CorrectionLedger
 from bot.storage.digests import DigestLedger
 from bot.storage.servers import ServerStore
-from tests.discord_standin import (
+from tests.standins.discord import (
     MANAGE_GUILD,
     Channel,
     DiscordStandIn,

@@ -6,7 +6,7 @@ import io
 import zipfile
 from typing import Any
 
-from tests.discord_standin import Reply
+from tests.standins.discord import Reply
 
 TITLE = "Title"
 SUMMARY = "Summary"

@@ -21,8 +21,8 @@ from bot.clock import FixedClock
 from bot.domain.newsroom import NO_NEWSROOM, OUTSIDE_NEWSROOM
 from tests.discord_bot.conftest import BotWorld, make_deps
 from tests.discord_bot.test_permissions import EDITOR_COMMANDS, SHELLS
-from tests.discord_standin import MANAGE_GUILD, DiscordStandIn, Guild, Member, Role, running_bot
 from tests.factories import brief_file
+from tests.standins.discord import MANAGE_GUILD, DiscordStandIn, Guild, Member, Role, running_bot
 
 ADMIN_GROUP = "brief-admin"
 JSON = dict[str, Any]

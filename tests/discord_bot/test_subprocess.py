@@ -11,7 +11,7 @@ from bot.adapters.discord.client import BriefingBot
 from bot.app import App
 from bot.clock import FixedClock
 from tests.discord_bot.conftest import BRIEFS, make_deps
-from tests.discord_standin import DiscordStandIn, running_bot
+from tests.standins.discord import DiscordStandIn, running_bot
 
 ROOT = Path(__file__).resolve().parents[2]
 BRIEFBOT = ROOT / ".venv" / "bin" / "briefbot"

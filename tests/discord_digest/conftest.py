@@ -25,7 +25,7 @@ from bot.domain.digest_schedule import DigestSchedule
 from bot.domain.ledger import LedgerRow, LedgerStatus
 from bot.settings import Settings
 from tests.discord_bot.conftest import BRIEFS, NOW, SentBody, make_deps, record_bodies
-from tests.discord_standin import (
+from tests.standins.discord import (
     MANAGE_GUILD,
     Channel,
     DiscordStandIn,

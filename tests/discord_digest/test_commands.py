@@ -9,7 +9,7 @@ import pytest
 
 from bot.domain.ledger import LedgerStatus
 from tests.discord_digest.conftest import DAY, DUE, PLATFORM, SEOUL, DigestWorld, footer
-from tests.discord_standin import EMBED_LINKS, SEND_MESSAGES, VIEW_CHANNEL, Channel
+from tests.standins.discord import EMBED_LINKS, SEND_MESSAGES, VIEW_CHANNEL, Channel
 
 LINK = "https://discord.com/channels/"
 

@@ -20,7 +20,7 @@ from bot.storage.codec import content_dict
 from tests.discord_bot.conftest import BRIEFS
 from tests.discord_digest.conftest import MESSAGES_ROUTE, digest_messages, eventually, footer
 from tests.discord_digest.test_crash import BotProcess, an_hour_ago
-from tests.discord_standin import MANAGE_GUILD, Channel, DiscordStandIn
+from tests.standins.discord import MANAGE_GUILD, Channel, DiscordStandIn
 
 NIS = "nis-confirms-north-korean-special-forces-in-russia"
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from tests.discord_bot.conftest import BRIEFS
 from tests.discord_digest.conftest import MESSAGES_ROUTE, digest_messages, eventually, footer
-from tests.discord_standin import MANAGE_GUILD, Channel, DiscordStandIn
+from tests.standins.discord import MANAGE_GUILD, Channel, DiscordStandIn
 
 ROOT = Path(__file__).resolve().parents[2]
 BRIEFBOT = ROOT / ".venv" / "bin" / "briefbot"

@@ -19,7 +19,7 @@ from tests.discord_digest.conftest import (
     digest_messages,
     footer,
 )
-from tests.discord_standin import SEND_MESSAGES
+from tests.standins.discord import SEND_MESSAGES
 
 
 @pytest.fixture

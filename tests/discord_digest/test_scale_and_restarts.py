@@ -24,7 +24,7 @@ from tests.discord_digest.conftest import (
     catch_up_done,
     digest_messages,
 )
-from tests.discord_standin import MANAGE_GUILD, DiscordStandIn
+from tests.standins.discord import MANAGE_GUILD, DiscordStandIn
 
 SERVERS = 200
 LATENCY = 0.15  # every send takes this long at "Discord", as a real round trip would

@@ -4,7 +4,7 @@ and only into a channel the person could post in themselves."""
 from __future__ import annotations
 
 from tests.discord_digest.conftest import PLATFORM, DigestWorld
-from tests.discord_standin import MANAGE_GUILD, SEND_MESSAGES
+from tests.standins.discord import MANAGE_GUILD, SEND_MESSAGES
 
 
 async def test_setup_into_a_channel_the_member_cannot_send_in_is_refused(

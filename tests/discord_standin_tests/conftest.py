@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from tests.discord_standin import Channel, DiscordStandIn, Guild, Member, running_bot
+from tests.standins.discord import Channel, DiscordStandIn, Guild, Member, running_bot
 
 from .sample_bot import SampleBot
 

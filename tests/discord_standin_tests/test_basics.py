@@ -6,7 +6,7 @@ import time
 
 import discord as discordpy
 
-from tests.discord_standin import MANAGE_GUILD, DiscordStandIn
+from tests.standins.discord import MANAGE_GUILD, DiscordStandIn
 
 from .conftest import World
 

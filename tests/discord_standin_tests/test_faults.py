@@ -5,7 +5,7 @@ from __future__ import annotations
 import discord as discordpy
 import pytest
 
-from tests.discord_standin import DiscordStandIn
+from tests.standins.discord import DiscordStandIn
 
 from .conftest import World
 
@@ -76,7 +76,7 @@ async def test_nonce_deduplication(discord: DiscordStandIn, world: World) -> Non
 
 
 async def test_missing_send_messages_is_403(discord: DiscordStandIn, world: World) -> None:
-    from tests.discord_standin import EMBED_LINKS, SEND_MESSAGES
+    from tests.standins.discord import EMBED_LINKS, SEND_MESSAGES
 
     world.channel.set_permissions(world.guild.bot_role, deny=SEND_MESSAGES)
     with pytest.raises(discordpy.Forbidden) as info:

@@ -7,7 +7,7 @@ import asyncio
 import discord as discordpy
 import pytest
 
-from tests.discord_standin import DiscordStandIn, running_bot
+from tests.standins.discord import DiscordStandIn, running_bot
 
 from .conftest import World
 from .sample_bot import SampleBot

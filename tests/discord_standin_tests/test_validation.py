@@ -12,9 +12,9 @@ import discord as discordpy
 import pytest
 from discord.http import Route
 
-from tests.discord_standin import DiscordStandIn
-from tests.discord_standin.fixtures import violation_report
-from tests.discord_standin.validation import Violation, validate_body
+from tests.standins.discord import DiscordStandIn
+from tests.standins.discord.fixtures import violation_report
+from tests.standins.discord.validation import Violation, validate_body
 
 from .conftest import World
 
@@ -110,9 +110,9 @@ async def test_teardown_check_reports_violations() -> None:
 def test_fixture_fails_the_test(tmp_path: Path) -> None:
     # Run a sloppy test in a separate pytest process with the plugin registered as the project
     # does; its teardown must turn the recorded violation into an error with readable details.
-    (tmp_path / "conftest.py").write_text('pytest_plugins = ["tests.discord_standin.fixtures"]\n')
+    (tmp_path / "conftest.py").write_text('pytest_plugins = ["tests.standins.discord.fixtures"]\n')
     (tmp_path / "test_sloppy.py").write_text(
-        "from tests.discord_standin import Violation\n\n"
+        "from tests.standins.discord import Violation\n\n"
         "async def test_sloppy(discord):\n"
         "    problem = ['embeds.0.title: too long']\n"
         "    discord.record(Violation('schema', 'POST', '/x', None, problem))\n"

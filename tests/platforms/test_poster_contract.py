@@ -30,10 +30,10 @@ from bot.domain.digest import Digest
 from bot.platforms.memory import TIMEOUT, MemoryPoster
 from bot.platforms.runtime import PlatformPoster
 from tests.discord_digest.conftest import MESSAGES_ROUTE, bot_running
-from tests.discord_standin import DiscordStandIn
-from tests.discord_standin.model import Message, User
 from tests.slack.conftest import BRIEF_CHANNEL
-from tests.slack.standin import BOT_TOKEN, TEAM_ID, SlackStandIn
+from tests.standins.discord import DiscordStandIn
+from tests.standins.discord.model import Message, User
+from tests.standins.slack.standin import BOT_TOKEN, TEAM_ID, SlackStandIn
 
 DAY = date(2026, 11, 29)
 QUIET = Digest(local_date=DAY, headlines=(), sections=(), key_figures=(), sources=())

@@ -22,8 +22,8 @@ from bot.delivery import digest_marker
 from bot.storage.codec import stamp
 from tests.discord_digest.conftest import MESSAGES_ROUTE, digest_messages, eventually, footer
 from tests.discord_digest.test_crash import BotProcess
-from tests.discord_standin import Channel, DiscordStandIn
 from tests.reliability.support import briefbot, closing_connection, integrity
+from tests.standins.discord import Channel, DiscordStandIn
 
 SERVERS = 50
 

@@ -48,7 +48,7 @@ from bot.settings import Settings
 from tests.discord_bot.conftest import BRIEFS, BotWorld, make_deps
 from tests.discord_bot.helpers import ADD_OPTIONS, form
 from tests.discord_digest.conftest import digest_messages, footer
-from tests.discord_standin import (
+from tests.standins.discord import (
     MANAGE_GUILD,
     Channel,
     DiscordStandIn,
@@ -58,7 +58,7 @@ from tests.discord_standin import (
     NoReply,
     running_bot,
 )
-from tests.discord_standin import interactions as ix
+from tests.standins.discord import interactions as ix
 
 NOW = datetime(2026, 11, 29, 9, 0, tzinfo=UTC)
 DIGEST_SERVERS = 4

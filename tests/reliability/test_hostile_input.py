@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from tests.discord_bot.conftest import BotWorld
 from tests.discord_bot.helpers import ADD_OPTIONS, DETAILS, FIGURES, SOURCES, SUMMARY, TITLE, form
-from tests.discord_standin import Reply
+from tests.standins.discord import Reply
 
 OPTION_MAX = 6000
 NASTY = [

@@ -10,8 +10,8 @@ import pytest
 
 from tests.discord_bot.conftest import BotWorld
 from tests.discord_bot.helpers import zipped
-from tests.discord_standin import MANAGE_GUILD, Member
 from tests.factories import brief_file
+from tests.standins.discord import MANAGE_GUILD, Member
 
 MALFORMED = b"---\ntitle: [unclosed\nslug: x: y: z\n---\nbody\n"
 WRONG_TYPES = b"""---

@@ -10,9 +10,9 @@ from pathlib import Path
 
 from tests.discord_bot.conftest import BotWorld
 from tests.discord_bot.helpers import ADD_OPTIONS, form
-from tests.discord_standin import MANAGE_GUILD, DiscordStandIn
 from tests.factories import brief_file
 from tests.reliability.support import BRIEFBOT, BRIEFS, clean_env
+from tests.standins.discord import MANAGE_GUILD, DiscordStandIn
 
 TOKEN = "rel1ab1e-t0ken-XYZ.a8f3Qk2Lw9.zzTOPsecretMARKER"
 CALLBACK = "POST /interactions/{interaction_id}/{interaction_token}/callback"

@@ -20,7 +20,7 @@ from bot.clock import FixedClock
 from bot.platforms.host import PlatformHost
 from bot.settings import Settings
 from tests.slack.drivers import SIGNING_SECRET, Driver, HttpDriver, SocketDriver
-from tests.slack.standin import APP_TOKEN, BOT_TOKEN, TEAM_ID, SlackStandIn
+from tests.standins.slack.standin import APP_TOKEN, BOT_TOKEN, TEAM_ID, SlackStandIn
 
 BRIEFS = Path(__file__).resolve().parents[2] / "briefs"
 NOW = datetime(2026, 11, 29, 9, 0, tzinfo=UTC)

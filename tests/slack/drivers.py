@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 
 import aiohttp
 
-from tests.slack.standin import SlackStandIn
+from tests.standins.slack.standin import SlackStandIn
 
 SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 

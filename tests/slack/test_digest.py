@@ -12,7 +12,7 @@ from bot.delivery import (
     digest_marker,
 )
 from tests.slack.conftest import ADMIN, DIGEST_CHANNEL, NOW, PRIVATE_CHANNEL, SlackWorld
-from tests.slack.standin import TEAM_ID
+from tests.standins.slack.standin import TEAM_ID
 
 SETUP = f"digest setup <#{DIGEST_CHANNEL}|digest> 08:00 Asia/Seoul"
 

@@ -12,7 +12,7 @@ from bot.adapters.slack.escape import escape, link, safe
 from bot.domain.entries import Figure, Status
 from bot.storage.entry_store import EntryStore
 from tests.slack.conftest import ADMIN, READER, SlackWorld
-from tests.slack.limits import PING, check_blocks
+from tests.standins.slack.limits import PING, check_blocks
 
 NIS = "nis-confirms-north-korean-special-forces-in-russia"
 

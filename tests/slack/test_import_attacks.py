@@ -17,7 +17,7 @@ from aiohttp import web
 
 from bot.brief_files import render_brief
 from tests.slack.conftest import ADMIN, BRIEF_CHANNEL, DIGEST_CHANNEL, EDITOR, SlackWorld
-from tests.slack.standin import BOT_TOKEN, TEAM_ID
+from tests.standins.slack.standin import BOT_TOKEN, TEAM_ID
 
 NIS = "nis-confirms-north-korean-special-forces-in-russia"
 FILE = "F0ATTACK01"

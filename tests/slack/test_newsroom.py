@@ -24,8 +24,8 @@ from tests.slack.conftest import (
     SlackWorld,
     running_world,
 )
-from tests.slack.standin import TEAM_ID, SlackStandIn
 from tests.slack.test_editor import NIS, form, open_add_form
+from tests.standins.slack.standin import TEAM_ID, SlackStandIn
 
 OTHER_TEAM = "T0OTHER01"
 OUTSIDER = "UOUTSIDE1"  # an admin of the other workspace

@@ -27,7 +27,7 @@ from bot.storage.digests import DigestLedger
 from bot.storage.scoped import PlatformLedger, PlatformServers
 from bot.storage.servers import ServerStore
 from tests.slack.conftest import BRIEF_CHANNEL, NOW, slack_settings
-from tests.slack.standin import BOT_TOKEN, TEAM_ID, SlackStandIn
+from tests.standins.slack.standin import BOT_TOKEN, TEAM_ID, SlackStandIn
 
 DISCORD_GUILD = "111111111111111111"
 DISCORD_CHANNEL = "222222222222222222"

@@ -13,7 +13,7 @@ from bot.delivery import digest_marker
 from bot.domain.digest_schedule import DigestSchedule
 from bot.platforms.host import PlatformHost
 from tests.slack.conftest import BRIEF_CHANNEL, NOW, READER, slack_only, slack_settings
-from tests.slack.standin import TEAM_ID, SlackStandIn
+from tests.standins.slack.standin import TEAM_ID, SlackStandIn
 
 
 async def test_commands_are_answered_while_catch_up_waits_on_slack(

@@ -21,7 +21,7 @@ from tests.slack.conftest import (
     slack_settings,
 )
 from tests.slack.drivers import HttpDriver, SocketDriver, sign
-from tests.slack.standin import TEAM_ID, SlackStandIn
+from tests.standins.slack.standin import TEAM_ID, SlackStandIn
 
 
 def slash_body(standin: SlackStandIn, text: str) -> tuple[str, str]:

@@ -28,7 +28,7 @@ from bot.domain import errors
 from bot.service import BriefingService, ImportRejected
 from tests.discord_bot.conftest import BRIEFS, BotWorld
 from tests.slack.conftest import READER, running_world
-from tests.slack.standin import SlackStandIn
+from tests.standins.slack.standin import SlackStandIn
 
 SLUG = "nis-confirms-north-korean-special-forces-in-russia"
 SECRET = "no such column: internal_detail in /srv/briefbot/secret.sqlite3"

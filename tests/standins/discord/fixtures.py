@@ -1,6 +1,6 @@
 """Pytest fixtures: a started stand-in that fails the test if the bot broke Discord's rules.
 
-Register with ``pytest_plugins = ["tests.discord_standin.fixtures"]`` in ``tests/conftest.py``.
+Register with ``pytest_plugins = ["tests.standins.discord.fixtures"]`` in ``tests/conftest.py``.
 """
 
 from __future__ import annotations

@@ -96,7 +96,7 @@ def spec_path() -> Path:
     if override:
         return Path(override)
     return (
-        Path(__file__).resolve().parents[2].parent / "shared" / "discord-api-spec" / "openapi.json"
+        Path(__file__).resolve().parents[3].parent / "shared" / "discord-api-spec" / "openapi.json"
     )
 
 

@@ -16,8 +16,8 @@ from typing import Any
 
 from aiohttp import WSMsgType, web
 
-from tests.slack.limits import PING, check_blocks, check_view, mrkdwn_texts
-from tests.slack.standin_files import BOT_TOKEN, SlackFiles
+from tests.standins.slack.limits import PING, check_blocks, check_view, mrkdwn_texts
+from tests.standins.slack.standin_files import BOT_TOKEN, SlackFiles
 
 APP_TOKEN = "xapp-test-app-token"
 TEAM_ID = "T0TEAM001"

@@ -16,7 +16,7 @@ BOT_TOKEN = "xoxb-test-bot-token"
 
 
 class SlackFiles:
-    """Mixed into :class:`~tests.slack.standin.SlackStandIn`, which holds the fields."""
+    """Mixed into :class:`~tests.standins.slack.standin.SlackStandIn`, which holds the fields."""
 
     url: str
     files: dict[str, tuple[str, bytes]]
