@@ -210,3 +210,27 @@ def test_sync_commands_without_a_token_says_which_setting_is_missing(
 
     assert code == 1
     assert err == "briefbot: DISCORD_TOKEN is not set (environment or .env)\n"
+
+
+def test_a_reader_that_stops_reading_gets_no_error_line(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    """`briefbot … | head`: when the pipe closes, the command stops quietly."""
+    script = _installed_script()
+    assert script is not None
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader is gone before the first byte: every write fails
+
+    stopped = subprocess.run(
+        [script, "figures", "--format", "json"],
+        env={**os.environ, **env},
+        cwd=tmp_path,
+        stdout=write_end,
+        stderr=subprocess.PIPE,
+        text=True,
+        timeout=60,
+    )
+    os.close(write_end)
+
+    assert stopped.stderr == ""
+    assert stopped.returncode == 1
