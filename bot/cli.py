@@ -13,7 +13,6 @@ import sys
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
-from typing import TextIO
 
 from pydantic import ValidationError
 
@@ -27,7 +26,7 @@ from bot.domain.schedule import zone
 from bot.domain.validation import EntryValidationError
 from bot.intake import commands as intake_commands
 from bot.rendering import text as render
-from bot.rendering.terminal import printable_streams
+from bot.rendering.terminal import printable_streams, progress_bar
 from bot.service import ImportRejected
 from bot.settings import Settings
 from bot.storage.database import LATEST_VERSION, DatabaseError, schema_version
@@ -48,7 +47,7 @@ class CliError(errors.UserError):
 
 async def cmd_import(app: App, args: argparse.Namespace) -> int:
     read = read_brief_files(args.paths)
-    progress = _progress_bar(len(read.documents))
+    progress = progress_bar(len(read.documents))
     kind = EditKind.CORRECTION if args.correction else EditKind.MINOR
     result = await app.service.import_documents(
         read.documents, "cli", progress, problems=read.problems, kind=kind
@@ -217,26 +216,6 @@ COMMANDS: dict[str, Command] = {
 }
 
 
-def _progress_bar(total: int) -> Callable[[int, int], None] | None:
-    """A one-line progress bar on stderr for large imports in a terminal."""
-    if total < 200 or not sys.stderr.isatty():
-        return None
-    # The bar is all our own text and redraws its line with \r, which the filter would spell out.
-    stream: TextIO = getattr(sys.stderr, "unfiltered", sys.stderr)
-
-    def show(done: int, total: int) -> None:
-        if done % 100 and done != total:
-            return
-        width = 30
-        filled = width * done // total
-        stream.write(f"\rImporting [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
-        if done == total:
-            stream.write("\n")
-        stream.flush()
-
-    return show
-
-
 async def _main(args: argparse.Namespace, settings: Settings) -> int:
     async with open_app(settings) as app:
         return await COMMANDS[args.command](app, args)
@@ -279,8 +258,7 @@ def _run(argv: Sequence[str] | None) -> int:
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
-        # The reader stopped reading (`briefbot … | head`): nothing to tell anyone. Point stdout
-        # at /dev/null so the interpreter's final flush does not fail again on exit.
+        # `briefbot … | head`: quiet, and stdout to /dev/null so the exit flush cannot fail again.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_FAILED
     except OSError as error:

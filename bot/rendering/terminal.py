@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sys
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, TextIO, cast
 
@@ -78,3 +78,23 @@ def printable_streams() -> Iterator[None]:
         yield
     finally:
         sys.stdout, sys.stderr = out, err
+
+
+def progress_bar(total: int) -> Callable[[int, int], None] | None:
+    """A one-line progress bar on stderr for large imports in a terminal."""
+    if total < 200 or not sys.stderr.isatty():
+        return None
+    # The bar is all our own text and redraws its line with \r, which the filter would spell out.
+    stream: TextIO = getattr(sys.stderr, "unfiltered", sys.stderr)
+
+    def show(done: int, total: int) -> None:
+        if done % 100 and done != total:
+            return
+        width = 30
+        filled = width * done // total
+        stream.write(f"\rImporting [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
+        if done == total:
+            stream.write("\n")
+        stream.flush()
+
+    return show
