@@ -31,6 +31,7 @@ from bot.service import ImportRejected
 from bot.settings import Settings
 from bot.storage.database import LATEST_VERSION, DatabaseError, schema_version
 from bot.storage.maintenance import backup, integrity_problems
+from bot.storage.search_topk import reindex
 
 log = logging.getLogger("briefbot")
 
@@ -149,6 +150,10 @@ async def cmd_db(app: App, args: argparse.Namespace) -> int:
     if args.db_command == "migrate":
         version = await schema_version(app.database.read)
         print(f"Database {app.settings.db_path} is at schema {version} (latest {LATEST_VERSION}).")
+        await reindex(app.database, _index_progress, missing_only=True)
+    elif args.db_command == "reindex":
+        count = await reindex(app.database, _index_progress)
+        print(f"Search index rebuilt from the database: {count:,} entries.")
     elif args.db_command == "backup":
         await backup(app.database, args.target)
         print(f"Backed up to {args.target}")
@@ -160,6 +165,10 @@ async def cmd_db(app: App, args: argparse.Namespace) -> int:
             return EXIT_FAILED
         print("ok")
     return 0
+
+
+def _index_progress(done: int, total: int) -> None:
+    print(f"Search index: {done:,} / {total:,} entries", file=sys.stderr, flush=True)
 
 
 async def cmd_run(app: App, args: argparse.Namespace) -> int:

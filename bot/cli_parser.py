@@ -78,6 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = db.add_parser("backup", help="online backup to a new file")
     p.add_argument("target", type=Path)
     db.add_parser("check", help="integrity check")
+    db.add_parser("reindex", help="rebuild the search index from the database")
 
     sub.add_parser("run", help="run the bot (Discord with DISCORD_TOKEN, else a console)")
     p = sub.add_parser("web", help="serve the read-only web archive")

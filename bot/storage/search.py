@@ -1,4 +1,5 @@
-"""Full-text search over entries (FTS5), ranked within a time budget.
+"""Full-text search over entries: through the top-k index (:mod:`bot.storage.search_topk`)
+when it is current, else FTS5, ranked within a time budget.
 
 The search connection is the database's third: one search at a time holds it, for at most
 its two budgets (see :meth:`EntrySearcher.search`), so a flood of searches queues for a
@@ -14,6 +15,7 @@ from bot.domain.search_query import SearchQuery
 from bot.storage.budget import OverBudget, SearchBusy, SearchTooSlow, time_budget
 from bot.storage.codec import entry_from_row, prefixed_columns
 from bot.storage.database import Database
+from bot.storage.search_topk import search_top_k
 
 _ELLIPSIS = "…"
 # Search ranks matches for at most this long, then shows the newest matches instead.
@@ -87,6 +89,9 @@ class EntrySearcher:
         except TimeoutError:
             raise SearchBusy from None
         try:
+            page = await search_top_k(self._db, connection, query, limit, offset)
+            if page is not None:
+                return page
             try:
                 async with time_budget(connection, self._search_budget_s):
                     rows = await connection.execute_fetchall(
