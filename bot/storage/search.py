@@ -15,7 +15,7 @@ from bot.domain.search_query import SearchQuery
 from bot.storage.budget import OverBudget, SearchBusy, SearchTooSlow, time_budget
 from bot.storage.codec import entry_from_row, prefixed_columns
 from bot.storage.database import Database
-from bot.storage.search_topk import search_top_k
+from bot.storage.search_topk import Fts5, search_top_k
 
 _ELLIPSIS = "…"
 # Search ranks matches for at most this long, then shows the newest matches instead.
@@ -89,15 +89,16 @@ class EntrySearcher:
         except TimeoutError:
             raise SearchBusy from None
         try:
-            page = await search_top_k(self._db, connection, query, limit, offset)
-            if page is not None:
-                return page
+            found = await search_top_k(self._db, connection, query, limit, offset)
+            if isinstance(found, SearchPage):
+                return found
+            ranked = found is Fts5.RANKED
             try:
-                async with time_budget(connection, self._search_budget_s):
-                    rows = await connection.execute_fetchall(
-                        _RANKED_SQL, (query.fts, limit, offset, *_SNIPPET_MARKS, query.fts)
-                    )
-                ranked = True
+                if ranked:
+                    async with time_budget(connection, self._search_budget_s):
+                        rows = await connection.execute_fetchall(
+                            _RANKED_SQL, (query.fts, limit, offset, *_SNIPPET_MARKS, query.fts)
+                        )
             except OverBudget:
                 ranked = False
             if not ranked:

@@ -12,10 +12,13 @@ use FTS5, which is always current.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import logging
+import queue
+import threading
+import weakref
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
 from bot.storage.database import Database
@@ -41,20 +44,63 @@ INLINE_REBUILD = 20_000
 Progress = Callable[[int, int], None]
 
 
+class IndexThread:
+    """One daemon thread running index calls in order (the writer lives across calls).
+
+    A daemon, so an open index never holds the process at exit; a write cut short there is
+    replayed from the outbox. The thread ends when its owner is collected (``stop``).
+    """
+
+    def __init__(self) -> None:
+        self._calls: queue.SimpleQueue[_Call | None] = queue.SimpleQueue()
+        threading.Thread(target=self._work, name="search-index", daemon=True).start()
+
+    async def run(self, call: Callable[[], T]) -> T:
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[T] = loop.create_future()
+        self._calls.put((call, future, loop))
+        return await future
+
+    def stop(self) -> None:
+        self._calls.put(None)
+
+    def _work(self) -> None:
+        while (item := self._calls.get()) is not None:
+            call, future, loop = item
+            try:
+                outcome: tuple[Any, BaseException | None] = (call(), None)
+            except BaseException as error:  # handed to the awaiting coroutine
+                outcome = (None, error)
+            with contextlib.suppress(RuntimeError):  # the loop has closed: nobody waits
+                loop.call_soon_threadsafe(_settle, future, *outcome)
+
+
+_Call = tuple[Callable[[], Any], "asyncio.Future[Any]", asyncio.AbstractEventLoop]
+
+
+def _settle(future: asyncio.Future[Any], result: Any, error: BaseException | None) -> None:
+    if future.done():  # the caller was cancelled
+        return
+    if error is not None:
+        future.set_exception(error)
+    else:
+        future.set_result(result)
+
+
 class IndexSync:
     """The index of one database, and the single thread every index call runs on."""
 
     def __init__(self, database: Database) -> None:
         self._db = database
-        self._pool = ThreadPoolExecutor(1, thread_name_prefix="search-index")
+        self._thread = IndexThread()
+        weakref.finalize(self, self._thread.stop)
         self._index: SearchIndex | None = None
         self._lock = asyncio.Lock()  # one catch-up or rebuild at a time
         self._background: asyncio.Task[None] | None = None
 
     async def run(self, call: Callable[..., T], *args: Any) -> T:
         """Run a blocking index call on the index thread."""
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._pool, functools.partial(call, *args))
+        return await self._thread.run(functools.partial(call, *args))
 
     async def index(self) -> SearchIndex:
         if self._index is None:

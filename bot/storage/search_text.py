@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from bot.domain.entries import MARK_END, MARK_START
@@ -33,59 +33,78 @@ def fold(word: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
-@dataclass(frozen=True, slots=True)
-class Column:
-    text: str
-    spans: tuple[tuple[int, int], ...]
-    tokens: tuple[str, ...]
+Tokenize = Callable[[str], list[str]]
 
 
-def column(text: str) -> Column:
-    found = list(_TOKEN.finditer(text))
-    return Column(text, tuple(m.span() for m in found), tuple(fold(m.group()) for m in found))
+def tokenize(text: str) -> list[str]:
+    """Tokens as FTS5 makes them (the index's own analyzer is faster and agrees)."""
+    return [fold(m.group()) for m in _TOKEN.finditer(text)]
 
 
 @dataclass(frozen=True, slots=True)
 class Document:
-    """One entry's searchable columns: title, summary, body."""
+    """One entry's searchable columns (title, summary, body): their text and tokens."""
 
     entry_id: int
-    columns: tuple[Column, Column, Column]
+    texts: tuple[str, str, str]
+    columns: tuple[list[str], list[str], list[str]]
 
     @property
     def length(self) -> int:
-        return sum(len(c.tokens) for c in self.columns)
+        return sum(len(tokens) for tokens in self.columns)
 
 
-def document(entry_id: int, title: str, summary: str, body: str) -> Document:
-    return Document(entry_id, (column(title), column(summary), column(body)))
+def document(
+    entry_id: int, title: str, summary: str, body: str, split: Tokenize = tokenize
+) -> Document:
+    return Document(entry_id, (title, summary, body), (split(title), split(summary), split(body)))
 
 
-def _folded(part: SearchPart) -> tuple[str, ...]:
-    return tuple(fold(word) for word in part.words)
+class Words:
+    """Each part's words as tokens, made once per search."""
+
+    def __init__(self, query: SearchQuery, split: Tokenize = tokenize) -> None:
+        parts = [p for group in query.groups for p in group] + list(query.excluded)
+        self._words = {part: tuple(split(" ".join(part.words))) for part in parts}
+
+    def __getitem__(self, part: SearchPart) -> tuple[str, ...]:
+        return self._words[part]
 
 
-def hits(part: SearchPart, tokens: Sequence[str]) -> list[int]:
+def hits(part: SearchPart, words: Sequence[str], tokens: list[str]) -> list[int]:
     """Where the part starts in ``tokens`` (a prefix matches the beginning of its last word)."""
-    words = _folded(part)
+    if not words:
+        return []
     size = len(words)
+    first, last = words[0], words[-1]
+    if size == 1:
+        if part.prefix:
+            return [i for i, token in enumerate(tokens) if token.startswith(last)]
+        return [i for i, token in enumerate(tokens) if token == first]
     found = []
     for start in range(len(tokens) - size + 1):
-        if all(tokens[start + i] == words[i] for i in range(size - 1)):
-            last = tokens[start + size - 1]
-            if last == words[-1] or (part.prefix and last.startswith(words[-1])):
-                found.append(start)
+        if tokens[start] != first or any(tokens[start + i] != words[i] for i in range(size - 1)):
+            continue
+        end = tokens[start + size - 1]
+        if end == last or (part.prefix and end.startswith(last)):
+            found.append(start)
     return found
 
 
-def _present(part: SearchPart, doc: Document) -> bool:
-    return any(hits(part, c.tokens) for c in doc.columns)
+def _count(part: SearchPart, words: Sequence[str], tokens: list[str]) -> int:
+    if len(words) == 1 and not part.prefix:
+        return tokens.count(words[0])  # the common case, at C speed
+    return len(hits(part, words, tokens))
 
 
-def matches(query: SearchQuery, doc: Document) -> bool:
+def _present(part: SearchPart, words: Words, doc: Document) -> bool:
+    return any(_count(part, words[part], tokens) for tokens in doc.columns)
+
+
+def matches(query: SearchQuery, words: Words, doc: Document) -> bool:
     """Whether the document matches as FTS5 would match ``query.fts``."""
-    return all(any(_present(p, doc) for p in group) for group in query.groups) and not any(
-        _present(p, doc) for p in query.excluded
+    return all(any(_present(p, words, doc) for p in group) for group in query.groups) and not any(
+        _present(p, words, doc) for p in query.excluded
     )
 
 
@@ -98,7 +117,7 @@ class Corpus:
     holding: dict[SearchPart, int]
 
 
-def bm25(query: SearchQuery, doc: Document, corpus: Corpus) -> float:
+def bm25(query: SearchQuery, words: Words, doc: Document, corpus: Corpus) -> float:
     """FTS5's bm25 of the document, negated back to "higher is better"."""
     score = 0.0
     norm = _K1 * (1 - _B + _B * doc.length / max(corpus.mean_length, 1.0))
@@ -107,39 +126,40 @@ def bm25(query: SearchQuery, doc: Document, corpus: Corpus) -> float:
             held = corpus.holding.get(part, 0)
             idf = math.log((corpus.rows - held + 0.5) / (held + 0.5))
             idf = idf if idf > 0 else 1e-6
-            freq = sum(
-                w * len(hits(part, c.tokens)) for w, c in zip(WEIGHTS, doc.columns, strict=True)
-            )
+            columns = zip(WEIGHTS, doc.columns, strict=True)
+            freq = sum(weight * _count(part, words[part], tokens) for weight, tokens in columns)
             score += idf * freq * (_K1 + 1) / (freq + norm)
     return score
 
 
 def snippet(query: SearchQuery, doc: Document) -> str:
     """The best 16-token window of the column with the most hits, hits marked."""
-    parts = [p for group in query.groups for p in group]
-    best: tuple[int, Column, set[int]] | None = None
-    for col in doc.columns:
+    words = Words(query)  # tokens with their places in the text, so FTS5's own tokens
+    best: tuple[str, list[tuple[int, int]], set[int]] | None = None
+    for text in doc.texts:
+        found = list(_TOKEN.finditer(text))
+        tokens = [fold(m.group()) for m in found]
         marked: set[int] = set()
-        for part in parts:
-            for start in hits(part, col.tokens):
-                marked.update(range(start, start + len(part.words)))
+        for part in (p for group in query.groups for p in group):
+            for start in hits(part, words[part], tokens):
+                marked.update(range(start, start + len(words[part])))
         if best is None or len(marked) > len(best[2]):
-            best = (len(marked), col, marked)
+            best = (text, [m.span() for m in found], marked)
     assert best is not None
-    _, col, marked = best
-    if not col.tokens:
-        return col.text
-    first = _window(len(col.tokens), marked)
-    last = min(first + _SNIPPET_TOKENS, len(col.tokens)) - 1
+    text, spans, marked = best
+    if not spans:
+        return text
+    first = _window(len(spans), marked)
+    last = min(first + _SNIPPET_TOKENS, len(spans)) - 1
     out = [_ELLIPSIS] if first > 0 else []
-    cursor = col.spans[first][0]
+    cursor = spans[first][0]
     for index in range(first, last + 1):
-        begin, end = col.spans[index]
-        out.append(col.text[cursor:begin])
-        token = col.text[begin:end]
+        begin, end = spans[index]
+        out.append(text[cursor:begin])
+        token = text[begin:end]
         out.append(f"{MARK_START}{token}{MARK_END}" if index in marked else token)
         cursor = end
-    out.append(col.text[cursor:] if last == len(col.tokens) - 1 else _ELLIPSIS)
+    out.append(text[cursor:] if last == len(spans) - 1 else _ELLIPSIS)
     return "".join(out)
 
 

@@ -10,6 +10,7 @@ best matches (FTS5's idf of such a word is ~0), so it shows the newest matches, 
 
 from __future__ import annotations
 
+import enum
 import weakref
 
 import aiosqlite
@@ -20,7 +21,7 @@ from bot.storage.codec import ENTRY_COLUMNS, entry_from_row
 from bot.storage.database import Database
 from bot.storage.search_index import SearchIndex
 from bot.storage.search_sync import IndexSync, Progress
-from bot.storage.search_text import Corpus, Document, bm25, document, matches, snippet
+from bot.storage.search_text import Corpus, Document, Words, bm25, document, matches, snippet
 
 # Candidates re-ranked beyond the page: FTS5's order differs from the index's only in length
 # normalisation and idf shape, so its best six are within the index's best few dozen.
@@ -28,8 +29,9 @@ CANDIDATES = 60
 # "Very common": more matches than this share of the archive, once the archive is this large.
 COMMON_SHARE = 0.25
 COMMON_MIN_ROWS = 10_000
-# Newest-first for a very common search reads the newest entries in chunks of this many and
-# keeps those that match, up to this many entries; past that the index orders by id.
+# A very common prefix search (FTS5 would expand "kor*" to 800 words, for a second) reads the
+# newest entries in chunks of this many and keeps those that match, up to this many entries;
+# past that the index orders its matches by id.
 SCAN_CHUNK = 16
 SCAN_MOST = 256
 
@@ -55,20 +57,31 @@ async def reindex(
     return await sync.rebuild(progress)
 
 
+class Fts5(enum.Enum):
+    """What FTS5 should answer instead: the ranked search, or the newest matches."""
+
+    RANKED = "ranked"
+    NEWEST = "newest"
+
+
 async def search_top_k(
     database: Database,
     connection: aiosqlite.Connection,
     query: SearchQuery,
     limit: int,
     offset: int,
-) -> SearchPage | None:
-    """A page through the index, or None when the index cannot answer now (use FTS5)."""
+) -> SearchPage | Fts5:
+    """A page through the index, or what FTS5 should answer: ranked when the index cannot
+    answer now, the newest matches for a very common search without a prefix (FTS5 reads
+    those from the newest end of its lists, in about a millisecond)."""
     sync = index_sync(database)
     index = await sync.ready()
     if index is None:
-        return None
+        return Fts5.RANKED
     rows, mean_length = await _averages(connection)
     if rows >= COMMON_MIN_ROWS and await sync.run(index.estimate, query) > rows * COMMON_SHARE:
+        if not any(part.prefix for group in query.groups for part in group):
+            return Fts5.NEWEST
         return await _newest(sync, index, connection, query, limit, offset)
     ids = await sync.run(index.candidates, query, offset + limit + CANDIDATES)
     found = await _entries(connection, ids)
@@ -77,8 +90,9 @@ async def search_top_k(
     corpus = Corpus(rows, mean_length, holding)
 
     def ranked() -> list[SearchHit]:
-        docs = [(row, _document(row)) for row in found]
-        docs.sort(key=lambda pair: (-bm25(query, pair[1], corpus), pair[1].entry_id))
+        words = Words(query, index.tokens)
+        docs = [(row, _document(row, index)) for row in found]
+        docs.sort(key=lambda pair: (-bm25(query, words, pair[1], corpus), pair[1].entry_id))
         page = docs[offset : offset + limit]
         return [SearchHit(entry_from_row(row), snippet(query, doc)) for row, doc in page]
 
@@ -104,26 +118,27 @@ async def _newest(
                 (before, before, SCAN_CHUNK),
             )
         )
-        kept += await sync.run(_matching, query, rows)
+        kept += await sync.run(_matching, query, index, rows)
         if len(kept) >= wanted or len(rows) < SCAN_CHUNK:
             return SearchPage(tuple(kept[offset:wanted]), ranked=False)
         before = rows[-1]["id"]
     ids = await sync.run(index.newest, query, limit, offset)
     found = await _entries(connection, ids)
-    return SearchPage(tuple(await sync.run(_matching, query, found)), ranked=False)
+    return SearchPage(tuple(await sync.run(_matching, query, index, found)), ranked=False)
 
 
-def _matching(query: SearchQuery, rows: list[aiosqlite.Row]) -> list[SearchHit]:
+def _matching(query: SearchQuery, index: SearchIndex, rows: list[aiosqlite.Row]) -> list[SearchHit]:
+    words = Words(query, index.tokens)
     hits = []
     for row in rows:
-        doc = _document(row)
-        if matches(query, doc):
+        doc = _document(row, index)
+        if matches(query, words, doc):
             hits.append(SearchHit(entry_from_row(row), snippet(query, doc)))
     return hits
 
 
-def _document(row: aiosqlite.Row) -> Document:
-    return document(row["id"], row["title"], row["summary"], row["body"])
+def _document(row: aiosqlite.Row, index: SearchIndex) -> Document:
+    return document(row["id"], row["title"], row["summary"], row["body"], index.tokens)
 
 
 async def _entries(connection: aiosqlite.Connection, ids: list[int]) -> list[aiosqlite.Row]:
