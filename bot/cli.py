@@ -31,7 +31,6 @@ from bot.service import ImportRejected
 from bot.settings import Settings
 from bot.storage.database import LATEST_VERSION, DatabaseError, schema_version
 from bot.storage.maintenance import backup, integrity_problems
-from bot.storage.search_topk import reindex
 
 log = logging.getLogger("briefbot")
 
@@ -147,6 +146,8 @@ async def cmd_digest(app: App, args: argparse.Namespace) -> int:
 
 
 async def cmd_db(app: App, args: argparse.Namespace) -> int:
+    from bot.storage.search_topk import reindex  # loads the index engine: only when needed
+
     if args.db_command == "migrate":
         version = await schema_version(app.database.read)
         print(f"Database {app.settings.db_path} is at schema {version} (latest {LATEST_VERSION}).")

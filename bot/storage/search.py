@@ -15,7 +15,6 @@ from bot.domain.search_query import SearchQuery
 from bot.storage.budget import OverBudget, SearchBusy, SearchTooSlow, time_budget
 from bot.storage.codec import entry_from_row, prefixed_columns
 from bot.storage.database import Database
-from bot.storage.search_topk import Fts5, search_top_k
 
 _ELLIPSIS = "…"
 # Search ranks matches for at most this long, then shows the newest matches instead.
@@ -53,7 +52,9 @@ _NEWEST_SQL = (
 class EntrySearcher:
     """``search_budget_s``: how long a search may spend ranking before it falls back to the
     newest matches; ``fallback_budget_s``: how long it may then spend on those;
-    ``search_wait_s``: how long it may wait for its turn (see :meth:`search`).
+    ``search_wait_s``: how long it may wait for its turn (see :meth:`search`); ``top_k``:
+    whether to search through the top-k index when it is current (False: FTS5 only, the path
+    every search takes while the index is unavailable).
     """
 
     def __init__(
@@ -62,8 +63,10 @@ class EntrySearcher:
         search_budget_s: float = SEARCH_BUDGET_S,
         search_wait_s: float = SEARCH_WAIT_S,
         fallback_budget_s: float = SEARCH_BUDGET_S,
+        top_k: bool = True,
     ) -> None:
         self._db = database
+        self._top_k = top_k
         self._search_budget_s = search_budget_s
         self._fallback_budget_s = fallback_budget_s
         self._search_wait_s = search_wait_s
@@ -88,8 +91,14 @@ class EntrySearcher:
                 await self._db.search_lock.acquire()
         except TimeoutError:
             raise SearchBusy from None
+        # The top-k index (tantivy) loads with the first search: a bot that nobody searches
+        # does not carry it.
+        from bot.storage.search_topk import Fts5, search_top_k
+
         try:
-            found = await search_top_k(self._db, connection, query, limit, offset)
+            found = Fts5.RANKED
+            if self._top_k:
+                found = await search_top_k(self._db, connection, query, limit, offset)
             if isinstance(found, SearchPage):
                 return found
             ranked = found is Fts5.RANKED

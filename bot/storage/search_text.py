@@ -124,11 +124,13 @@ def bm25(query: SearchQuery, words: Words, doc: Document, corpus: Corpus) -> flo
     for group in query.groups:
         for part in group:
             held = corpus.holding.get(part, 0)
-            idf = math.log((corpus.rows - held + 0.5) / (held + 0.5))
-            idf = idf if idf > 0 else 1e-6
+            ratio = (corpus.rows - held + 0.5) / (held + 0.5)
+            # As FTS5: a part in more than half the rows weighs next to nothing. (A prefix's
+            # count is a sum over its words, so it may exceed the rows.)
+            idf = math.log(ratio) if ratio > 1 else 1e-6
             columns = zip(WEIGHTS, doc.columns, strict=True)
             freq = sum(weight * _count(part, words[part], tokens) for weight, tokens in columns)
-            score += idf * freq * (_K1 + 1) / (freq + norm)
+            score += idf * ((freq * (_K1 + 1.0)) / (freq + norm))  # fts5_aux.c's order
     return score
 
 

@@ -1,6 +1,7 @@
 """The top-k search index beside the database, through ``briefbot``: it follows every import
 and edit, is rebuilt on demand or when it belongs to another copy of the database, and a very
-common search on a large archive says that it shows the newest matches."""
+common search on a large archive says that it shows the newest matches. Through the store: it
+shows what FTS5's bm25 ranks first, for every kind of search."""
 
 from __future__ import annotations
 
@@ -10,11 +11,15 @@ from pathlib import Path
 
 import pytest
 
-from bot.domain.search_query import UNRANKED_NOTE
+from bot.domain.entries import MARK_START
+from bot.domain.search_query import UNRANKED_NOTE, parse_search
 from bot.storage import search_topk
+from bot.storage.database import Database
+from bot.storage.entry_store import EntryStore
 from bot.storage.search_index import folder_for
+from tests.factories import shipped_briefs
 
-from .conftest import NIS_SLUG, Cli
+from .conftest import NIS_SLUG, NOW, Cli
 
 
 def applied(env: dict[str, str]) -> int:
@@ -102,3 +107,28 @@ def test_a_very_common_search_on_a_large_archive_says_it_shows_the_newest(
     assert UNRANKED_NOTE in out
     assert out.count("\x02") == 0  # marks are rendered, never shown raw
     assert "[" in out
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "commandos",
+        "north korea",
+        "troops -russia",
+        "missiles OR shells",
+        '"north korean"',
+        "deploy*",
+        "kor* troops",
+        '"special forces" -nato',
+    ],
+)
+async def test_the_index_shows_what_fts5_ranks_first(database: Database, query: str) -> None:
+    await EntryStore(database).import_many(shipped_briefs(), "test", NOW)
+    parsed = parse_search(query)
+
+    fts5 = await EntryStore(database, top_k=False).search(parsed, 26)
+    ours = await EntryStore(database).search(parsed, 26)
+
+    assert ours.ranked and fts5.ranked
+    assert [h.entry.slug for h in ours.hits] == [h.entry.slug for h in fts5.hits]
+    assert all(MARK_START in hit.snippet for hit in ours.hits)
