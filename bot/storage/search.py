@@ -96,7 +96,7 @@ class EntrySearcher:
         from bot.storage.search_topk import Fts5, search_top_k
 
         try:
-            found = Fts5.RANKED
+            found: SearchPage | Fts5 = Fts5.RANKED
             if self._top_k:
                 found = await search_top_k(self._db, connection, query, limit, offset)
             if isinstance(found, SearchPage):
