@@ -35,11 +35,12 @@ T = TypeVar("T")
 
 BATCH = 2_000
 REBUILD_BATCH = 20_000
-# A search applies this many pending changes itself (read-your-writes after an edit); more
-# are applied in the background while searches use FTS5.
-INLINE_BACKLOG = 2_000
-# An index missing on an archive this small is built by the search that finds it missing.
-INLINE_REBUILD = 20_000
+# A search applies this many pending changes itself (read-your-writes after an edit, in well
+# under a second); more are applied in the background while searches use FTS5.
+INLINE_BACKLOG = 500
+# An index missing on an archive this small is built by the search that finds it missing;
+# a larger one is built in the background (Discord wants an answer within 3 s).
+INLINE_REBUILD = 2_000
 
 Progress = Callable[[int, int], None]
 
