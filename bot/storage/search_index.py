@@ -164,25 +164,42 @@ class SearchIndex:
 
     def holding(self, part: SearchPart) -> int:
         """How many rows hold the part, or an upper bound for phrases and prefixes."""
+        counts = self._counts(part)
+        return min(counts) if counts else 0
+
+    def share(self, query: SearchQuery) -> float:
+        """The expected share of rows that match, taking words as independent: a part's is
+        the product of its words' shares, a group's the sum of its parts' (at most 1), the
+        query's the product of its groups'. Exclusions are left out (an upper bound)."""
+        rows = max(self.rows(), 1)
+        total = 1.0
+        for group in query.groups:
+            group_share = 0.0
+            for part in group:
+                part_share = 1.0
+                for count in self._counts(part) or [0]:
+                    part_share *= min(1.0, count / rows)
+                group_share += part_share
+            total *= min(1.0, group_share)
+        return total
+
+    def _counts(self, part: SearchPart) -> list[int]:
+        """Rows holding each word of the part (a prefix: summed over the words it begins)."""
         searcher = self._index.searcher()
         words = self.tokens(" ".join(part.words))
         if not words:
-            return 0
+            return []
         counts = [searcher.doc_freq(_FIELD, word) for word in words[:-1]]
         if part.prefix:
             counts.append(sum(n for _, n in searcher.terms_with_prefix(_FIELD, words[-1])))
         else:
             counts.append(searcher.doc_freq(_FIELD, words[-1]))
-        return min(counts)
-
-    def estimate(self, query: SearchQuery) -> int:
-        """An upper bound of the matches: the rarest group's parts' rows, summed."""
-        return min(sum(self.holding(part) for part in group) for group in query.groups)
+        return counts
 
     def candidates(self, query: SearchQuery, count: int) -> list[int]:
         """The ids of the best ``count`` matches by tantivy's bm25 over the weighted field."""
         searcher = self._index.searcher()
-        found = searcher.search(self._query(query), count, count=False)
+        found = searcher.search(self._query(query, ranked=True), count, count=False)
         # From the fast field: reading stored documents would decompress a block for each.
         ids = searcher.fast_field_values("id", [address for _, address in found.hits])
         return [int(entry_id) for entry_id in ids if entry_id is not None]
@@ -194,15 +211,25 @@ class SearchIndex:
         )
         return [int(entry_id) for entry_id, _ in found.hits]
 
-    def _query(self, query: SearchQuery) -> tantivy.Query:
-        clauses = [(_MUST, self._group(group)) for group in query.groups]
+    def _query(self, query: SearchQuery, ranked: bool = False) -> tantivy.Query:
+        # FTS5 gives a part in more than half the rows an idf of ~0: it must match but adds
+        # nothing to the score. Muting it here keeps the candidates FTS5's best.
+        half = self.rows() / 2 if ranked else None
+        clauses = [(_MUST, self._group(group, half)) for group in query.groups]
         clauses += [(_MUST_NOT, self._part(part)) for part in query.excluded]
         return tantivy.Query.boolean_query(clauses)
 
-    def _group(self, group: Sequence[SearchPart]) -> tantivy.Query:
-        if len(group) == 1:
-            return self._part(group[0])
-        return tantivy.Query.boolean_query([(_SHOULD, self._part(part)) for part in group])
+    def _group(self, group: Sequence[SearchPart], half: float | None) -> tantivy.Query:
+        queries = [self._scored(part, half) for part in group]
+        if len(queries) == 1:
+            return queries[0]
+        return tantivy.Query.boolean_query([(_SHOULD, query) for query in queries])
+
+    def _scored(self, part: SearchPart, half: float | None) -> tantivy.Query:
+        query = self._part(part)
+        if half is not None and self.holding(part) > half:
+            return tantivy.Query.boost_query(query, 0.0)
+        return query
 
     def _part(self, part: SearchPart) -> tantivy.Query:
         words: list[str | tuple[int, str]] = []

@@ -24,9 +24,11 @@ from bot.storage.search_sync import IndexSync, Progress
 from bot.storage.search_text import Corpus, Document, Words, bm25, document, matches, snippet
 
 # Candidates re-ranked beyond the page: FTS5's order differs from the index's only in length
-# normalisation and idf shape, so its best six are within the index's best few dozen.
-CANDIDATES = 60
-# "Very common": more matches than this share of the archive, once the archive is this large.
+# normalisation and idf shape, so its best six are within the index's best few dozen (at 1M:
+# 24 more than the page kept 5 or 6 of 6 for ten two-word queries, 30 more kept 6 of 6).
+CANDIDATES = 30
+# "Very common": expected to match more than this share of the archive (its words taken as
+# independent), once the archive is this large.
 COMMON_SHARE = 0.25
 COMMON_MIN_ROWS = 10_000
 # A very common prefix search (FTS5 would expand "kor*" to 800 words, for a second) reads the
@@ -79,7 +81,7 @@ async def search_top_k(
     if index is None:
         return Fts5.RANKED
     rows, mean_length = await _averages(connection)
-    if rows >= COMMON_MIN_ROWS and await sync.run(index.estimate, query) > rows * COMMON_SHARE:
+    if rows >= COMMON_MIN_ROWS and await sync.run(index.share, query) > COMMON_SHARE:
         if not any(part.prefix for group in query.groups for part in group):
             return Fts5.NEWEST
         return await _newest(sync, index, connection, query, limit, offset)
