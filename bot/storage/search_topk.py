@@ -11,6 +11,7 @@ best matches (FTS5's idf of such a word is ~0), so it shows the newest matches, 
 from __future__ import annotations
 
 import enum
+import logging
 import weakref
 
 import aiosqlite
@@ -22,6 +23,8 @@ from bot.storage.database import Database
 from bot.storage.search_index import SearchIndex
 from bot.storage.search_sync import IndexSync, Progress
 from bot.storage.search_text import Corpus, Document, Words, bm25, document, matches, snippet
+
+log = logging.getLogger(__name__)
 
 # Candidates re-ranked beyond the page: FTS5's order differs from the index's only in length
 # normalisation and idf shape, so its best six are within the index's best few dozen (at 1M:
@@ -76,6 +79,26 @@ async def search_top_k(
     """A page through the index, or what FTS5 should answer: ranked when the index cannot
     answer now, the newest matches for a very common search without a prefix (FTS5 reads
     those from the newest end of its lists, in about a millisecond)."""
+    try:
+        return await _search(database, connection, query, limit, offset)
+    except _INDEX_ERRORS:
+        # The index is a cache: whatever is wrong with it (a folder that cannot be written,
+        # damaged files), FTS5 answers, and `briefbot db reindex` rebuilds it.
+        log.warning("search index unavailable; searching with FTS5", exc_info=True)
+        return Fts5.RANKED
+
+
+# What tantivy and the file system raise; the database's own errors are not caught here.
+_INDEX_ERRORS = (OSError, ValueError, RuntimeError)
+
+
+async def _search(
+    database: Database,
+    connection: aiosqlite.Connection,
+    query: SearchQuery,
+    limit: int,
+    offset: int,
+) -> SearchPage | Fts5:
     sync = index_sync(database)
     index = await sync.ready()
     if index is None:

@@ -132,3 +132,16 @@ async def test_the_index_shows_what_fts5_ranks_first(database: Database, query: 
     assert ours.ranked and fts5.ranked
     assert [h.entry.slug for h in ours.hits] == [h.entry.slug for h in fts5.hits]
     assert all(MARK_START in hit.snippet for hit in ours.hits)
+
+
+def test_an_index_folder_that_cannot_be_made_leaves_search_to_fts5(
+    cli: Cli, env: dict[str, str]
+) -> None:
+    folder_for(Path(env["BRIEFBOT_DB"])).parent.mkdir(parents=True)
+    folder_for(Path(env["BRIEFBOT_DB"])).write_text("not a folder")
+
+    code, out, err = cli("search", "commandos")
+
+    assert code == 0, err
+    assert NIS_SLUG in out
+    assert "[commandos]" in out
