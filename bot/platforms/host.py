@@ -7,6 +7,7 @@ from typing import TypedDict
 
 from bot.app import App
 from bot.clock import Clock
+from bot.intake.notifier import IntakeNotices
 from bot.service import BriefingService
 from bot.settings import Settings
 from bot.storage.app_state import AppState
@@ -40,6 +41,8 @@ class PlatformHost:
     ledger: PlatformLedger
     corrections: CorrectionLedger
     clock: Clock
+    # The newsroom's poll notices, shared by the run's platforms (None: not wired, e.g. CLI).
+    intake: IntakeNotices | None = None
 
     def shared(self) -> SharedDeps:
         return SharedDeps(
@@ -51,7 +54,7 @@ class PlatformHost:
         )
 
     @classmethod
-    def of(cls, app: App, platform: str) -> PlatformHost:
+    def of(cls, app: App, platform: str, intake: IntakeNotices | None = None) -> PlatformHost:
         database = app.database
         return cls(
             platform=platform,
@@ -62,4 +65,5 @@ class PlatformHost:
             ledger=PlatformLedger(database, {platform}),
             corrections=CorrectionLedger(database, {platform}),
             clock=app.service.clock,
+            intake=intake,
         )

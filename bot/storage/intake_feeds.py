@@ -2,40 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
 import aiosqlite
 
-from bot.domain.errors import Conflict, NotFound
+from bot.domain.intake_records import DuplicateFeed, Feed, FeedNotFound
 from bot.storage.database import Database
 
-
-class FeedNotFound(NotFound):
-    """No feed with that id or address."""
-
-
-class DuplicateFeed(Conflict, ValueError):
-    """The feed is already followed."""
-
-
-@dataclass(frozen=True, slots=True)
-class Feed:
-    id: int
-    url: str
-    name: str
-    every_minutes: int
-    include: tuple[str, ...]
-    exclude: tuple[str, ...]
-    paused: bool
-    pause_reason: str | None
-    etag: str | None
-    last_modified: str | None
-    last_success: datetime | None
-    last_error: str | None
-    failures: int
-    items_seen: int
-    next_poll: datetime
+__all__ = ["DuplicateFeed", "Feed", "FeedNotFound", "FeedStore"]
 
 
 def _words(text: str) -> tuple[str, ...]:
@@ -63,6 +37,7 @@ def _feed(row: aiosqlite.Row) -> Feed:
         failures=row["failures"],
         items_seen=row["items_seen"],
         next_poll=datetime.fromisoformat(row["next_poll"]),
+        body_hash=row["body_hash"],
     )
 
 

@@ -17,6 +17,7 @@ from bot.clock import Clock
 from bot.ports.app_state import AppStateStore
 from bot.ports.corrections import CorrectionNotices
 from bot.ports.entries import EntryRepository
+from bot.ports.intake import IntakeFeeds, IntakeQueue, Leases, PollNotices
 from bot.ports.ledger import DigestLedgerStore
 from bot.ports.servers import ServerSettingsStore
 from bot.storage.app_state import AppState
@@ -24,6 +25,10 @@ from bot.storage.corrections import CorrectionLedger
 from bot.storage.database import open_database
 from bot.storage.digests import DigestLedger
 from bot.storage.entry_store import EntryStore
+from bot.storage.intake_feeds import FeedStore
+from bot.storage.intake_notices import PollNoticeStore
+from bot.storage.intake_queue import QueueStore
+from bot.storage.leases import LeaseStore
 from bot.storage.servers import ServerStore
 
 
@@ -37,6 +42,10 @@ class Backend:
     ledger: DigestLedgerStore
     app_state: AppStateStore
     corrections: CorrectionNotices
+    intake_feeds: IntakeFeeds
+    intake_queue: IntakeQueue
+    poll_notices: PollNotices
+    leases: Leases
 
 
 BackendOpener = Callable[[Path, Clock], AbstractAsyncContextManager[Backend]]
@@ -53,6 +62,10 @@ async def sqlite_backend(location: Path, clock: Clock) -> AsyncIterator[Backend]
             DigestLedger(database),
             AppState(database),
             CorrectionLedger(database),
+            FeedStore(database),
+            QueueStore(database),
+            PollNoticeStore(database),
+            LeaseStore(database),
         )
     finally:
         await database.close()
