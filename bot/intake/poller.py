@@ -16,10 +16,10 @@ import hashlib
 import logging
 import random
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from bot.clock import Clock
-from bot.domain.intake import Rules, draft, item_key, relevant
+from bot.domain.intake import Rules, Tags, draft, item_key, kept_tags
 from bot.domain.intake_records import Feed, FeedOutcome, NewItem, PollBatch
 from bot.domain.vocabulary import Vocabulary
 from bot.intake.cluster import StoryMatcher, signature, to_bytes
@@ -34,7 +34,18 @@ PAUSE_AFTER = 5
 MAX_BACKOFF = timedelta(days=1)
 JITTER = 0.1  # ± this share of the interval, so feeds of one host do not fire together
 STORY_WINDOW = timedelta(days=30)
+STORY_REBUILD = timedelta(days=1)
 CONCURRENT_FEEDS = 50
+
+
+class NoStories:
+    """The matcher of a feed with nothing new (no story to read for it)."""
+
+    def match_bytes(self, signature: bytes) -> int | None:
+        return None
+
+    def add_bytes(self, key: int, signature: bytes) -> None:
+        return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,10 +61,12 @@ def key_of(item: Item) -> str:
     return item_key(item.guid, item.url, item.title)
 
 
-def new_item(item: Item, outlet: str, today: date, vocabulary: Vocabulary) -> NewItem:
+def new_item(
+    item: Item, outlet: str, today: date, vocabulary: Vocabulary, tagged: Tags | None = None
+) -> NewItem:
     """An item as stored: its identity, its draft and its story signature."""
     published = item.published or today
-    found = draft(item.title, item.text, published, vocabulary)
+    found = draft(item.title, item.text, published, vocabulary, tagged)
     return NewItem(
         key=key_of(item),
         outlet=outlet,
@@ -83,6 +96,10 @@ class Poller:
         self._rng = rng or random.Random()
         self._retention = retention
         self._notices = notices
+        self._stories: StoryMatcher | None = None
+        self._stories_built = datetime.min.replace(tzinfo=UTC)
+        self._stories_upto = 0
+        self._stories_lock = asyncio.Lock()
 
     async def poll(self, everything: bool = False) -> PollReport:
         """Poll the due feeds (``everything``: every feed not paused) once."""
@@ -90,12 +107,11 @@ class Poller:
         due = await self.feeds.due(
             now if not everything else datetime.max.replace(tzinfo=now.tzinfo)
         )
-        matcher = StoryMatcher(await self.queue.signatures(now - STORY_WINDOW))
         limit = asyncio.Semaphore(CONCURRENT_FEEDS)
 
         async def one(feed: Feed) -> list[int] | None:
             async with limit:
-                return await self._poll_feed(feed, matcher)
+                return await self._poll_feed(feed)
 
         results = await asyncio.gather(*(one(feed) for feed in due))
         created = tuple(c for r in results if r for c in r)
@@ -110,7 +126,20 @@ class Poller:
         jitter = 1 + self._rng.uniform(-JITTER, JITTER)
         return self.clock.now() + interval * jitter
 
-    async def _poll_feed(self, feed: Feed, matcher: StoryMatcher) -> list[int] | None:
+    async def _matcher(self) -> StoryMatcher:
+        """The stories of the window, kept between polls: only candidates stored since the
+        last look are read and indexed (all of them again once a day, so old ones leave)."""
+        async with self._stories_lock:
+            now = self.clock.now()
+            if self._stories is None or now - self._stories_built > STORY_REBUILD:
+                self._stories, self._stories_built, self._stories_upto = StoryMatcher(), now, 0
+            fresh = await self.queue.signatures(now - STORY_WINDOW, after=self._stories_upto)
+            for key, data in fresh:
+                self._stories.add_bytes(key, data)
+            self._stories_upto = max([self._stories_upto, *(key for key, _ in fresh)])
+            return self._stories
+
+    async def _poll_feed(self, feed: Feed) -> list[int] | None:
         try:
             fetched = await self.fetcher.get(feed.url, feed.etag, feed.last_modified)
         except FetchFailed as error:
@@ -126,7 +155,7 @@ class Poller:
             outcome = FeedOutcome(
                 feed.id, fetched.etag, fetched.last_modified, problem, self._next(feed, 0)
             )
-            return await self.queue.record_items([], matcher, self.clock.now(), outcome)
+            return await self.queue.record_items([], NoStories(), self.clock.now(), outcome)
         parsed = await asyncio.to_thread(parse_feed, fetched.body, fetched.content_type)
         if parsed.problem and not parsed.items:
             await self.feeds.record_failure(
@@ -148,20 +177,22 @@ class Poller:
             self._next(feed, 0),
             body_hash=digest,
         )
+        matcher = await self._matcher() if items else NoStories()
         return await self.queue.record_items(items, matcher, self.clock.now(), outcome)
 
     def _keep(self, items: list[Item], feed: Feed, today: date) -> list[NewItem]:
+        """Relevance first (cheap), then extraction (the costly part) of the kept only."""
         rules = Rules(feed.include, feed.exclude)
-        return [
-            new_item(item, feed.name, today, self.vocabulary)
-            for item in items
-            if relevant(f"{item.title}\n{item.text}", self.vocabulary, rules)
-        ]
+        kept = []
+        for item in items:
+            tagged = kept_tags(f"{item.title}\n{item.text}", self.vocabulary, rules)
+            if tagged is not None:
+                kept.append(new_item(item, feed.name, today, self.vocabulary, tagged))
+        return kept
 
     async def suggest(self, item: Item, outlet: str) -> list[int]:
         """One pasted link or saved article, queued like a feed item (relevance not required:
         an editor chose it)."""
         now = self.clock.now()
-        matcher = StoryMatcher(await self.queue.signatures(now - STORY_WINDOW))
         stored = new_item(item, outlet, now.date(), self.vocabulary)
-        return await self.queue.record_items([stored], matcher, now, None)
+        return await self.queue.record_items([stored], await self._matcher(), now, None)

@@ -52,8 +52,9 @@ class IntakeFeeds(Protocol):
 
 
 class IntakeQueue(Protocol):
-    async def signatures(self, since: datetime) -> list[tuple[int, bytes]]:
-        """(candidate id, story signature) of every candidate created since, any state."""
+    async def signatures(self, since: datetime, after: int = 0) -> list[tuple[int, bytes]]:
+        """(candidate id, story signature) of every candidate created since, any state,
+        whose id is above ``after`` (what a poller has not read yet), by id."""
         ...
 
     async def known_keys(self, keys: Iterable[str]) -> set[str]:

@@ -33,11 +33,12 @@ class QueueStore:
     def __init__(self, database: Database) -> None:
         self._db = database
 
-    async def signatures(self, since: datetime) -> list[tuple[int, bytes]]:
+    async def signatures(self, since: datetime, after: int = 0) -> list[tuple[int, bytes]]:
         """Every story of the window, whatever its state: a rejected one must match again."""
         async with self._db.read.execute(
-            "SELECT id, signature FROM intake_candidates WHERE created_at >= ? ORDER BY id",
-            (since.isoformat(),),
+            "SELECT id, signature FROM intake_candidates WHERE created_at >= ? AND id > ?"
+            " ORDER BY id",
+            (since.isoformat(), after),
         ) as cursor:
             return [(row[0], bytes(row[1])) for row in await cursor.fetchall()]
 

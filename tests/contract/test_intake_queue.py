@@ -129,6 +129,8 @@ async def test_signatures_cover_the_window_only(backend: Backend) -> None:
     [new] = await queue.record_items([item("new")], SameStory(), NOW, None)
     assert await queue.signatures(NOW - timedelta(days=30)) == [(new, b"new")]
     assert [c for c, _ in await queue.signatures(NOW - timedelta(days=50))] == [old, new]
+    assert await queue.signatures(NOW - timedelta(days=50), after=old) == [(new, b"new")]
+    assert await queue.signatures(NOW - timedelta(days=50), after=new) == []
 
 
 async def test_retention_drops_old_raw_text_but_the_item_is_still_recognised(
