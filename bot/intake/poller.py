@@ -25,7 +25,7 @@ from bot.domain.vocabulary import Vocabulary
 from bot.intake.cluster import StoryMatcher, signature, to_bytes
 from bot.intake.drafts import draft_dict
 from bot.intake.fetch import Fetcher, FetchFailed
-from bot.intake.parse import Item, parse_feed
+from bot.intake.parse import Item, ParsedFeed, entry_spans, parse_feed, without
 from bot.ports.intake import IntakeFeeds, IntakeQueue, PollNotices
 
 log = logging.getLogger(__name__)
@@ -59,6 +59,10 @@ class PollReport:
 
 def key_of(item: Item) -> str:
     return item_key(item.guid, item.url, item.title)
+
+
+def span_key(guid: str | None, link: str | None) -> str:
+    return item_key(guid, link, "")
 
 
 def new_item(
@@ -126,6 +130,18 @@ class Poller:
         jitter = 1 + self._rng.uniform(-JITTER, JITTER)
         return self.clock.now() + interval * jitter
 
+    async def _parse_new(self, body: bytes, content_type: str) -> ParsedFeed:
+        """The feed's entries not stored yet: the stored ones are cut out of the bytes before
+        feedparser (the costly part) runs; if the cut feed reads badly, the whole is read."""
+        spans = await asyncio.to_thread(entry_spans, body, span_key)
+        known = await self.queue.known_keys(span.key for span in spans)
+        seen = [span for span in spans if span.key in known]
+        if seen:
+            cut = await asyncio.to_thread(parse_feed, without(body, seen), content_type)
+            if not cut.problem:
+                return cut
+        return await asyncio.to_thread(parse_feed, body, content_type)
+
     async def _matcher(self) -> StoryMatcher:
         """The stories of the window, kept between polls: only candidates stored since the
         last look are read and indexed (all of them again once a day, so old ones leave)."""
@@ -156,7 +172,7 @@ class Poller:
                 feed.id, fetched.etag, fetched.last_modified, problem, self._next(feed, 0)
             )
             return await self.queue.record_items([], NoStories(), self.clock.now(), outcome)
-        parsed = await asyncio.to_thread(parse_feed, fetched.body, fetched.content_type)
+        parsed = await self._parse_new(fetched.body, fetched.content_type)
         if parsed.problem and not parsed.items:
             await self.feeds.record_failure(
                 feed.id, parsed.problem, self._next(feed, feed.failures + 1), PAUSE_AFTER
