@@ -113,11 +113,15 @@ class Poller:
         )
         limit = asyncio.Semaphore(CONCURRENT_FEEDS)
 
+        unchanged: list[FeedOutcome] = []
+
         async def one(feed: Feed) -> list[int] | None:
             async with limit:
-                return await self._poll_feed(feed)
+                return await self._poll_feed(feed, unchanged)
 
         results = await asyncio.gather(*(one(feed) for feed in due))
+        # Nothing to lose for these if the process dies first: they are fetched again.
+        await self.feeds.record_unchanged(unchanged, self.clock.now())
         created = tuple(c for r in results if r for c in r)
         await self.queue.purge_bodies(now - self._retention)
         # One batch for the whole poll (and whatever a crashed poll left unannounced).
@@ -155,7 +159,7 @@ class Poller:
             self._stories_upto = max([self._stories_upto, *(key for key, _ in fresh)])
             return self._stories
 
-    async def _poll_feed(self, feed: Feed) -> list[int] | None:
+    async def _poll_feed(self, feed: Feed, unchanged: list[FeedOutcome]) -> list[int] | None:
         try:
             fetched = await self.fetcher.get(feed.url, feed.etag, feed.last_modified)
         except FetchFailed as error:
@@ -168,10 +172,12 @@ class Poller:
         if fetched.not_modified or digest == feed.body_hash:
             # Nothing new to read (the same problem, if any, as last time).
             problem = feed.last_error if feed.failures == 0 else None
-            outcome = FeedOutcome(
-                feed.id, fetched.etag, fetched.last_modified, problem, self._next(feed, 0)
+            unchanged.append(
+                FeedOutcome(
+                    feed.id, fetched.etag, fetched.last_modified, problem, self._next(feed, 0)
+                )
             )
-            return await self.queue.record_items([], NoStories(), self.clock.now(), outcome)
+            return []
         parsed = await self._parse_new(fetched.body, fetched.content_type)
         if parsed.problem and not parsed.items:
             await self.feeds.record_failure(

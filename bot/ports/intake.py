@@ -50,6 +50,11 @@ class IntakeFeeds(Protocol):
         """One more failure; after ``pause_after`` in a row the feed pauses, saying why."""
         ...
 
+    async def record_unchanged(self, outcomes: list[FeedOutcome], now: datetime) -> None:
+        """Successful polls that brought nothing new (one write for many feeds): validators
+        kept unless new ones came, failures cleared, next poll set; items seen unchanged."""
+        ...
+
 
 class IntakeQueue(Protocol):
     async def signatures(self, since: datetime, after: int = 0) -> list[tuple[int, bytes]]:

@@ -6,7 +6,7 @@ from datetime import datetime
 
 import aiosqlite
 
-from bot.domain.intake_records import DuplicateFeed, Feed, FeedNotFound
+from bot.domain.intake_records import DuplicateFeed, Feed, FeedNotFound, FeedOutcome
 from bot.storage.database import Database
 
 __all__ = ["DuplicateFeed", "Feed", "FeedNotFound", "FeedStore"]
@@ -110,6 +110,22 @@ class FeedStore:
                 (int(paused), reason if paused else None, now.isoformat(), feed.id),
             )
         return await self.get(str(feed.id))
+
+    async def record_unchanged(self, outcomes: list[FeedOutcome], now: datetime) -> None:
+        """Feeds polled with nothing new (304, or the same bytes): one transaction for all."""
+        if not outcomes:
+            return
+        async with self._db.write() as conn:
+            await conn.executemany(
+                "UPDATE intake_feeds SET etag = COALESCE(?, etag),"
+                " last_modified = COALESCE(?, last_modified), last_success = ?,"
+                " last_error = ?, failures = 0, next_poll = ? WHERE id = ?",
+                [
+                    (o.etag, o.last_modified, now.isoformat(), o.problem,
+                     o.next_poll.isoformat(), o.feed_id)
+                    for o in outcomes
+                ],
+            )  # fmt: skip
 
     async def record_failure(
         self, feed_id: int, error: str, next_poll: datetime, pause_after: int

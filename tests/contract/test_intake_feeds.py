@@ -104,3 +104,22 @@ async def test_removing_a_feed_keeps_what_it_brought(backend: Backend) -> None:
         await feeds.remove(WIRE)
     stored = await backend.intake_queue.get(candidate)
     assert [i.outlet for i in stored.items] == ["Wire"]
+
+
+async def test_polls_with_nothing_new_are_recorded_together(backend: Backend) -> None:
+    feeds = backend.intake_feeds
+    wire = await feeds.add(WIRE, "Wire", 15, NOW)
+    daily = await feeds.add(DAILY, "Daily", 15, NOW)
+    await backend.intake_queue.record_items([item("a")], SameStory(), NOW, outcome(wire.id))
+    await feeds.record_failure(daily.id, "timed out", later(30), 5)
+    await feeds.record_unchanged(
+        [outcome(wire.id, etag=None, problem="malformed feed"), outcome(daily.id, etag='"d2"')],
+        later(20),
+    )
+    polled = {f.name: f for f in await feeds.all()}
+    assert polled["Wire"].etag == "e1" and polled["Daily"].etag == '"d2"'
+    assert polled["Wire"].items_seen == 1 and polled["Wire"].last_error == "malformed feed"
+    assert polled["Daily"].failures == 0 and polled["Daily"].last_error is None
+    assert all(f.last_success == later(20) for f in polled.values())
+    assert polled["Daily"].next_poll == outcome(daily.id).next_poll
+    await feeds.record_unchanged([], later(21))  # nothing to write
