@@ -18,6 +18,7 @@ from bot.clock import Clock
 from bot.corrections import CorrectionSender, NoticeBell, NoticePoster
 from bot.delivery import DigestDelivery, DigestPoster, RetryPolicy
 from bot.domain.digest import Measure
+from bot.intake.notifier import IntakePoster
 from bot.platforms.host import PlatformHost
 from bot.ports.corrections import CorrectionNotices
 from bot.ports.ledger import DigestLedgerStore
@@ -29,8 +30,9 @@ from bot.usecases.digest_settings import DigestSettings
 log = logging.getLogger(__name__)
 
 
-class PlatformPoster(DigestPoster, NoticePoster, Protocol):
-    """What a platform implements to receive digests and correction notices."""
+class PlatformPoster(DigestPoster, NoticePoster, IntakePoster, Protocol):
+    """What a platform implements to receive digests, correction notices and the
+    newsroom's intake notices."""
 
 
 class RuntimeDeps(Protocol):

@@ -9,10 +9,12 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
 
 import pytest
+from pydantic_settings import BaseSettings
 
 from bot.app import App, open_app
 from bot.clock import SystemClock
 from bot.intake.background import LEASE
+from bot.platforms import AnyPlatform
 from bot.platforms.memory import MemoryMessage, MemoryPlatform, MemoryPoster, MemorySettings
 from bot.runner import run_platforms
 from bot.settings import Settings
@@ -46,9 +48,11 @@ def process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Process:
 @asynccontextmanager
 async def running(app: App, poster: MemoryPoster) -> AsyncIterator[None]:
     """``briefbot run`` with the memory platform, its intake channel set."""
-    chosen = [(MemoryPlatform(poster), MemorySettings(on=True, intake_channel=INTAKE))]
+    chosen: list[tuple[AnyPlatform, BaseSettings]] = [
+        (MemoryPlatform(poster), MemorySettings(on=True, intake_channel=INTAKE))
+    ]
     stop = asyncio.Event()
-    task = asyncio.create_task(run_platforms(app, chosen, stop))  # type: ignore[arg-type]
+    task = asyncio.create_task(run_platforms(app, chosen, stop))
     try:
         yield
     finally:

@@ -5,15 +5,23 @@ senders race for it or crash, pinging nobody whatever the feeds' headlines say."
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 import pytest
+from pydantic import SecretStr
 
+from bot.adapters.discord.platform import DiscordPlatform
+from bot.adapters.discord.settings import DiscordSettings
+from bot.adapters.slack.config import SlackSettings
+from bot.adapters.slack.run import run_slack
 from bot.app import App
 from bot.clock import FixedClock
 from bot.domain.intake_records import batch_marker
 from bot.intake.notifier import IntakeNotices
-from bot.platforms.memory import MemoryPoster
+from bot.platforms.host import PlatformHost
+from bot.platforms.memory import MemoryPoster, MemorySettings
 from bot.storage.intake_notices import PollNoticeStore
 from bot.storage.intake_queue import QueueStore
 from tests.contract.intake_helpers import SameStory, item
@@ -24,8 +32,9 @@ from tests.platforms.test_poster_contract import (  # noqa: F401  (fixtures reus
     memory_backend,
     slack_backend,
 )
+from tests.slack.conftest import BRIEF_CHANNEL, slack_only
 from tests.standins.discord import DiscordStandIn
-from tests.standins.slack.standin import SlackStandIn
+from tests.standins.slack.standin import TEAM_ID, SlackStandIn
 
 TITLES = ["NK sends 1,500 troops to Russia", "@everyone <!channel> Shells via Rajin",
           "Kim meets Shoigu in Pyongyang"]  # fmt: skip
@@ -113,3 +122,82 @@ async def test_a_sender_that_died_is_finished_without_a_second_message(
     assert len(texts) == 2
     assert texts[0].startswith("1 new candidate to review: NK sends 1,500 troops")
     assert texts[1].startswith("1 new candidate to review: Kim meets Shoigu")
+
+
+async def eventually_one(texts: Callable[[], list[Any]]) -> list[Any]:
+    for _ in range(400):
+        if texts():
+            break
+        await asyncio.sleep(0.05)
+    await asyncio.sleep(0.3)  # a second message would have come by now
+    return texts()
+
+
+async def test_the_discord_platform_tells_its_newsroom_channel(
+    discord: DiscordStandIn, app: App, clock: FixedClock, intake: IntakeNotices
+) -> None:
+    guild = discord.add_guild("Newsroom")
+    channel = guild.add_text_channel("intake")
+    newsroom = App(
+        app.settings.model_copy(update={"newsroom_discord_guild_id": guild.id}),
+        app.database,
+        app.service,
+    )
+    settings = DiscordSettings(
+        token=SecretStr(discord.token),
+        api_base_url=discord.api_base_url,
+        gateway_url=discord.gateway_url,
+        intake_channel_id=channel.id,
+    )
+    stop = asyncio.Event()
+    host = PlatformHost.of(newsroom, "discord", intake)
+    running = asyncio.create_task(DiscordPlatform().run(host, settings, stop))
+    try:
+        await poll(app, clock, TITLES)
+        intake.ring()
+        [message] = await eventually_one(
+            lambda: [m for m in discord.world.messages.get(channel.id, []) if m.author.bot]
+        )
+    finally:
+        stop.set()
+        await asyncio.wait_for(running, 20)
+    assert message.embeds[0]["title"] == "3 new candidates to review"
+    assert message.embeds[0]["footer"]["text"] == "intake · poll 1"
+
+
+async def test_the_slack_app_tells_its_newsroom_channel(
+    standin: SlackStandIn, app: App, clock: FixedClock, intake: IntakeNotices
+) -> None:
+    newsroom = App(
+        app.settings.model_copy(update={"newsroom_slack_team_id": TEAM_ID}),
+        app.database,
+        app.service,
+    )
+    slack = slack_only(standin, "socket").model_copy(update={"intake_channel_id": BRIEF_CHANNEL})
+    stop = asyncio.Event()
+    running = asyncio.create_task(
+        run_slack(PlatformHost.of(newsroom, "slack", intake), slack, stop)
+    )
+    try:
+        await poll(app, clock, TITLES[:1])
+        intake.ring()
+        [text] = await eventually_one(
+            lambda: [m["text"] for m in standin.messages.get(BRIEF_CHANNEL, [])]
+        )
+    finally:
+        stop.set()
+        await asyncio.wait_for(running, 20)
+    assert text == "1 new candidate to review: NK sends 1,500 troops to Russia — /brief queue"
+
+
+def test_the_intake_channels_are_read_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("DISCORD_INTAKE_CHANNEL_ID", "1234")
+    monkeypatch.setenv("SLACK_INTAKE_CHANNEL_ID", "C0INTAKE1")
+    monkeypatch.setenv("BRIEFBOT_MEMORY_INTAKE_CHANNEL", "intake")
+    assert DiscordSettings().intake_channel_id == 1234
+    assert SlackSettings().intake_channel_id == "C0INTAKE1"
+    assert MemorySettings().intake_channel == "intake"
+    monkeypatch.setenv("DISCORD_INTAKE_CHANNEL_ID", "")  # VAR= in .env: not set
+    assert DiscordSettings().intake_channel_id is None
