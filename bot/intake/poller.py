@@ -117,7 +117,13 @@ class Poller:
 
         async def one(feed: Feed) -> list[int] | None:
             async with limit:
-                return await self._poll_feed(feed, unchanged)
+                try:
+                    return await self._poll_feed(feed, unchanged)
+                except Exception:  # one feed's fault (the database busy…) spoils no other's
+                    log.exception("polling feed %s failed; it is polled again next time", feed.url)
+                    # The story index may hold candidates of the rolled-back transaction.
+                    self._stories = None
+                    return None
 
         results = await asyncio.gather(*(one(feed) for feed in due))
         # Nothing to lose for these if the process dies first: they are fetched again.
