@@ -133,41 +133,40 @@ class IntakeNotifier:
         try:
             message_id = await self._post(batch)
         except PermanentDeliveryError as error:
-            await self._notices.mark_failed(batch.id, self.platform, error.reason, self._now())
             log.warning("intake notice %s on %s failed: %s", batch.id, self.platform, error)
-            return "failed"
+            reason = error.reason
         except Exception as error:
             # Never leave a claim forever by a bug: logged, and the notice failed.
             log.exception("intake notice %s failed", batch.id)
             reason = f"internal error ({type(error).__name__}); see the bot's log"
-            await self._notices.mark_failed(batch.id, self.platform, reason, self._now())
-            return "failed"
-        await self._notices.mark_posted(batch.id, self.platform, message_id, self._now())
-        return "posted"
-
-    def _now(self) -> datetime:
-        return self._clock.now()
+        else:
+            await self._notices.mark_posted(batch.id, self.platform, message_id, self._clock.now())
+            return "posted"
+        await self._notices.mark_failed(batch.id, self.platform, reason, self._clock.now())
+        return "failed"
 
     async def _post(self, batch: PollBatch) -> str:
         marker = batch_marker(batch.id)
         nonce = batch_nonce(self.platform, batch.id)
-        for tries, delay in enumerate((*self._retry.delays, None), start=1):
+        delays, tries = iter(self._retry.delays), 0
+        while True:
+            tries += 1
             try:
-                async with asyncio.timeout(self._retry.attempt_timeout):
+                async with asyncio.timeout(self._retry.attempt_timeout):  # see NoticeBell.wait
                     return await self._poster.post_intake(self.target, batch, nonce, marker)
             except (TransientDeliveryError, TimeoutError) as error:
                 reason = getattr(error, "reason", "the platform did not answer in time")
+                delay = next(delays, None)
                 if delay is None:
                     raise PermanentDeliveryError(
                         f"{reason} (gave up after {tries} tries)"
                     ) from None
                 await asyncio.sleep(delay)
-                # A failed try may have landed all the same: look before trying again.
-                with contextlib.suppress(PermanentDeliveryError, TransientDeliveryError):
-                    found = await self._poster.find_posted(self.target, marker)
-                    if found is not None:
-                        return found
-        raise AssertionError("unreachable: the last try raises")
+            # A failed try may have landed all the same: look before trying again.
+            with contextlib.suppress(PermanentDeliveryError, TransientDeliveryError):
+                found = await self._poster.find_posted(self.target, marker)
+                if found is not None:
+                    return found
 
 
 @dataclass

@@ -18,6 +18,7 @@ from bot.adapters.slack.config import SlackSettings
 from bot.adapters.slack.run import run_slack
 from bot.app import App
 from bot.clock import FixedClock
+from bot.delivery_port import RetryPolicy
 from bot.domain.intake_records import batch_marker
 from bot.intake.notifier import IntakeNotices
 from bot.platforms.host import PlatformHost
@@ -201,3 +202,26 @@ def test_the_intake_channels_are_read_from_the_environment(
     assert MemorySettings().intake_channel == "intake"
     monkeypatch.setenv("DISCORD_INTAKE_CHANNEL_ID", "")  # VAR= in .env: not set
     assert DiscordSettings().intake_channel_id is None
+
+
+async def test_a_server_error_is_tried_again_and_a_refusal_is_not(
+    request: pytest.FixtureRequest,
+    backend: Backend,  # noqa: F811
+    app: App,
+    clock: FixedClock,
+) -> None:
+    notices = PollNoticeStore(app.database)
+    sender = IntakeNotices(notices, clock, RetryPolicy(delays=(0.01,))).notifier(
+        backend.poster, backend.target
+    )
+    await poll(app, clock, TITLES[:1])
+    backend.fail_next(500)
+    assert await sender.send_pending() == ["posted"]
+    await poll(app, clock, TITLES[1:2])
+    [refused] = await notices.pending_batches(backend.target.platform, clock.now())
+    backend.fail_next(403)
+    assert await sender.send_pending() == ["failed"]
+    assert await sender.send_pending() == []  # a refusal is not tried again
+    status = await notices.status(refused.id, backend.target.platform)
+    assert status is not None and status[0] == "failed"
+    assert len(seen(request, backend)) == 1
