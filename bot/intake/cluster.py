@@ -57,6 +57,9 @@ class Clusters:
         for key, data in known:
             self.add(key, from_bytes(data))
 
+    def __contains__(self, key: int) -> bool:
+        return key in self._signatures
+
     def add(self, key: int, minhash: MinHash) -> None:
         if key in self._signatures:  # read again from the store after this process made it
             return
@@ -85,7 +88,8 @@ class StoryMatcher:
         return self.clusters.match(self._decoded(signature))
 
     def add_bytes(self, key: int, signature: bytes) -> None:
-        self.clusters.add(key, self._decoded(signature))
+        if key not in self.clusters:  # this process's own stories come back from the store
+            self.clusters.add(key, self._decoded(signature))
 
     def _decoded(self, signature: bytes) -> MinHash:
         # A new story is matched, then added: decoded once for both.
