@@ -24,6 +24,8 @@ FIGURES = (
     "memory_ratio",
     "ready_s",
     "intake_poll_s",
+    "intake_repoll_s",
+    "intake_poll_one_new_s",
     "intake_fetch_ratio",
     "extract_items_per_s",
     "cluster_100k_s",
