@@ -96,6 +96,9 @@ class Candidate:
     items: tuple[StoredItem, ...]
 
 
+NOTICE_TITLES = 3
+
+
 @dataclass(frozen=True, slots=True)
 class PollBatch:
     """The candidates one poll created (or a crashed poll left unannounced): the newsroom
@@ -104,15 +107,11 @@ class PollBatch:
     id: int
     first_candidate: int
     last_candidate: int
-    titles: tuple[str, ...]  # of the candidates still pending, oldest first
+    count: int  # of its candidates still pending (the others need nobody's attention)
+    titles: tuple[str, ...]  # the first NOTICE_TITLES of those, oldest first
     created_at: datetime
 
-    @property
-    def count(self) -> int:
-        return len(self.titles)
 
-
-NOTICE_TITLES = 3
 QUEUE_COMMAND = "/brief-admin queue"
 
 

@@ -11,7 +11,7 @@ from datetime import datetime
 
 import aiosqlite
 
-from bot.domain.intake_records import PollBatch
+from bot.domain.intake_records import NOTICE_TITLES, PollBatch
 from bot.storage.codec import stamp
 from bot.storage.database import Database
 
@@ -124,10 +124,15 @@ class PollNoticeStore:
     async def _with_titles(self, row: aiosqlite.Row) -> PollBatch:
         """The batch with the titles of its candidates still pending (a candidate decided in
         the meantime needs nobody's attention)."""
-        async with self._db.read.execute(
-            "SELECT title FROM intake_candidates WHERE id BETWEEN ? AND ? AND state = 'pending'"
-            " ORDER BY id",
+        pending = (
+            "FROM intake_candidates WHERE id BETWEEN ? AND ? AND state = 'pending'",
             (row[1], row[2]),
+        )
+        async with self._db.read.execute(f"SELECT COUNT(*) {pending[0]}", pending[1]) as cursor:
+            counted = await cursor.fetchone()
+        async with self._db.read.execute(
+            f"SELECT title {pending[0]} ORDER BY id LIMIT ?", (*pending[1], NOTICE_TITLES)
         ) as cursor:
             titles = tuple(str(r[0]) for r in await cursor.fetchall())
-        return PollBatch(row[0], row[1], row[2], titles, datetime.fromisoformat(row[3]))
+        count = int(counted[0]) if counted else 0
+        return PollBatch(row[0], row[1], row[2], count, titles, datetime.fromisoformat(row[3]))

@@ -25,11 +25,15 @@ async def test_a_poll_with_new_candidates_closes_one_batch_of_them(backend: Back
     assert batch is not None
     assert (batch.first_candidate, batch.last_candidate) == (first[0], first[-1])
     assert batch.titles == ("Title a", "Title b", "Title c") and batch.count == 3
+    await candidates(backend, *"defg")
+    many = await notices.close_poll(later(1))
+    assert many is not None and many.count == 4
+    assert many.titles == ("Title d", "Title e", "Title f")  # the first few, for the notice
     assert batch.created_at == later(1)
     assert await notices.close_poll(later(2)) is None
     # A crashed poll's candidates (no batch closed) go with the next poll's.
-    second = await candidates(backend, "d")
-    third = await candidates(backend, "e")
+    second = await candidates(backend, "h")
+    third = await candidates(backend, "i")
     after = await notices.close_poll(later(3))
     assert after is not None and after.id != batch.id
     assert (after.first_candidate, after.last_candidate) == (second[0], third[0])

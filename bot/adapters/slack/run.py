@@ -101,14 +101,14 @@ async def run_slack(
     # Catch-up runs in the background: commands are answered while it posts.
     await bot.runtime.start()
     try:
-        async with intake_notices(host, slack, bot.client):
+        async with serving_intake_notices(host, slack, bot.client):
             await _serve(bot, slack, stop)
     finally:
         await bot.runtime.stop()
 
 
 @asynccontextmanager
-async def intake_notices(
+async def serving_intake_notices(
     host: PlatformHost, slack: SlackSettings, client: AsyncWebClient
 ) -> AsyncIterator[None]:
     """The newsroom's intake channel told of each poll's new candidates (when set)."""
