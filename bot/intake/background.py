@@ -54,7 +54,8 @@ class BackgroundPolling:
         self._clock, self._ring = clock, ring
         self.holder = holder or holder_id()
         self._ttl, self._check_s = ttl, check_s
-        self.polled = 0  # polls done by this process (for tests and the log)
+        self.rounds = 0  # looks at the feeds, lease or not (for tests)
+        self.polled = 0  # polls done by this process
 
     async def run(self) -> None:
         """Poll whenever this process holds the lease; until cancelled (then release it)."""
@@ -69,6 +70,7 @@ class BackgroundPolling:
                             await self.once(poller)
                     except Exception:  # a bad poll must not stop the next one; logged
                         log.exception("background poll failed; trying again later")
+                    self.rounds += 1
                     await asyncio.sleep(self._check_s)
         finally:
             with contextlib.suppress(Exception):

@@ -6,20 +6,23 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from pydantic_settings import BaseSettings
 
 from bot.app import App, open_app
-from bot.clock import SystemClock
-from bot.intake.background import LEASE
+from bot.clock import FixedClock, SystemClock
+from bot.intake.background import LEASE, TTL, BackgroundPolling
+from bot.intake.compose import open_poller
 from bot.platforms import AnyPlatform
 from bot.platforms.memory import MemoryMessage, MemoryPlatform, MemoryPoster, MemorySettings
 from bot.runner import run_platforms
 from bot.settings import Settings
 from bot.storage.intake_feeds import FeedStore
 from bot.storage.leases import LeaseStore
+from tests.discord_digest.conftest import eventually
 from tests.intake.server import OFF_TOPIC, REWRITE, STORY, FeedServer, rss
 
 INTAKE = "newsroom-intake"
@@ -131,3 +134,38 @@ async def test_polling_in_the_bot_can_be_switched_off(
         async with running(app, channel):
             assert await notices(channel, 1, rounds=20) == []  # 20 rounds of 0.05 s
     assert server.hits == {}
+
+
+async def test_a_poller_that_died_hands_over_when_its_lease_expires(
+    process: Process, server: FeedServer
+) -> None:
+    server.text("/wire.xml", rss([("w1", "NK sends 1,500 troops to Russia", STORY)]))
+    clock = FixedClock(datetime(2026, 3, 1, 12, tzinfo=UTC))
+    async with process() as app:
+        feeds = FeedStore(app.database)
+        await feeds.add(server.url("/wire.xml"), "Wire", 15, clock.now())
+
+        def polling(holder: str) -> BackgroundPolling:
+            return BackgroundPolling(
+                lambda: open_poller(app), feeds, LeaseStore(app.database), clock, lambda: None,
+                holder=holder, check_s=0.01,
+            )  # fmt: skip
+
+        # A polls, then dies (SIGKILL: no release); its lease stays until it expires.
+        dead = polling("dead")
+        async with open_poller(app) as poller:
+            assert await dead.once(poller) is not None
+        successor = polling("next")
+        task = asyncio.create_task(successor.run())
+        try:
+            await eventually(lambda: successor.rounds >= 5)
+            assert successor.polled == 0  # five looks, the lease still A's
+            clock.moment += TTL
+            await feeds.set_paused("1", False, None, clock.now())  # the feed is due again
+            await eventually(lambda: successor.polled > 0)
+            holder = await LeaseStore(app.database).holder(LEASE, clock.now())
+        finally:
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
+    assert holder == "next"
+    assert server.hits == {"/wire.xml": 2}  # once by each, never by both at once
