@@ -1,7 +1,7 @@
 """The PostgreSQL connection pool: settings, text codecs, numbered migrations, transactions.
 
 Dates and times cross the driver as ISO text (``date`` and ``timestamptz`` get text codecs,
-``jsonb`` is text in asyncpg already), exactly what SQLite stores, so the row builders and the
+``json`` is text in asyncpg already), exactly what SQLite stores, so the row builders and the
 codec of :mod:`bot.storage` serve both backends; the server still stores and compares them
 typed. Every session runs in UTC, so a ``timestamptz`` reads back as ``…+00``.
 
@@ -18,13 +18,12 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
 
 import asyncpg
 
 from bot.storage.migration_files import numbered_migrations
 from bot.storage.postgres.errors import translate, unavailable
-from bot.storage.url import DatabaseUrl
+from bot.storage.url import DatabaseUrl, password_of
 
 log = logging.getLogger(__name__)
 
@@ -168,15 +167,8 @@ async def open_postgres(
 
 def _scrubbed(text: str, url: DatabaseUrl) -> str:
     """``text`` without the URL's password, should a driver message ever quote it."""
-    password = _password(url.secret)
+    password = password_of(url.secret)
     return text.replace(password, "***") if password else text
-
-
-def _password(secret: str) -> str | None:
-    try:
-        return urlsplit(secret).password
-    except ValueError:
-        return None
 
 
 async def schema_version(connection: Connection) -> int:
