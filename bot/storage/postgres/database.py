@@ -37,6 +37,10 @@ def migrations() -> list[tuple[int, str, str]]:
 
 
 LATEST_VERSION = len(migrations())
+_UNREADABLE = (
+    "the URL cannot be read; percent-encode any of : / @ ? # % in the user name or password"
+    " (/ is %2F, @ is %40)"
+)
 # pg_advisory_lock key of the migration runner: processes starting together migrate once.
 _MIGRATION_LOCK = 0x62726965  # "brie"
 
@@ -152,7 +156,8 @@ async def open_postgres(
         if mapped is None:
             # A malformed URL or an option the driver refuses: say so, without its text
             # (which may quote the URL, password included).
-            raise unavailable(where, ValueError(type(error).__name__)) from None
+            reason = _UNREADABLE if isinstance(error, ValueError) else type(error).__name__
+            raise unavailable(where, ValueError(reason)) from None
         raise unavailable(where, ValueError(_scrubbed(str(error), url))) from None
     database = PgDatabase(pool, url)
     try:
