@@ -19,6 +19,7 @@ import asyncio
 import glob
 import itertools
 import os
+import pwd
 import shutil
 import subprocess
 import tempfile
@@ -38,7 +39,11 @@ _names = itertools.count(1)
 
 
 def find_bindir() -> Path | None:
-    """Where ``pg_ctl`` lives: on PATH, ``pg_config --bindir``, or Debian's versioned folder."""
+    """Where ``pg_ctl`` lives: ``BRIEFBOT_PG_BINDIR``, on PATH, ``pg_config --bindir``, or
+    Debian's versioned folder."""
+    chosen = os.environ.get("BRIEFBOT_PG_BINDIR")
+    if chosen is not None:
+        return Path(chosen) if (Path(chosen) / "pg_ctl").is_file() else None
     candidates = []
     on_path = shutil.which("pg_ctl")
     if on_path:
@@ -87,18 +92,30 @@ class Cluster:
         )
 
 
+def _user_exists(name: str) -> bool:
+    try:
+        pwd.getpwnam(name)
+    except KeyError:
+        return False
+    return True
+
+
 def _as_owner(command: list[str], owner: str | None) -> list[str]:
     return ["runuser", "-u", owner, "--", *command] if owner else command
+
+
+_skipped: list[str] = []
 
 
 @pytest.fixture(scope="session")
 def postgres_cluster() -> Iterator[Cluster]:
     bindir = find_bindir()
-    if bindir is None:
-        pytest.skip(INSTALL_HINT)
-    root = Path(tempfile.mkdtemp(prefix="briefbot-pg-"))
     # initdb refuses to run as root: the server runs as postgres, which must own its folder.
     owner = "postgres" if os.geteuid() == 0 else None
+    if bindir is None or (owner and not _user_exists(owner)):
+        _skipped.append(INSTALL_HINT)
+        pytest.skip(INSTALL_HINT)
+    root = Path(tempfile.mkdtemp(prefix="briefbot-pg-"))
     if owner:
         shutil.chown(root, owner, owner)
     data = root / "data"
@@ -193,3 +210,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         uses = "postgres_url" in names or "postgres_cluster" in names
         if uses or params.get("backend_name") == "postgres":
             item.add_marker(pytest.mark.postgres)
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """The one line that says why the PostgreSQL tests were skipped and how to run them."""
+    if _skipped:
+        terminalreporter.write_line(f"PostgreSQL tests skipped: {_skipped[0]}")
