@@ -185,10 +185,10 @@ def _migrate(url: str) -> None:
         pool.submit(asyncio.run, migrate()).result()
 
 
-def new_database(cluster: Cluster) -> str:
-    """A fresh migrated database (cloned from the template); its URL."""
+def new_database(cluster: Cluster, *, migrated: bool = True) -> str:
+    """A fresh database, migrated (cloned from the template) or empty; its name."""
     name = f"briefbot_test_{os.getpid()}_{next(_names)}"
-    cluster.sql(f"CREATE DATABASE {name} TEMPLATE {TEMPLATE}")
+    cluster.sql(f"CREATE DATABASE {name} TEMPLATE {TEMPLATE if migrated else 'template0'}")
     return name
 
 

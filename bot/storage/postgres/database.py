@@ -21,6 +21,7 @@ from typing import Any
 
 import asyncpg
 
+from bot.domain.errors import InvalidInput
 from bot.storage.migration_files import numbered_migrations
 from bot.storage.postgres.errors import translate, unavailable
 from bot.storage.url import DatabaseUrl, password_of
@@ -102,6 +103,10 @@ class PgDatabase:
     async def _translated(self) -> AsyncIterator[None]:
         try:
             yield
+        except asyncpg.CharacterNotInRepertoireError:
+            # A NUL in text: PostgreSQL cannot store or compare it (validated entries never
+            # hold one; this is a lookup or a platform's text).
+            raise InvalidInput("the text contains a NUL character; remove it") from None
         except Exception as error:
             mapped = translate(error, str(self.url))
             if mapped is None or mapped is error:
