@@ -100,3 +100,33 @@ async def test_a_nul_in_a_lookup_finds_nothing_instead_of_failing(postgres_url: 
         with pytest.raises(EntryNotFound):
             await storage.entries.get("nk-troops\x00")
         assert await storage.entries.count() == 1
+
+
+async def drop_connections(url: str) -> None:
+    """What a server restart or failover does to the bot's pooled connections."""
+    admin = await asyncpg.connect(url)
+    try:
+        await admin.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+    finally:
+        await admin.close()
+
+
+async def test_after_the_server_drops_every_connection_reads_and_writes_carry_on(
+    postgres_url: str,
+) -> None:
+    settings = StorageSettings(pool_min=3, pool_max=3)
+    async with opened_storage(parse_database_url(postgres_url), settings) as storage:
+        await asyncio.gather(*(storage.entries.count() for _ in range(3)))  # 3 open
+        await storage.entries.add(entry_content(), "ana", NOW)
+
+        await drop_connections(postgres_url)
+        assert await storage.entries.count() == 1
+        await drop_connections(postgres_url)
+        await storage.entries.add(entry_content(slug="second-entry"), "ana", NOW)
+        await drop_connections(postgres_url)
+        assert (await storage.entries.get("second-entry")).revision == 1
+
+        assert await storage.entries.count() == 2

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 import zlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -58,24 +58,46 @@ class PoolSettings:
     connect_timeout_s: float = 10.0
 
 
+# A connection the server dropped (restart, failover, an operator's pg_terminate_backend): the
+# pool only notices when it is next used. Nothing ran on it, so the work is tried again on
+# another (a new one once the idle ones are used up).
+_DROPPED = (
+    OSError,
+    asyncpg.PostgresConnectionError,
+    asyncpg.AdminShutdownError,
+    asyncpg.CrashShutdownError,
+    asyncpg.CannotConnectNowError,
+    asyncpg.InternalClientError,  # the server's goodbye arrived while the connection idled
+)
+
+
 class PgDatabase:
     """An open pool: ``fetch``/``fetchrow``/``fetchval`` read, ``write()`` is a transaction."""
 
-    def __init__(self, pool: Any, url: DatabaseUrl) -> None:
+    def __init__(self, pool: Any, url: DatabaseUrl, attempts: int = 11) -> None:
         self._pool = pool
         self.url = url
+        # Every idle connection may have been dropped at once: one more try than the pool has.
+        self._attempts = attempts
 
     async def fetch(self, sql: str, *args: Any) -> list[Record]:
-        async with self._translated():
-            return list(await self._pool.fetch(sql, *args))
+        return list(await self._read("fetch", sql, *args))
 
     async def fetchrow(self, sql: str, *args: Any) -> Record | None:
-        async with self._translated():
-            return await self._pool.fetchrow(sql, *args)
+        return await self._read("fetchrow", sql, *args)
 
     async def fetchval(self, sql: str, *args: Any) -> Any:
+        return await self._read("fetchval", sql, *args)
+
+    async def _read(self, method: str, sql: str, *args: Any) -> Any:
         async with self._translated():
-            return await self._pool.fetchval(sql, *args)
+            for attempt in range(self._attempts):
+                try:
+                    return await getattr(self._pool, method)(sql, *args)
+                except _DROPPED as error:
+                    if attempt + 1 == self._attempts:
+                        raise unavailable(str(self.url), error) from None
+            raise AssertionError("unreachable")
 
     @asynccontextmanager
     async def write(self, lock: str | None = None) -> AsyncIterator[Connection]:
@@ -84,20 +106,58 @@ class PgDatabase:
         ``lock`` names a transaction-scoped advisory lock taken first: writers holding the
         same name run one at a time across every process (waiting at most the lock timeout).
         """
-        async with (
-            self._translated(),
-            self._pool.acquire() as connection,
-            connection.transaction(),
-        ):
-            if lock is not None:
-                await connection.execute("SELECT pg_advisory_xact_lock($1)", lock_key(lock))
-            yield connection
+        async with self._translated():
+            connection, transaction = await self._begin()
+            try:
+                if lock is not None:
+                    await connection.execute("SELECT pg_advisory_xact_lock($1)", lock_key(lock))
+                yield connection
+            except BaseException:
+                await _quietly(transaction.rollback())
+                raise
+            else:
+                await transaction.commit()
+            finally:
+                await self._pool.release(connection)
+
+    async def _begin(self) -> tuple[Connection, Any]:
+        """A pooled connection with its transaction begun (a dropped one is replaced: BEGIN
+        is the first thing it is asked, so nothing of the write ran on it)."""
+        for attempt in range(self._attempts):
+            connection = await self._pool.acquire()
+            transaction = connection.transaction()
+            try:
+                await transaction.start()
+            except _DROPPED as error:
+                await self._pool.release(connection)
+                if attempt + 1 == self._attempts:
+                    raise unavailable(str(self.url), error) from None
+                continue
+            except BaseException:
+                await self._pool.release(connection)
+                raise
+            return connection, transaction
+        raise AssertionError("unreachable")
 
     @asynccontextmanager
     async def connection(self) -> AsyncIterator[Connection]:
-        """A pooled connection outside any transaction (for reads that need several queries)."""
-        async with self._translated(), self._pool.acquire() as connection:
-            yield connection
+        """A pooled connection outside any transaction (for reads that need several queries),
+        checked alive first."""
+        async with self._translated():
+            for attempt in range(self._attempts):
+                connection = await self._pool.acquire()
+                try:
+                    await connection.execute("SELECT 1")
+                except _DROPPED as error:
+                    await self._pool.release(connection)
+                    if attempt + 1 == self._attempts:
+                        raise unavailable(str(self.url), error) from None
+                    continue
+                try:
+                    yield connection
+                finally:
+                    await self._pool.release(connection)
+                return
 
     @asynccontextmanager
     async def _translated(self) -> AsyncIterator[None]:
@@ -116,6 +176,14 @@ class PgDatabase:
 
     async def close(self) -> None:
         await self._pool.close()
+
+
+async def _quietly(step: Awaitable[Any]) -> None:
+    # A rollback on a connection that broke must not hide the error that broke it.
+    try:
+        await step
+    except Exception:
+        log.warning("rollback failed", exc_info=True)
 
 
 def lock_key(name: str) -> int:
@@ -164,7 +232,7 @@ async def open_postgres(
             reason = _UNREADABLE if isinstance(error, ValueError) else type(error).__name__
             raise unavailable(where, ValueError(reason)) from None
         raise unavailable(where, ValueError(_scrubbed(str(error), url))) from None
-    database = PgDatabase(pool, url)
+    database = PgDatabase(pool, url, attempts=settings.max_size + 1)
     try:
         if migrate:
             async with database.connection() as connection:
