@@ -81,11 +81,12 @@ _DROPPED = (
 class PgDatabase:
     """An open pool: ``fetch``/``fetchrow``/``fetchval`` read, ``write()`` is a transaction."""
 
-    def __init__(self, pool: Any, url: DatabaseUrl, attempts: int = 11) -> None:
+    def __init__(self, pool: Any, url: DatabaseUrl, settings: PoolSettings) -> None:
         self._pool = pool
         self.url = url
+        self._settings = settings
         # Every idle connection may have been dropped at once: one more try than the pool has.
-        self._attempts = attempts
+        self._attempts = settings.max_size + 1
 
     async def fetch(self, sql: str, *args: Any) -> list[Record]:
         return list(await self._read("fetch", sql, *args))
@@ -167,6 +168,21 @@ class PgDatabase:
                 return
 
     @asynccontextmanager
+    async def dedicated(self) -> AsyncIterator[Connection]:
+        """A connection of its own, outside the pool, with the driver's native types (dates
+        as ``date``): what binary ``COPY`` (``briefbot db copy``) needs."""
+        async with self._translated():
+            connection = await asyncpg.connect(
+                self.url.secret,
+                timeout=self._settings.connect_timeout_s,
+                server_settings={**_server_settings(self._settings), "statement_timeout": "0"},
+            )
+            try:
+                yield connection
+            finally:
+                await connection.close()
+
+    @asynccontextmanager
     async def _translated(self) -> AsyncIterator[None]:
         try:
             yield
@@ -191,6 +207,16 @@ async def _quietly(step: Awaitable[Any]) -> None:
         await step
     except Exception:
         log.warning("rollback failed", exc_info=True)
+
+
+def _server_settings(settings: PoolSettings) -> dict[str, str]:
+    return {
+        "TimeZone": "UTC",
+        "DateStyle": "ISO, YMD",
+        "statement_timeout": str(settings.statement_timeout_ms),
+        "lock_timeout": str(settings.lock_timeout_ms),
+        "application_name": "briefbot",
+    }
 
 
 def lock_key(name: str) -> int:
@@ -223,13 +249,7 @@ async def open_postgres(
             max_size=settings.max_size,
             timeout=settings.connect_timeout_s,
             init=_init_connection,
-            server_settings={
-                "TimeZone": "UTC",
-                "DateStyle": "ISO, YMD",
-                "statement_timeout": str(settings.statement_timeout_ms),
-                "lock_timeout": str(settings.lock_timeout_ms),
-                "application_name": "briefbot",
-            },
+            server_settings=_server_settings(settings),
         )
     except Exception as error:
         mapped = translate(error, where)
@@ -239,7 +259,7 @@ async def open_postgres(
             reason = _UNREADABLE if isinstance(error, ValueError) else type(error).__name__
             raise unavailable(where, ValueError(reason)) from None
         raise unavailable(where, ValueError(_scrubbed(str(error), url))) from None
-    database = PgDatabase(pool, url, attempts=settings.max_size + 1)
+    database = PgDatabase(pool, url, settings)
     try:
         if migrate:
             async with database.connection() as connection:
