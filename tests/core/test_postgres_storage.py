@@ -12,7 +12,7 @@ import pytest
 
 from bot.backends import StorageSettings, opened_storage
 from bot.domain.errors import DatabaseBusy, EntryNotFound, describe
-from bot.storage.postgres.database import LATEST_VERSION, apply_migrations
+from bot.storage.postgres.database import LATEST_VERSION, apply_migrations, migrations
 from bot.storage.url import parse_database_url
 from tests.factories import entry_content
 from tests.pg_cluster import Cluster, new_database
@@ -130,3 +130,26 @@ async def test_after_the_server_drops_every_connection_reads_and_writes_carry_on
         assert (await storage.entries.get("second-entry")).revision == 1
 
         assert await storage.entries.count() == 2
+
+
+async def test_a_migration_longer_than_the_statement_timeout_still_completes(
+    postgres_cluster: Cluster, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A migration may rebuild an index over a million entries: the per-request statement
+    timeout does not apply to it, and applies again afterwards."""
+    url = parse_database_url(postgres_cluster.url(new_database(postgres_cluster, migrated=False)))
+    slow = [*migrations(), (LATEST_VERSION + 1, "slow.sql", "SELECT pg_sleep(0.5)")]
+    monkeypatch.setattr("bot.storage.postgres.migrate.migrations", lambda: slow)
+    monkeypatch.setattr("bot.storage.postgres.migrate.LATEST_VERSION", LATEST_VERSION + 1)
+    settings = StorageSettings(statement_timeout_ms=100)
+
+    async with opened_storage(url, settings) as storage:
+        assert await storage.schema_version() == LATEST_VERSION + 1
+        blocker = await asyncpg.connect(url.secret)
+        try:
+            async with blocker.transaction():
+                await blocker.execute("LOCK TABLE entries IN ACCESS EXCLUSIVE MODE")
+                with pytest.raises(DatabaseBusy):
+                    await storage.entries.count()  # the 100 ms limit is back
+        finally:
+            await blocker.close()

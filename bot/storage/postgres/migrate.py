@@ -35,8 +35,11 @@ async def apply_migrations(connection: Connection, target: int | None = None) ->
     """Apply pending migrations (up to ``target``), each in its own transaction.
 
     A session advisory lock makes processes that start together take turns: the first
-    migrates, the others then find nothing left to do.
+    migrates, the others then find nothing left to do. Neither the wait nor a migration has a
+    time limit (building an index over a million entries takes longer than any one request
+    may); the pool's limits come back afterwards.
     """
+    await connection.execute("SET statement_timeout = 0; SET lock_timeout = 0")
     await connection.execute("SELECT pg_advisory_lock($1)", _MIGRATION_LOCK)
     try:
         await connection.execute(
@@ -66,3 +69,4 @@ async def apply_migrations(connection: Connection, target: int | None = None) ->
         return current
     finally:
         await connection.execute("SELECT pg_advisory_unlock($1)", _MIGRATION_LOCK)
+        await connection.execute("RESET statement_timeout; RESET lock_timeout")
