@@ -59,6 +59,11 @@ class SqliteSide:
         rows = await self._db.read.execute_fetchall(f'SELECT count(*) FROM "{table}"')
         return int(next(iter(rows))[0])
 
+    async def references(self, table: str) -> set[str]:
+        """The tables ``table``'s foreign keys point at."""
+        rows = await self._db.read.execute_fetchall(f'PRAGMA foreign_key_list("{table}")')
+        return {str(row[2]) for row in rows}
+
     @asynccontextmanager
     async def snapshot(self) -> AsyncIterator[None]:
         # One read transaction: every table is read as of the same moment.
@@ -126,6 +131,15 @@ class PgSide:
 
     async def count(self, table: str) -> int:
         return int(await self._db.fetchval(f'SELECT count(*) FROM "{table}"'))
+
+    async def references(self, table: str) -> set[str]:
+        """The tables ``table``'s foreign keys point at."""
+        rows = await self._db.fetch(
+            "SELECT confrelid::regclass::text FROM pg_constraint"
+            " WHERE conrelid = $1::regclass AND contype = 'f'",
+            f'"{table}"',
+        )
+        return {str(row[0]).strip('"') for row in rows}
 
     @asynccontextmanager
     async def snapshot(self) -> AsyncIterator[None]:
