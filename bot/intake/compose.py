@@ -1,9 +1,13 @@
 """Intake wired for ``briefbot run``: the poller over the app's stores, polling in the
-background, and the platforms' shared poll notices."""
+background, and the platforms' shared poll notices.
+
+The intake stores run on SQLite only for now (``bot.backends``): on PostgreSQL there is no
+background polling and no notice, said once in the log."""
 
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
@@ -21,8 +25,14 @@ if TYPE_CHECKING:
     from bot.intake.poller import Poller
 
 
-def intake_notices(app: App) -> IntakeNotices:
-    return IntakeNotices(PollNoticeStore(app.database), app.service.clock)
+log = logging.getLogger(__name__)
+
+
+def intake_notices(app: App) -> IntakeNotices | None:
+    """The platforms' shared poll notices (None where intake cannot run: PostgreSQL)."""
+    if app.storage.sqlite is None:
+        return None
+    return IntakeNotices(PollNoticeStore(app.storage.sqlite), app.service.clock)
 
 
 @asynccontextmanager
@@ -48,10 +58,14 @@ async def open_poller(app: App) -> AsyncIterator[Poller]:
 
 @asynccontextmanager
 async def polling_in_background(
-    app: App, notices: IntakeNotices
+    app: App, notices: IntakeNotices | None
 ) -> AsyncIterator[BackgroundPolling | None]:
     """Feeds polled in the background for the block's duration (unless ``BRIEFBOT_INTAKE=0``)."""
     if not app.settings.intake_enabled:
+        yield None
+        return
+    if notices is None:
+        log.info("intake polling is off: the intake stores run on the SQLite backend only")
         yield None
         return
     polling = BackgroundPolling(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.domain.intake_records import DuplicateFeed, FeedNotFound
-from tests.contract.backends import Backend
+from tests.contract.backends import IntakeStores
 from tests.contract.conftest import NOW
 from tests.contract.intake_helpers import SameStory, item, later, outcome
 
@@ -13,8 +13,8 @@ WIRE = "https://wire.example/rss.xml"
 DAILY = "https://daily.example/atom.xml"
 
 
-async def test_a_feed_is_followed_once_and_found_by_id_or_address(backend: Backend) -> None:
-    feeds = backend.intake_feeds
+async def test_a_feed_is_followed_once_and_found_by_id_or_address(intake: IntakeStores) -> None:
+    feeds = intake.feeds
     added = await feeds.add(WIRE, "Wire", 30, NOW, include=("korea",), exclude=("sport", "k-pop"))
     assert (added.url, added.name, added.every_minutes) == (WIRE, "Wire", 30)
     assert (added.include, added.exclude) == (("korea",), ("sport", "k-pop"))
@@ -32,8 +32,8 @@ async def test_a_feed_is_followed_once_and_found_by_id_or_address(backend: Backe
     assert daily.id != added.id
 
 
-async def test_due_feeds_are_those_not_paused_whose_time_came(backend: Backend) -> None:
-    feeds = backend.intake_feeds
+async def test_due_feeds_are_those_not_paused_whose_time_came(intake: IntakeStores) -> None:
+    feeds = intake.feeds
     wire = await feeds.add(WIRE, "Wire", 15, later(10))
     daily = await feeds.add(DAILY, "Daily", 15, later(5))
     assert await feeds.due(NOW) == []
@@ -42,8 +42,8 @@ async def test_due_feeds_are_those_not_paused_whose_time_came(backend: Backend) 
     assert [f.id for f in await feeds.due(later(60))] == [wire.id]
 
 
-async def test_pause_says_why_and_resume_starts_afresh(backend: Backend) -> None:
-    feeds = backend.intake_feeds
+async def test_pause_says_why_and_resume_starts_afresh(intake: IntakeStores) -> None:
+    feeds = intake.feeds
     wire = await feeds.add(WIRE, "Wire", 15, NOW)
     await feeds.record_failure(wire.id, "timed out", later(30), pause_after=5)
     paused = await feeds.set_paused(WIRE, True, "paused by an editor", later(1))
@@ -54,9 +54,9 @@ async def test_pause_says_why_and_resume_starts_afresh(backend: Backend) -> None
 
 
 async def test_failures_back_off_then_pause_the_feed_with_the_last_reason(
-    backend: Backend,
+    intake: IntakeStores,
 ) -> None:
-    feeds = backend.intake_feeds
+    feeds = intake.feeds
     wire = await feeds.add(WIRE, "Wire", 15, NOW)
     for n in range(1, 3):
         await feeds.record_failure(wire.id, f"the server answered HTTP 50{n}", later(n * 30), 3)
@@ -69,11 +69,13 @@ async def test_failures_back_off_then_pause_the_feed_with_the_last_reason(
     assert paused.pause_reason == "3 failures in a row; last: the server answered HTTP 404"
 
 
-async def test_a_successful_poll_records_its_state_and_clears_failures(backend: Backend) -> None:
-    feeds = backend.intake_feeds
+async def test_a_successful_poll_records_its_state_and_clears_failures(
+    intake: IntakeStores,
+) -> None:
+    feeds = intake.feeds
     wire = await feeds.add(WIRE, "Wire", 15, NOW)
     await feeds.record_failure(wire.id, "timed out", later(30), 5)
-    await backend.intake_queue.record_items(
+    await intake.queue.record_items(
         [item("a"), item("b")], SameStory(), later(1), outcome(wire.id, problem="malformed feed")
     )
     polled = await feeds.get(WIRE)
@@ -85,32 +87,28 @@ async def test_a_successful_poll_records_its_state_and_clears_failures(backend: 
     assert polled.last_success == later(1) and polled.items_seen == 2 and polled.failures == 0
     assert polled.last_error == "malformed feed" and polled.next_poll == outcome(1).next_poll
     # A 304 (no new validators) keeps the stored ones; only new items count as seen.
-    await backend.intake_queue.record_items(
-        [item("a")], SameStory(), later(2), outcome(wire.id, etag=None)
-    )
+    await intake.queue.record_items([item("a")], SameStory(), later(2), outcome(wire.id, etag=None))
     again = await feeds.get(WIRE)
     assert again.etag == "e1" and again.items_seen == 2 and again.last_error is None
 
 
-async def test_removing_a_feed_keeps_what_it_brought(backend: Backend) -> None:
-    feeds = backend.intake_feeds
+async def test_removing_a_feed_keeps_what_it_brought(intake: IntakeStores) -> None:
+    feeds = intake.feeds
     wire = await feeds.add(WIRE, "Wire", 15, NOW)
-    [candidate] = await backend.intake_queue.record_items(
-        [item("a")], SameStory(), NOW, outcome(wire.id)
-    )
+    [candidate] = await intake.queue.record_items([item("a")], SameStory(), NOW, outcome(wire.id))
     removed = await feeds.remove(WIRE)
     assert removed.id == wire.id and await feeds.all() == []
     with pytest.raises(FeedNotFound):
         await feeds.remove(WIRE)
-    stored = await backend.intake_queue.get(candidate)
+    stored = await intake.queue.get(candidate)
     assert [i.outlet for i in stored.items] == ["Wire"]
 
 
-async def test_polls_with_nothing_new_are_recorded_together(backend: Backend) -> None:
-    feeds = backend.intake_feeds
+async def test_polls_with_nothing_new_are_recorded_together(intake: IntakeStores) -> None:
+    feeds = intake.feeds
     wire = await feeds.add(WIRE, "Wire", 15, NOW)
     daily = await feeds.add(DAILY, "Daily", 15, NOW)
-    await backend.intake_queue.record_items([item("a")], SameStory(), NOW, outcome(wire.id))
+    await intake.queue.record_items([item("a")], SameStory(), NOW, outcome(wire.id))
     await feeds.record_failure(daily.id, "timed out", later(30), 5)
     await feeds.record_unchanged(
         [outcome(wire.id, etag=None, problem="malformed feed"), outcome(daily.id, etag='"d2"')],

@@ -9,25 +9,25 @@ from datetime import timedelta
 import pytest
 
 from bot.domain.intake_records import CandidateNotFound
-from tests.contract.backends import Backend
-from tests.contract.conftest import NOW, Reopen
+from tests.contract.backends import IntakeStores
+from tests.contract.conftest import NOW, Reopen, intake_of
 from tests.contract.intake_helpers import SameStory, item, later, outcome
 
 
-async def test_the_same_item_seen_twice_is_one_item(backend: Backend) -> None:
-    queue = backend.intake_queue
-    feed = await backend.intake_feeds.add("https://wire.example/", "Wire", 15, NOW)
+async def test_the_same_item_seen_twice_is_one_item(intake: IntakeStores) -> None:
+    queue = intake.queue
+    feed = await intake.feeds.add("https://wire.example/", "Wire", 15, NOW)
     first = await queue.record_items([item("guid:a"), item("guid:a")], SameStory(), NOW,
                                      outcome(feed.id))  # fmt: skip
     again = await queue.record_items([item("guid:a")], SameStory(), later(15), outcome(feed.id))
     assert len(first) == 1 and again == []
     candidate = await queue.get(first[0])
     assert len(candidate.items) == 1
-    assert (await backend.intake_feeds.get(str(feed.id))).items_seen == 1
+    assert (await intake.feeds.get(str(feed.id))).items_seen == 1
 
 
-async def test_known_keys_tells_which_items_need_no_work(backend: Backend) -> None:
-    queue = backend.intake_queue
+async def test_known_keys_tells_which_items_need_no_work(intake: IntakeStores) -> None:
+    queue = intake.queue
     await queue.record_items([item(f"k{n}") for n in range(600)], SameStory(), NOW, None)
     asked = [f"k{n}" for n in range(0, 1200, 2)] + ["k1", "k1"]
     assert await queue.known_keys(asked) == {f"k{n}" for n in range(0, 600, 2)} | {"k1"}
@@ -35,9 +35,9 @@ async def test_known_keys_tells_which_items_need_no_work(backend: Backend) -> No
 
 
 async def test_reports_of_one_story_are_one_candidate_with_every_source(
-    backend: Backend,
+    intake: IntakeStores,
 ) -> None:
-    queue = backend.intake_queue
+    queue = intake.queue
     matcher = SameStory()
     created = await queue.record_items(
         [item("w1", "troops", "Wire", "NK sends troops"), item("x", "other", "Wire")],
@@ -62,22 +62,22 @@ async def test_reports_of_one_story_are_one_candidate_with_every_source(
 
 
 async def test_two_processes_storing_the_same_items_store_them_once(
-    backend: Backend, reopen: Reopen
+    intake: IntakeStores, reopen: Reopen
 ) -> None:
     items = [item(f"k{n}") for n in range(20)]
     async with reopen() as other:
         results = await asyncio.gather(
-            backend.intake_queue.record_items(items, SameStory(), NOW, None),
-            other.intake_queue.record_items(items, SameStory(), NOW, None),
+            intake.queue.record_items(items, SameStory(), NOW, None),
+            intake_of(other).queue.record_items(items, SameStory(), NOW, None),
         )
     assert sorted(len(r) for r in results) == [0, 20]
-    assert len(await backend.intake_queue.pending(100)) == 20
+    assert len(await intake.queue.pending(100)) == 20
 
 
 async def test_the_queue_shows_the_longest_waiting_first_and_later_goes_to_the_back(
-    backend: Backend,
+    intake: IntakeStores,
 ) -> None:
-    queue = backend.intake_queue
+    queue = intake.queue
     first, second, third = [
         (await queue.record_items([item(k)], SameStory(), later(n), None))[0]
         for n, k in enumerate("abc")
@@ -91,8 +91,8 @@ async def test_the_queue_shows_the_longest_waiting_first_and_later_goes_to_the_b
     assert (await queue.get(second)).state == "approved"
 
 
-async def test_a_decision_is_made_once(backend: Backend) -> None:
-    queue = backend.intake_queue
+async def test_a_decision_is_made_once(intake: IntakeStores) -> None:
+    queue = intake.queue
     [candidate] = await queue.record_items([item("a")], SameStory(), NOW, None)
     await queue.decide(candidate, "merge", "ana", later(1), entry_slug="nk-troops")
     with pytest.raises(CandidateNotFound):
@@ -105,16 +105,16 @@ async def test_a_decision_is_made_once(backend: Backend) -> None:
 
 
 async def test_a_rejected_story_is_remembered_and_its_rewrites_do_not_come_back(
-    backend: Backend, reopen: Reopen
+    intake: IntakeStores, reopen: Reopen
 ) -> None:
-    queue = backend.intake_queue
+    queue = intake.queue
     [rejected] = await queue.record_items([item("a", "troops")], SameStory(), NOW, None)
     await queue.decide(rejected, "reject", "ana", later(1), reason="duplicate of an entry")
     # Another process, later, with the stories of the window: the rewrite joins the rejected.
     async with reopen() as other:
-        known = await other.intake_queue.signatures(NOW - timedelta(days=30))
+        known = await intake_of(other).queue.signatures(NOW - timedelta(days=30))
         assert known == [(rejected, b"troops")]
-        created = await other.intake_queue.record_items(
+        created = await intake_of(other).queue.record_items(
             [item("b", "troops", "Daily")], SameStory(known), later(60), None
         )
     assert created == []
@@ -123,8 +123,8 @@ async def test_a_rejected_story_is_remembered_and_its_rewrites_do_not_come_back(
     assert story.state == "rejected" and [i.outlet for i in story.items] == ["Wire", "Daily"]
 
 
-async def test_signatures_cover_the_window_only(backend: Backend) -> None:
-    queue = backend.intake_queue
+async def test_signatures_cover_the_window_only(intake: IntakeStores) -> None:
+    queue = intake.queue
     [old] = await queue.record_items([item("old")], SameStory(), NOW - timedelta(days=40), None)
     [new] = await queue.record_items([item("new")], SameStory(), NOW, None)
     assert await queue.signatures(NOW - timedelta(days=30)) == [(new, b"new")]
@@ -134,9 +134,9 @@ async def test_signatures_cover_the_window_only(backend: Backend) -> None:
 
 
 async def test_retention_drops_old_raw_text_but_the_item_is_still_recognised(
-    backend: Backend,
+    intake: IntakeStores,
 ) -> None:
-    queue = backend.intake_queue
+    queue = intake.queue
     [old] = await queue.record_items([item("old")], SameStory(), NOW - timedelta(days=40), None)
     await queue.record_items([item("new")], SameStory(), NOW, None)
     assert await queue.purge_bodies(NOW - timedelta(days=30)) == 1

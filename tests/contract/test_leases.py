@@ -6,15 +6,15 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
-from tests.contract.backends import Backend
-from tests.contract.conftest import NOW, Reopen
+from tests.contract.backends import IntakeStores
+from tests.contract.conftest import NOW, Reopen, intake_of
 
 TTL = timedelta(minutes=2)
 LEASE = "intake-poller"
 
 
-async def test_one_holder_at_a_time(backend: Backend) -> None:
-    leases = backend.leases
+async def test_one_holder_at_a_time(intake: IntakeStores) -> None:
+    leases = intake.leases
     assert await leases.holder(LEASE, NOW) is None
     assert await leases.acquire(LEASE, "a", NOW, TTL)
     assert not await leases.acquire(LEASE, "b", NOW + timedelta(seconds=30), TTL)
@@ -23,29 +23,33 @@ async def test_one_holder_at_a_time(backend: Backend) -> None:
     assert await leases.acquire("other-lease", "b", NOW, TTL)  # leases are by name
 
 
-async def test_processes_asking_at_once_get_one_lease(backend: Backend, reopen: Reopen) -> None:
+async def test_processes_asking_at_once_get_one_lease(intake: IntakeStores, reopen: Reopen) -> None:
     async with reopen() as other:
         won = await asyncio.gather(
             *(
                 handle.leases.acquire(LEASE, f"p{n}", NOW, TTL)
-                for n, handle in enumerate([backend, other] * 5)
+                for n, handle in enumerate([intake, intake_of(other)] * 5)
             )
         )
     assert sum(won) == 1
 
 
-async def test_a_holder_that_died_hands_over_at_expiry(backend: Backend, reopen: Reopen) -> None:
-    assert await backend.leases.acquire(LEASE, "dead", NOW, TTL)
+async def test_a_holder_that_died_hands_over_at_expiry(
+    intake: IntakeStores, reopen: Reopen
+) -> None:
+    assert await intake.leases.acquire(LEASE, "dead", NOW, TTL)
     async with reopen() as other:
-        assert not await other.leases.acquire(LEASE, "next", NOW + TTL - timedelta(seconds=1), TTL)
-        assert await other.leases.acquire(LEASE, "next", NOW + TTL, TTL)
-    assert await backend.leases.holder(LEASE, NOW + TTL) == "next"
+        assert not await intake_of(other).leases.acquire(
+            LEASE, "next", NOW + TTL - timedelta(seconds=1), TTL
+        )
+        assert await intake_of(other).leases.acquire(LEASE, "next", NOW + TTL, TTL)
+    assert await intake.leases.holder(LEASE, NOW + TTL) == "next"
     # The old holder, back from a long pause, cannot renew what it lost.
-    assert not await backend.leases.renew(LEASE, "dead", NOW + TTL, TTL)
+    assert not await intake.leases.renew(LEASE, "dead", NOW + TTL, TTL)
 
 
-async def test_renewing_keeps_it_and_only_the_holder_renews(backend: Backend) -> None:
-    leases = backend.leases
+async def test_renewing_keeps_it_and_only_the_holder_renews(intake: IntakeStores) -> None:
+    leases = intake.leases
     assert not await leases.renew(LEASE, "a", NOW, TTL)  # nothing to renew
     assert await leases.acquire(LEASE, "a", NOW, TTL)
     assert await leases.renew(LEASE, "a", NOW + timedelta(minutes=1), TTL)
@@ -55,8 +59,8 @@ async def test_renewing_keeps_it_and_only_the_holder_renews(backend: Backend) ->
     assert await leases.holder(LEASE, NOW + timedelta(minutes=3)) is None
 
 
-async def test_only_the_holder_releases(backend: Backend) -> None:
-    leases = backend.leases
+async def test_only_the_holder_releases(intake: IntakeStores) -> None:
+    leases = intake.leases
     assert await leases.acquire(LEASE, "a", NOW, TTL)
     await leases.release(LEASE, "b")
     assert await leases.holder(LEASE, NOW) == "a"

@@ -141,7 +141,7 @@ async def test_the_discord_platform_tells_its_newsroom_channel(
     channel = guild.add_text_channel("intake")
     newsroom = App(
         app.settings.model_copy(update={"newsroom_discord_guild_id": guild.id}),
-        app.database,
+        app.storage,
         app.service,
     )
     settings = DiscordSettings(
@@ -171,7 +171,7 @@ async def test_the_slack_app_tells_its_newsroom_channel(
 ) -> None:
     newsroom = App(
         app.settings.model_copy(update={"newsroom_slack_team_id": TEAM_ID}),
-        app.database,
+        app.storage,
         app.service,
     )
     slack = slack_only(standin, "socket").model_copy(update={"intake_channel_id": BRIEF_CHANNEL})
