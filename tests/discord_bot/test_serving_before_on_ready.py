@@ -21,6 +21,18 @@ from tests.standins.discord import DiscordStandIn
 from tests.standins.discord.runner import point_discord_py_at
 
 
+class Serving(logging.Handler):
+    """Sets ``logged`` when the bot logs that it is serving commands."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.INFO)
+        self.logged = asyncio.Event()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if "serving commands" in record.getMessage():
+            self.logged.set()
+
+
 async def test_a_command_is_answered_once_serving_is_logged_before_on_ready(
     discord: DiscordStandIn, app: App, clock: FixedClock, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -29,12 +41,12 @@ async def test_a_command_is_answered_once_serving_is_logged_before_on_ready(
     reader = guild.add_member("reader")
     bot = BriefingBot(make_deps(app, clock), guild_ready_timeout=30.0)
     caplog.set_level(logging.INFO, logger="bot.adapters.discord.client")
+    serving = Serving()
+    logging.getLogger("bot.adapters.discord.client").addHandler(serving)
     point_discord_py_at(discord)
     running = asyncio.create_task(bot.start(discord.token))
     try:
-        async with asyncio.timeout(10):
-            while not any("serving commands" in r.getMessage() for r in caplog.records):
-                await asyncio.sleep(0.01)
+        await asyncio.wait_for(serving.logged.wait(), 10)
         assert not bot.is_ready()  # discord.py would wait 30 s more for further guilds
 
         latest = await discord.run_command(guild, reader, "brief latest", channel=channel, count=1)
@@ -43,5 +55,6 @@ async def test_a_command_is_answered_once_serving_is_logged_before_on_ready(
         assert not bot.is_ready()
         assert "serving commands in 1 servers" in caplog.text
     finally:
+        logging.getLogger("bot.adapters.discord.client").removeHandler(serving)
         await bot.close()
         await asyncio.wait_for(running, 5)
