@@ -162,6 +162,25 @@ async def test_runs_due_before_start_are_left_to_catch_up_and_moved_on(
     assert await scheduler.next_run_time(PLATFORM, "old") == utc(2026, 3, 8, 23)
 
 
+async def test_with_catch_up_first_a_missed_run_is_posted_once_by_catch_up_then_moved_on(
+    world: World, scheduler: DigestScheduler, delivery: DigestDelivery, poster: RecordingPoster
+) -> None:
+    await world.add_server("s1", "08:00", "Asia/Seoul", since=utc(2026, 3, 7, 12))
+    back = utc(2026, 3, 7, 23, 30)  # the bot was down at 08:00 KST; back 30 minutes later
+    with time_machine.travel(back, tick=False):
+        await scheduler.start(ready=never, catch_up_first=True)
+        assert await scheduler.run_pending() == []  # catch-up's row: left alone
+        assert await scheduler.next_run_time(PLATFORM, "s1") == utc(2026, 3, 7, 23)
+        caught = await delivery.catch_up(back, timedelta(hours=6))
+        scheduler.caught_up()
+        assert await scheduler.run_pending() == []
+    assert [(r.status, r.local_date) for r in caught] == [
+        (DeliveryStatus.POSTED, date(2026, 3, 8))
+    ]
+    assert len(poster.posts) == 1
+    assert await scheduler.next_run_time(PLATFORM, "s1") == utc(2026, 3, 8, 23)
+
+
 async def test_a_run_found_far_too_late_is_skipped(
     world: World, scheduler: DigestScheduler, poster: RecordingPoster
 ) -> None:
