@@ -174,9 +174,7 @@ async def test_with_catch_up_first_a_missed_run_is_posted_once_by_catch_up_then_
         caught = await delivery.catch_up(back, timedelta(hours=6))
         scheduler.caught_up()
         assert await scheduler.run_pending() == []
-    assert [(r.status, r.local_date) for r in caught] == [
-        (DeliveryStatus.POSTED, date(2026, 3, 8))
-    ]
+    assert [(r.status, r.local_date) for r in caught] == [(DeliveryStatus.POSTED, date(2026, 3, 8))]
     assert len(poster.posts) == 1
     assert await scheduler.next_run_time(PLATFORM, "s1") == utc(2026, 3, 8, 23)
 
