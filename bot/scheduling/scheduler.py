@@ -210,7 +210,10 @@ class DigestScheduler:
             result = await self._delivery.deliver(server, day, now, shared=shared)
         except Exception:  # logged; the next run must still be scheduled
             log.exception("digest %s/%s failed", server.platform, server.server_id)
-        await self._servers.advance_next_runs([_moved_on(item, self._clock.now())])
+        try:
+            await self._servers.advance_next_runs([_moved_on(item, self._clock.now())])
+        except Exception:  # the row stays due: the next pass finds it claimed and moves it on
+            log.exception("digest %s/%s: next run not saved", server.platform, server.server_id)
         return result
 
 

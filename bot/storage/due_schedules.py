@@ -25,6 +25,9 @@ COLUMNS = (
 ACTIVE = "digest_channel_id IS NOT NULL AND digest_time IS NOT NULL AND timezone IS NOT NULL"
 
 NextRunChange = tuple[str, str, datetime | None, datetime]  # platform, server, old, new
+# Where a schedule the system can no longer read (its zone left tzdata) is parked, so it can
+# never fill the due window ahead of good ones; ``/digest setup`` writes a real one again.
+PARKED = "9999-12-31T00:00:00.000000+00:00"
 
 
 class DueScheduleQueries:
@@ -68,11 +71,22 @@ class DueScheduleQueries:
             f" WHERE next_run_utc BETWEEN ? AND ? AND {where} ORDER BY next_run_utc LIMIT ?",
             (stamp(not_before) if not_before else "", stamp(now), *params, limit - len(rows)),
         )
-        return [
-            DueSchedule(server, parse_stamp(row["next_run_utc"]))
-            for row in rows
-            if (server := self._server_schedule(row)) is not None
-        ]
+        due, unusable = [], []
+        for row in rows:
+            server = self._server_schedule(row)
+            if server is None:  # logged by the parser
+                unusable.append((PARKED, row["platform"], row["server_id"]))
+            else:
+                due.append(DueSchedule(server, parse_stamp(row["next_run_utc"])))
+        if unusable:
+            async with self._db.write() as connection:
+                await connection.executemany(
+                    "UPDATE servers SET next_run_utc = ? WHERE platform = ? AND server_id = ?",
+                    unusable,
+                )
+            if not due:  # the window held only those: look behind them
+                return await self.due_schedules(now, limit, shards, not_before)
+        return due
 
     async def earliest_next_run(
         self, after: datetime, shards: ShardSpec | None = None

@@ -252,3 +252,20 @@ async def test_shutdown_does_not_hang_and_is_repeatable(scheduler: DigestSchedul
     async with asyncio.timeout(2):
         await scheduler.shutdown()
         await scheduler.shutdown()
+
+
+async def test_a_stored_zone_the_system_no_longer_knows_does_not_hold_up_the_others(
+    world: World, delivery: DigestDelivery, poster: RecordingPoster
+) -> None:
+    for number in range(3):
+        await world.add_server(f"gone{number}", "07:00", "Asia/Seoul", since=utc(2026, 3, 7, 12))
+    await world.add_server("ok", "08:00", "Asia/Seoul", since=utc(2026, 3, 7, 12))
+    async with world.database.write() as connection:  # as if tzdata dropped the zone
+        await connection.execute(
+            "UPDATE servers SET timezone = 'Gone/Zone' WHERE server_id LIKE 'gone%'"
+        )
+    small = DigestScheduler(world.servers, delivery, SystemClock(), batch=3, in_flight=2)
+    with time_machine.travel(utc(2026, 3, 7, 23, 0, 5), tick=False):
+        results = await small.run_pending()  # the three broken rows filled the first window
+    assert [(r.server_id, r.status) for r in results] == [("ok", DeliveryStatus.POSTED)]
+    assert [p.target.server_id for p in poster.posts] == ["ok"]
