@@ -1,5 +1,5 @@
 -- Intake inside the bot: one poller at a time (a lease), one newsroom notice per poll.
--- The same tables and columns as SQLite's 0010 (times as ISO text), so `briefbot db copy`
+-- The same tables and columns as SQLite's 0011 (times as ISO text), so `briefbot db copy`
 -- moves them; the intake stores themselves run on SQLite only for now.
 
 -- A digest of a feed's body as last read: the same bytes again need no parsing.
