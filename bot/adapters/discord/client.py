@@ -42,6 +42,7 @@ class BriefingBot(commands.Bot):
         guild_ready_timeout: float = 2.0,
         sync_on_start: bool = True,
         digests: bool = True,
+        **options: Any,
     ) -> None:
         super().__init__(
             command_prefix=commands.when_mentioned,
@@ -50,6 +51,7 @@ class BriefingBot(commands.Bot):
             tree_cls=ErrorHandlingTree,
             help_command=None,
             guild_ready_timeout=guild_ready_timeout,
+            **options,
         )
         self.deps = deps
         if isinstance(self.tree, ErrorHandlingTree):
@@ -167,3 +169,8 @@ class BriefingBot(commands.Bot):
     async def on_ready(self) -> None:
         user = self.user
         log.info("connected as %s (%s) to %d servers", user, user and user.id, len(self.guilds))
+
+
+class ShardedBriefingBot(BriefingBot, commands.AutoShardedBot):
+    """The same bot over one gateway connection per shard it runs (``shard_ids`` of
+    ``shard_count``): discord.py's AutoShardedClient. Other processes run the other shards."""

@@ -46,7 +46,9 @@ class DiscordStandIn(UserActions):
         self.reply_timeout = reply_timeout
         self.world = World(bot_name=bot_name, bot_permissions=bot_permissions)
         self.faults = Faults()
+        # One limiter per bot token: every session and process of the bot shares it.
         self.rate_limiter = GlobalRateLimiter()
+        self.guilds_per_shard = 1000  # GET /gateway/bot recommends one shard per this many
         self.violations: list[Violation] = []
         self.requests: list[tuple[str, str, str]] = []
         # Every JSON body received (after faults), with method, path and route template.
