@@ -1,0 +1,127 @@
+"""Two bot processes sharing one bot: each runs half the shards, on one database.
+
+Built as ``briefbot run --shards N --shard-count 2`` builds them (the Discord platform with
+``DISCORD_SHARD_IDS``/``DISCORD_SHARD_COUNT``), against the stand-in, which sends each
+server's events only to the process holding its shard. Each process schedules, catches up
+and answers for its own servers only; only shard 0's process pushes the slash commands.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack, asynccontextmanager
+from datetime import timedelta
+
+import pytest
+from discord.ext import commands
+
+from bot.adapters.discord.client import BriefingBot
+from bot.adapters.discord.platform import PLATFORM as DISCORD
+from bot.adapters.discord.settings import DiscordSettings
+from bot.app import App
+from bot.domain.digest_schedule import DigestSchedule
+from bot.domain.errors import InvalidInput
+from bot.platforms.host import PlatformHost
+from tests.discord_digest.conftest import (
+    MANAGE_GUILD,
+    NOW,
+    PLATFORM,
+    catch_up_done,
+    digest_messages,
+)
+from tests.standins.discord import DiscordStandIn, running_bot
+
+COMMANDS_ROUTE = "/applications/{application_id}/commands"
+
+
+def settings_for(discord: DiscordStandIn, **shards: object) -> DiscordSettings:
+    return DiscordSettings(
+        token=discord.token,
+        api_base_url=discord.api_base_url,
+        gateway_url=discord.gateway_url,
+        **shards,
+    )
+
+
+@asynccontextmanager
+async def processes(
+    discord: DiscordStandIn, app: App, *shard_ids: str, count: int = 2
+) -> AsyncIterator[list[BriefingBot]]:
+    """One bot per ``shard_ids`` item, as separate ``briefbot run`` processes would be."""
+    async with AsyncExitStack() as stack:
+        bots = []
+        for ids in shard_ids:
+            settings = settings_for(discord, shard_ids=ids, shard_count=count)
+            bot = DISCORD.bot(PlatformHost.of(app, PLATFORM), settings, serve=True)
+            bots.append(await stack.enter_async_context(running_bot(bot, discord)))
+        yield bots
+
+
+def command_syncs(discord: DiscordStandIn) -> int:
+    return sum(1 for m, _, t in discord.requests if m == "PUT" and t == COMMANDS_ROUTE)
+
+
+async def test_each_process_posts_and_schedules_only_its_own_servers(
+    discord: DiscordStandIn, app: App
+) -> None:
+    desks = [discord.add_guild(f"Desk {n}", shard=(n % 2, 2)) for n in range(6)]
+    channels = [guild.add_text_channel("briefing") for guild in desks]
+    # Due half an hour ago, set up yesterday: every desk is owed today's digest at start-up.
+    host = PlatformHost.of(app, PLATFORM)
+    for guild, channel in zip(desks, channels, strict=True):
+        schedule = DigestSchedule.parse(str(channel.id), "08:30", "UTC")
+        await host.servers.set_schedule(PLATFORM, str(guild.id), schedule, NOW - timedelta(days=1))
+
+    async with processes(discord, app, "0", "1") as (first, second):
+        await catch_up_done(first)
+        await catch_up_done(second)
+        assert isinstance(first, commands.AutoShardedBot)
+        assert {g.id for g in first.guilds} == {d.id for d in desks[0::2]}
+        assert {g.id for g in second.guilds} == {d.id for d in desks[1::2]}
+        for n, guild in enumerate(desks):
+            mine, theirs = (first, second) if n % 2 == 0 else (second, first)
+            assert mine.scheduler.next_run_time(PLATFORM, str(guild.id)) is not None
+            assert theirs.scheduler.next_run_time(PLATFORM, str(guild.id)) is None
+
+    assert [len(digest_messages(discord, c)) for c in channels] == [1] * len(desks)
+    assert command_syncs(discord) == 1, "only shard 0's process pushes the commands"
+
+
+async def test_digest_setup_is_answered_and_scheduled_by_the_servers_own_process(
+    discord: DiscordStandIn, app: App
+) -> None:
+    guild = discord.add_guild("Seoul desk", shard=(1, 2))
+    channel = guild.add_text_channel("briefing")
+    admin = guild.add_member("admin", permissions=MANAGE_GUILD)
+    async with processes(discord, app, "0", "1") as (first, second):
+        reply = await discord.run_command(
+            guild,
+            admin,
+            "digest setup",
+            channel=channel,
+            options={"time": "20:00", "timezone": "Asia/Seoul"},
+        )
+        assert "Daily digest set" in reply.content
+        assert second.scheduler.next_run_time(PLATFORM, str(guild.id)) is not None
+        assert first.scheduler.next_run_time(PLATFORM, str(guild.id)) is None
+
+
+async def test_without_shards_the_bot_is_a_plain_client(discord: DiscordStandIn, app: App) -> None:
+    bot = DISCORD.bot(PlatformHost.of(app, PLATFORM), settings_for(discord), serve=False)
+    assert not isinstance(bot, commands.AutoShardedBot)
+
+
+@pytest.mark.parametrize(
+    ("shards", "sentence"),
+    [
+        ({"shard_ids": "0-3"}, "DISCORD_SHARD_IDS needs DISCORD_SHARD_COUNT"),
+        ({"shard_ids": "4-7", "shard_count": 4}, "Shard 7 does not exist with 4 shard"),
+        ({"shard_ids": "3-1", "shard_count": 4}, "counts down"),
+        ({"shard_ids": "zero", "shard_count": 4}, "is not a list of shards"),
+    ],
+)
+def test_bad_shard_settings_are_one_sentence(
+    discord: DiscordStandIn, app: App, shards: dict[str, object], sentence: str
+) -> None:
+    with pytest.raises(InvalidInput, match=sentence):
+        DISCORD.bot(PlatformHost.of(app, PLATFORM), settings_for(discord, **shards), serve=True)
