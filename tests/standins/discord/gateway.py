@@ -24,7 +24,7 @@ from typing import Any
 
 from aiohttp import WSMsgType, web
 
-from .gateway_session import Connection, Session, SessionEvent
+from .gateway_session import Connection, Session, SessionEvent, guild_of, shard_of
 from .model import World
 
 JSON = dict[str, Any]
@@ -33,22 +33,6 @@ _log = logging.getLogger(__name__)
 HEARTBEAT_INTERVAL_MS = 41250
 OP_DISPATCH, OP_HEARTBEAT, OP_IDENTIFY, OP_RESUME = 0, 1, 2, 6
 OP_RECONNECT, OP_INVALID_SESSION, OP_HELLO, OP_HEARTBEAT_ACK = 7, 9, 10, 11
-GUILD_EVENTS = ("GUILD_CREATE", "GUILD_UPDATE", "GUILD_DELETE")  # their ``id`` is the guild
-
-__all__ = ["Connection", "Gateway", "Session", "SessionEvent", "shard_of"]
-
-
-def shard_of(guild_id: int, shard_count: int) -> int:
-    """Discord's formula: which shard hears a guild."""
-    return (guild_id >> 22) % shard_count
-
-
-def _guild_of(event: str, data: JSON) -> int | None:
-    if "guild_id" in data and data["guild_id"] is not None:
-        return int(data["guild_id"])
-    if event in GUILD_EVENTS and "id" in data:
-        return int(data["id"])
-    return None
 
 
 class Gateway:
@@ -67,6 +51,9 @@ class Gateway:
         self._changed = asyncio.Condition()
         self._mark = 0
         self._connections: set[Connection] = set()
+        # While set and not yet released, IDENTIFYs wait (see ``DiscordStandIn.hold_identify``).
+        self.identify_gate: asyncio.Event | None = None
+        self.held = 0
 
     @property
     def session(self) -> Session | None:
@@ -89,7 +76,7 @@ class Gateway:
     def dispatch(self, event: str, data: JSON) -> None:
         """Send a dispatch to the guild's shard now, or keep it for replay if that shard is
         between connections."""
-        session = self.session_for(_guild_of(event, data))
+        session = self.session_for(guild_of(event, data))
         if session is None:
             return  # nobody identified yet: GUILD_CREATE at IDENTIFY will carry the state
         self._send(session, event, data)
@@ -154,6 +141,11 @@ class Gateway:
             conn.queue.put_nowait(None)
             await conn.ws.close(code=4004, message=b"Authentication failed.")
             return
+        if self.identify_gate is not None:
+            async with self._changed:
+                self.held += 1
+                self._changed.notify_all()
+            await self.identify_gate.wait()
         shard = data.get("shard") or [0, 1]
         shard_id, count = int(shard[0]), int(shard[1])
         if not 0 <= shard_id < count:
@@ -232,6 +224,14 @@ class Gateway:
         result = found()
         assert result is not None
         return result
+
+    async def release(self, identifies: int, timeout: float = 30.0) -> None:
+        """Once ``identifies`` IDENTIFYs wait at the gate, answer them all at once."""
+        gate = self.identify_gate
+        assert gate is not None, "hold IDENTIFYs first"
+        async with asyncio.timeout(timeout), self._changed:
+            await self._changed.wait_for(lambda: self.held >= identifies)
+        gate.set()
 
     async def flush(self, timeout: float = 5.0) -> None:
         """Return once the client has processed every dispatch sent so far, on every shard.

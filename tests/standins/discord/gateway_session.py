@@ -1,4 +1,5 @@
-"""Gateway pieces: one websocket connection, one session, and the events tests wait for."""
+"""Gateway pieces: a connection, a session, the events tests wait for, and Discord's shard
+formula."""
 
 from __future__ import annotations
 
@@ -10,6 +11,21 @@ from typing import Any
 from aiohttp import web
 
 JSON = dict[str, Any]
+GUILD_EVENTS = ("GUILD_CREATE", "GUILD_UPDATE", "GUILD_DELETE")  # their ``id`` is the guild
+
+
+def shard_of(guild_id: int, shard_count: int) -> int:
+    """Discord's formula: which shard hears a guild."""
+    return (guild_id >> 22) % shard_count
+
+
+def guild_of(event: str, data: JSON) -> int | None:
+    """The guild a dispatch is about (None: about no guild, so for shard 0)."""
+    if "guild_id" in data and data["guild_id"] is not None:
+        return int(data["guild_id"])
+    if event in GUILD_EVENTS and "id" in data:
+        return int(data["id"])
+    return None
 
 
 @dataclass(eq=False)

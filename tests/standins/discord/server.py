@@ -194,6 +194,15 @@ class DiscordStandIn(UserActions):
         """Send op 9 INVALID_SESSION."""
         await self.gateway.invalidate_session(resumable=resumable)
 
+    def hold_identify(self) -> None:
+        """Make IDENTIFYs wait (e.g. several bot processes starting) until released."""
+        self.gateway.identify_gate = asyncio.Event()
+
+    async def release_identify(self, identifies: int, timeout: float = 30.0) -> None:
+        """Answer the held IDENTIFYs together once ``identifies`` of them wait, so the bot
+        processes become ready at the same moment (and race for the same digests)."""
+        await self.gateway.release(identifies, timeout)
+
     async def wait_for_session(
         self, *, resumed: bool | None = None, timeout: float = 15.0
     ) -> SessionEvent:
