@@ -14,7 +14,12 @@ from bot.adapters.discord.cogs.digest import DigestCommands
 from bot.adapters.discord.cogs.editor import BriefEditor
 from bot.adapters.discord.cogs.reader import BriefReader
 from bot.adapters.discord.deps import DiscordDeps
-from bot.adapters.discord.digest_poster import DIGEST_BUDGET, DiscordDigestPoster, measure_digest
+from bot.adapters.discord.digest_poster import (
+    DIGEST_BUDGET,
+    DiscordDigestPoster,
+    GlobalPacer,
+    measure_digest,
+)
 from bot.adapters.discord.errors import ErrorHandlingTree
 from bot.domain.errors import NotConfigured
 from bot.platforms.runtime import DigestRuntime
@@ -42,6 +47,7 @@ class BriefingBot(commands.Bot):
         guild_ready_timeout: float = 2.0,
         sync_on_start: bool = True,
         digests: bool = True,
+        pacer: GlobalPacer | None = None,
         **options: Any,
     ) -> None:
         super().__init__(
@@ -59,7 +65,11 @@ class BriefingBot(commands.Bot):
         self.sync_on_start = sync_on_start
         self.digests = digests
         self.runtime = DigestRuntime.of(
-            "discord", deps, DiscordDigestPoster(self), budget=DIGEST_BUDGET, measure=measure_digest
+            "discord",
+            deps,
+            DiscordDigestPoster(self, pacer),
+            budget=DIGEST_BUDGET,
+            measure=measure_digest,
         )
         self.delivery = self.runtime.delivery
         self.scheduler = self.runtime.scheduler

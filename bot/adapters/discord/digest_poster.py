@@ -46,6 +46,12 @@ class GlobalPacer:
         self._sent: deque[float] = deque()
         self._lock = asyncio.Lock()
 
+    @classmethod
+    def for_share(cls, per_second: int, share: float) -> GlobalPacer:
+        """The pace of one process holding ``share`` of the bot's shards: the global limit is
+        per bot, so processes that each kept to all of it would meet 429s together."""
+        return cls(limit=max(1, int((per_second - 2) * share)))
+
     async def wait(self) -> None:
         async with self._lock:
             while True:

@@ -34,14 +34,16 @@ class DiscordPlatform:
         """
         from bot.adapters.discord.client import BriefingBot, ShardedBriefingBot
         from bot.adapters.discord.deps import DiscordDeps
+        from bot.adapters.discord.digest_poster import GlobalPacer
         from bot.adapters.discord.endpoints import configure_endpoints
         from bot.platforms.shards import OwnedLedger, OwnedNotices, OwnedServers
 
         shards = settings.shards
         configure_endpoints(settings.api_base_url, settings.gateway_url)
         deps = DiscordDeps(settings=host.settings, app_state=host.app_state, **host.shared())
+        pacer = GlobalPacer.for_share(settings.global_rate_limit, shards.share if shards else 1)
         if shards is None:
-            return BriefingBot(deps, sync_on_start=serve, digests=serve)
+            return BriefingBot(deps, sync_on_start=serve, digests=serve, pacer=pacer)
         log.info("running %s", shards)
         owned = dataclasses.replace(
             deps,
@@ -53,6 +55,7 @@ class DiscordPlatform:
             owned,
             sync_on_start=serve and shards.syncs_commands,
             digests=serve,
+            pacer=pacer,
             shard_ids=shards.sorted_ids,
             shard_count=shards.count,
         )

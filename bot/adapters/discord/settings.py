@@ -23,8 +23,9 @@ class DiscordSettings(PlatformSettings):
     # Unset: one process, a plain client, exactly as before.
     shard_ids: str | None = None
     shard_count: int | None = None
-    # Discord's global limit per bot token; a sharded process keeps to its share of it.
-    global_rate_limit: float = Field(default=50.0, gt=0)
+    # Discord's global limit (requests/s per bot token); a sharded process keeps its digests
+    # and notices to its share of it (the share of shards it runs).
+    global_rate_limit: int = Field(default=50, ge=3)
 
     @property
     def token_text(self) -> str:

@@ -17,7 +17,8 @@ from aiohttp import web
 from . import permissions as p
 from .actions import UserActions
 from .faults import Faults, GlobalRateLimiter
-from .gateway import Gateway, SessionEvent
+from .gateway import Gateway
+from .gateway_session import SessionEvent
 from .interactions import Interactions
 from .model import Channel, Member, Message, Role, World
 from .rest import API_PREFIX, Rest, SentBody, serve_attachment
