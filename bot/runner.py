@@ -17,7 +17,7 @@ from bot.adapters.console.shell import Console, run_console
 from bot.app import App, seed_if_empty
 from bot.domain.errors import InvalidInput
 from bot.domain.schedule import zone
-from bot.domain.shards import Shards
+from bot.domain.shards import ShardSpec
 from bot.platforms.host import PlatformHost
 
 log = logging.getLogger(__name__)
@@ -29,7 +29,7 @@ NEWSROOMS = {
 }
 
 
-def choose_shards(ids: str | None, count: int | None) -> Shards:
+def choose_shards(ids: str | None, count: int | None) -> ShardSpec:
     """``briefbot run --shards 0-3 --shard-count 8``: these win over ``DISCORD_SHARD_IDS`` /
     ``DISCORD_SHARD_COUNT`` (which the Discord platform reads); checked here, so a typo is
     one sentence before anything connects."""
@@ -38,7 +38,7 @@ def choose_shards(ids: str | None, count: int | None) -> Shards:
         count = int(env) if env.isdigit() else None
     if count is None:
         raise InvalidInput("--shards needs --shard-count: the total number of shards of the bot.")
-    shards = Shards.parse(ids if ids is not None else f"0-{max(count - 1, 0)}", count)
+    shards = ShardSpec.parse(ids if ids is not None else f"0-{max(count - 1, 0)}", count)
     os.environ["DISCORD_SHARD_IDS"] = ",".join(map(str, shards.sorted_ids))
     os.environ["DISCORD_SHARD_COUNT"] = str(shards.count)
     return shards

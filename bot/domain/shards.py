@@ -1,10 +1,11 @@
-"""Which Discord servers a bot process owns when several processes share the work.
+"""Which servers one process owns when the Discord bot runs as several processes.
 
-Discord splits a bot's servers into ``shard_count`` shards by ``(guild_id >> 22) %
-shard_count``; each gateway connection carries one shard. A process started for some shards
-hears only their servers, so it also schedules only their digests, sends only their
-correction notices and catches up only their missed days. The digest ledger's atomic claim
-stays the last line of defence when two processes are (wrongly) given the same shard.
+Discord assigns a guild to shard ``(guild_id >> 22) % shard_count``; a process that connects
+shards ``ids`` owns exactly those guilds, so its digest scheduler must run only theirs (the
+ledger would stop a double post anyway, but every process would then compose and claim every
+digest), and likewise its catch-up, crash recovery and correction notices. Stores apply the
+same rule in SQL (:meth:`ShardSpec.sql`) so a process never even reads the other processes'
+due schedules. Exactly one process (the one running shard 0) syncs the slash commands.
 """
 
 from __future__ import annotations
@@ -17,21 +18,24 @@ from bot.domain.errors import InvalidInput
 MAX_SHARD_COUNT = 65_536
 
 
-def shard_of(server_id: str, shard_count: int) -> int:
-    """The shard a Discord server belongs to (Discord's formula)."""
-    return (int(server_id) >> 22) % shard_count
-
-
 @dataclass(frozen=True, slots=True)
-class Shards:
-    """The shards one process runs, out of ``count``."""
+class ShardSpec:
+    """The shards a process owns: ``ids`` out of ``count``."""
 
-    ids: frozenset[int]
     count: int
+    ids: frozenset[int]
+
+    def __post_init__(self) -> None:
+        if self.count < 1 or not self.ids or not all(0 <= i < self.count for i in self.ids):
+            raise InvalidInput(f"shards must be numbers from 0 to {self.count - 1}")
 
     @classmethod
-    def parse(cls, text: str, count: int) -> Shards:
-        """``"0-3"``, ``"0,2,5"`` or ``"4-7,9"`` out of ``count`` shards.
+    def of(cls, count: int, *ids: int) -> ShardSpec:
+        return cls(count, frozenset(ids))
+
+    @classmethod
+    def parse(cls, text: str, count: int) -> ShardSpec:
+        """``"0-3"``, ``"0,2,5"`` or ``"4-7,9"`` out of ``count`` shards (``--shards``).
 
         Raises :class:`InvalidInput` with one sentence saying what to type instead.
         """
@@ -52,7 +56,7 @@ class Shards:
                     f"Shard {high} does not exist with {count} shard(s): they are 0 to {count - 1}."
                 )
             ids.update(range(low, high + 1))
-        return cls(frozenset(ids), count)
+        return cls(count, frozenset(ids))
 
     @property
     def sorted_ids(self) -> list[int]:
@@ -69,13 +73,25 @@ class Shards:
         return len(self.ids) / self.count
 
     def owns(self, server_id: str) -> bool:
-        """Whether the server's events, digests and notices are this process's job.
-
-        Ids that are not Discord snowflakes belong to shard 0 (they come from no gateway).
-        """
-        if not server_id.isdigit():
-            return 0 in self.ids
+        """True if the server (a Discord guild id) is on one of these shards."""
         return shard_of(server_id, self.count) in self.ids
+
+    def sql(self, column: str = "server_id") -> tuple[str, tuple[int, ...]]:
+        """The same rule as a SQL condition on a text id column, with its parameters.
+
+        A non-numeric id (a Slack team) casts to 0 in SQLite and so belongs to shard 0, as
+        :func:`shard_of` says.
+        """
+        marks = ", ".join("?" for _ in self.ids)
+        return (
+            f"((CAST({column} AS INTEGER) >> 22) % ?) IN ({marks})",
+            (self.count, *sorted(self.ids)),
+        )
 
     def __str__(self) -> str:
         return f"shards {','.join(map(str, self.sorted_ids))} of {self.count}"
+
+
+def shard_of(server_id: str, count: int) -> int:
+    """Discord's shard of a guild id; ids that are not numbers go to shard 0."""
+    return (int(server_id) >> 22) % count if server_id.isdigit() else 0

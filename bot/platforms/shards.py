@@ -11,34 +11,56 @@ atomic claim still decides if two processes are ever given the same shard.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import AsyncIterator, Iterable
 from datetime import date, datetime
 
 from bot.domain.corrections import CorrectionNotice
 from bot.domain.digest_schedule import DigestSchedule
 from bot.domain.ledger import Claim, LedgerRow, NoticeKey
-from bot.domain.servers import ServerSchedule, ServerSettings
+from bot.domain.servers import DueSchedule, ServerSchedule, ServerSettings
+from bot.domain.shards import ShardSpec
 from bot.ports.corrections import CorrectionNotices
 from bot.ports.ledger import DigestLedgerStore, LedgerKey
-from bot.ports.servers import ServerSettingsStore
-
-Owns = Callable[[str], bool]  # server id → whether this process's shards hold it
+from bot.ports.servers import NextRunChange, ServerSettingsStore
 
 
 class OwnedServers:
     """Server settings whose schedule reads see only the owned servers."""
 
-    def __init__(self, inner: ServerSettingsStore, owns: Owns) -> None:
+    def __init__(self, inner: ServerSettingsStore, shards: ShardSpec) -> None:
         self._inner = inner
-        self._owns = owns
+        self._shards = shards
 
     async def active_schedules(self) -> list[ServerSchedule]:
-        return [s for s in await self._inner.active_schedules() if self._owns(s.server_id)]
+        return [s for s in await self._inner.active_schedules() if self._shards.owns(s.server_id)]
+
+    async def schedule_pages(self, size: int = 1000) -> AsyncIterator[list[ServerSchedule]]:
+        async for page in self._inner.schedule_pages(size):
+            owned = [s for s in page if self._shards.owns(s.server_id)]
+            if owned:
+                yield owned
 
     async def get_schedule(self, platform: str, server_id: str) -> ServerSchedule | None:
-        if not self._owns(server_id):
-            return None  # a job must never fire for another process's server
+        if not self._shards.owns(server_id):
+            return None  # a timer must never fire for another process's server
         return await self._inner.get_schedule(platform, server_id)
+
+    async def due_schedules(
+        self, now: datetime, limit: int, shards: ShardSpec | None = None
+    ) -> list[DueSchedule]:
+        # The store applies the rule in SQL: other processes' rows are never even read.
+        return await self._inner.due_schedules(now, limit, shards or self._shards)
+
+    async def earliest_next_run(
+        self, after: datetime, shards: ShardSpec | None = None
+    ) -> datetime | None:
+        return await self._inner.earliest_next_run(after, shards or self._shards)
+
+    async def next_run(self, platform: str, server_id: str) -> datetime | None:
+        return await self._inner.next_run(platform, server_id)
+
+    async def advance_next_runs(self, changes: Iterable[NextRunChange]) -> None:
+        await self._inner.advance_next_runs(changes)
 
     async def get(self, platform: str, server_id: str) -> ServerSettings | None:
         return await self._inner.get(platform, server_id)
@@ -70,9 +92,9 @@ class OwnedServers:
 class OwnedLedger:
     """The digest ledger, whose crash recovery sees only the owned servers' claims."""
 
-    def __init__(self, inner: DigestLedgerStore, owns: Owns) -> None:
+    def __init__(self, inner: DigestLedgerStore, shards: ShardSpec) -> None:
         self._inner = inner
-        self._owns = owns
+        self._owns = shards.owns
 
     async def stale_claims(self, stale_before: datetime) -> list[LedgerRow]:
         # Another live process's claims look stale to a process that started later.
@@ -151,9 +173,9 @@ class OwnedLedger:
 class OwnedNotices:
     """Correction notices: a process sends (and recovers) only its own servers' notices."""
 
-    def __init__(self, inner: CorrectionNotices, owns: Owns) -> None:
+    def __init__(self, inner: CorrectionNotices, shards: ShardSpec) -> None:
         self._inner = inner
-        self._owns = owns
+        self._owns = shards.owns
 
     async def pending(self) -> list[NoticeKey]:
         return [key for key in await self._inner.pending() if self._owns(key.server_id)]

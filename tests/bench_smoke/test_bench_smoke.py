@@ -25,6 +25,8 @@ FIGURES = (
     "memory_per_1k_servers_mib",
     "memory_ratio",
     "ready_s",
+    "ready_100k_schedules_s",
+    "memory_100k_schedules_mb",
     "intake_poll_s",
     "intake_fetch_ratio",
     "extract_items_per_s",

@@ -19,6 +19,7 @@ from bot.adapters.discord.client import BriefingBot
 from bot.adapters.discord.platform import PLATFORM as DISCORD
 from bot.adapters.discord.settings import DiscordSettings
 from bot.app import App
+from bot.clock import FixedClock
 from bot.domain.digest_schedule import DigestSchedule
 from bot.domain.errors import InvalidInput
 from bot.platforms.host import PlatformHost
@@ -62,7 +63,7 @@ def command_syncs(discord: DiscordStandIn) -> int:
 
 
 async def test_each_process_posts_and_schedules_only_its_own_servers(
-    discord: DiscordStandIn, app: App
+    discord: DiscordStandIn, app: App, clock: FixedClock
 ) -> None:
     desks = [discord.add_guild(f"Desk {n}", shard=(n % 2, 2)) for n in range(6)]
     channels = [guild.add_text_channel("briefing") for guild in desks]
@@ -78,17 +79,17 @@ async def test_each_process_posts_and_schedules_only_its_own_servers(
         assert isinstance(first, commands.AutoShardedBot)
         assert {g.id for g in first.guilds} == {d.id for d in desks[0::2]}
         assert {g.id for g in second.guilds} == {d.id for d in desks[1::2]}
-        for n, guild in enumerate(desks):
-            mine, theirs = (first, second) if n % 2 == 0 else (second, first)
-            assert mine.scheduler.next_run_time(PLATFORM, str(guild.id)) is not None
-            assert theirs.scheduler.next_run_time(PLATFORM, str(guild.id)) is None
+        clock.moment = NOW + timedelta(days=1, minutes=-30)  # tomorrow's digests are due
+        tomorrow = {bot: await bot.scheduler.run_pending() for bot in (first, second)}
 
-    assert [len(digest_messages(discord, c)) for c in channels] == [1] * len(desks)
+    assert {r.server_id for r in tomorrow[first]} == {str(d.id) for d in desks[0::2]}
+    assert {r.server_id for r in tomorrow[second]} == {str(d.id) for d in desks[1::2]}
+    assert [len(digest_messages(discord, c)) for c in channels] == [2] * len(desks)
     assert command_syncs(discord) == 1, "only shard 0's process pushes the commands"
 
 
 async def test_digest_setup_is_answered_and_scheduled_by_the_servers_own_process(
-    discord: DiscordStandIn, app: App
+    discord: DiscordStandIn, app: App, clock: FixedClock
 ) -> None:
     guild = discord.add_guild("Seoul desk", shard=(1, 2))
     channel = guild.add_text_channel("briefing")
@@ -102,8 +103,13 @@ async def test_digest_setup_is_answered_and_scheduled_by_the_servers_own_process
             options={"time": "20:00", "timezone": "Asia/Seoul"},
         )
         assert "Daily digest set" in reply.content
-        assert second.scheduler.next_run_time(PLATFORM, str(guild.id)) is not None
-        assert first.scheduler.next_run_time(PLATFORM, str(guild.id)) is None
+        due = await second.scheduler.next_run_time(PLATFORM, str(guild.id))
+        assert due is not None
+        clock.moment = due  # the next 20:00 in Seoul
+        assert await first.scheduler.run_pending() == []
+        [posted] = await second.scheduler.run_pending()
+    assert posted.server_id == str(guild.id)
+    assert len(digest_messages(discord, channel)) == 1
 
 
 async def test_without_shards_the_bot_is_a_plain_client(discord: DiscordStandIn, app: App) -> None:

@@ -47,9 +47,9 @@ class DiscordPlatform:
         log.info("running %s", shards)
         owned = dataclasses.replace(
             deps,
-            servers=OwnedServers(deps.servers, shards.owns),
-            ledger=OwnedLedger(deps.ledger, shards.owns),
-            corrections=OwnedNotices(deps.corrections, shards.owns),
+            servers=OwnedServers(deps.servers, shards),
+            ledger=OwnedLedger(deps.ledger, shards),
+            corrections=OwnedNotices(deps.corrections, shards),
         )
         return ShardedBriefingBot(
             owned,

@@ -6,7 +6,7 @@ from pydantic import Field, SecretStr
 from pydantic_settings import SettingsConfigDict
 
 from bot.domain.errors import InvalidInput
-from bot.domain.shards import Shards
+from bot.domain.shards import ShardSpec
 from bot.platforms import PlatformSettings
 
 
@@ -32,7 +32,7 @@ class DiscordSettings(PlatformSettings):
         return self.token.get_secret_value().strip() if self.token is not None else ""
 
     @property
-    def shards(self) -> Shards | None:
+    def shards(self) -> ShardSpec | None:
         """The shards this process runs, or None when sharding is not configured.
 
         Raises :class:`InvalidInput` (one sentence) for ids without a count or out of range.
@@ -45,4 +45,4 @@ class DiscordSettings(PlatformSettings):
                 "DISCORD_SHARD_IDS needs DISCORD_SHARD_COUNT (--shard-count): the total number "
                 "of shards across every process."
             )
-        return Shards.parse(ids or f"0-{max(self.shard_count - 1, 0)}", self.shard_count)
+        return ShardSpec.parse(ids or f"0-{max(self.shard_count - 1, 0)}", self.shard_count)
