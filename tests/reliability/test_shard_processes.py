@@ -30,10 +30,14 @@ from tests.standins.discord import Channel, DiscordStandIn
 pytestmark = pytest.mark.timeout(180)
 
 
-@pytest.fixture(params=["sqlite"])
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def shared_db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[SharedDatabase]:
-    """The deployment's one database, on each backend."""
-    yield SharedDatabase({"BRIEFBOT_DB": str(tmp_path / "shared.sqlite3")})
+    """The deployment's one database: a SQLite file the processes share on one machine, or
+    a database on the throwaway PostgreSQL cluster (``tests/pg_cluster.py``)."""
+    if request.param == "sqlite":
+        yield SharedDatabase({"BRIEFBOT_DB": str(tmp_path / "shared.sqlite3")})
+    else:
+        yield SharedDatabase({"BRIEFBOT_DATABASE_URL": request.getfixturevalue("postgres_url")})
 
 
 def servers_on(
