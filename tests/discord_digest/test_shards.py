@@ -20,9 +20,12 @@ from bot.adapters.discord.platform import PLATFORM as DISCORD
 from bot.adapters.discord.settings import DiscordSettings
 from bot.app import App
 from bot.clock import FixedClock
+from bot.domain.corrections import EditKind
 from bot.domain.digest_schedule import DigestSchedule
 from bot.domain.errors import InvalidInput
 from bot.platforms.host import PlatformHost
+from bot.storage.codec import content_dict
+from tests.core.conftest import NIS_SLUG
 from tests.discord_digest.conftest import (
     MANAGE_GUILD,
     NOW,
@@ -30,7 +33,7 @@ from tests.discord_digest.conftest import (
     catch_up_done,
     digest_messages,
 )
-from tests.standins.discord import DiscordStandIn, running_bot
+from tests.standins.discord import Channel, DiscordStandIn, Message, running_bot
 
 COMMANDS_ROUTE = "/applications/{application_id}/commands"
 
@@ -58,6 +61,22 @@ async def processes(
         yield bots
 
 
+async def correct(app: App, slug: str, **changes: object) -> None:
+    current = await app.service.show(slug)
+    raw = content_dict(current.content) | changes
+    await app.service.edit(
+        slug, raw, "desk", expected_revision=current.revision, kind=EditKind.CORRECTION
+    )
+
+
+def notices_in(discord: DiscordStandIn, channel: Channel) -> list[Message]:
+    return [
+        m
+        for m in discord.messages(channel)
+        if m.embeds and str(m.embeds[0].get("title", "")).startswith("Correction:")
+    ]
+
+
 def command_syncs(discord: DiscordStandIn) -> int:
     return sum(1 for m, _, t in discord.requests if m == "PUT" and t == COMMANDS_ROUTE)
 
@@ -82,9 +101,23 @@ async def test_each_process_posts_and_schedules_only_its_own_servers(
         clock.moment = NOW + timedelta(days=1, minutes=-30)  # tomorrow's digests are due
         tomorrow = {bot: await bot.scheduler.run_pending() for bot in (first, second)}
 
+        # An editor corrects an entry that every desk's digest carried: each process sends
+        # the notices of its own desks (their background senders are stopped to see who).
+        for bot in (first, second):
+            await bot.runtime.stop_background()
+        await correct(app, NIS_SLUG, status="disputed")
+        notices = {bot: await bot.corrections.send_pending() for bot in (first, second)}
+
     assert {r.server_id for r in tomorrow[first]} == {str(d.id) for d in desks[0::2]}
     assert {r.server_id for r in tomorrow[second]} == {str(d.id) for d in desks[1::2]}
-    assert [len(digest_messages(discord, c)) for c in channels] == [2] * len(desks)
+    digests = [
+        [m for m in digest_messages(discord, c) if m not in notices_in(discord, c)]
+        for c in channels
+    ]
+    assert [len(posted) for posted in digests] == [2] * len(desks)
+    assert {r.key.server_id for r in notices[first]} == {str(d.id) for d in desks[0::2]}
+    assert {r.key.server_id for r in notices[second]} == {str(d.id) for d in desks[1::2]}
+    assert [len(notices_in(discord, c)) for c in channels] == [1] * len(desks)
     assert command_syncs(discord) == 1, "only shard 0's process pushes the commands"
 
 
