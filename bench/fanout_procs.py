@@ -124,7 +124,7 @@ async def bench_fanout_processes(add: Add, per_process: int) -> None:
                 await _start(standin, env, folder, str(n), PROCESSES) for n in range(PROCESSES)
             ]
             try:
-                await standin.release_identify(PROCESSES, timeout=120)
+                await _release(standin, processes, folder)
                 started = time.perf_counter()
                 elapsed = await _until_landed(standin, list(channels.values()), started)
                 rss = [rss_mib(p.pid) for p in processes]
@@ -157,6 +157,25 @@ async def bench_fanout_processes(add: Add, per_process: int) -> None:
     )
     per_1k = (sum(rss) / len(rss) - idle) * 1000 / per_process
     add("memory_per_1k_servers_mib", per_1k, "info (docs/scaling.md)", None)
+
+
+def _log_tails(folder: Path) -> str:
+    return "".join(log.read_text()[-1500:] for log in sorted(folder.glob("*.log")))
+
+
+async def _release(
+    standin: DiscordStandIn, processes: list[asyncio.subprocess.Process], folder: Path
+) -> None:
+    """Answer the processes' IDENTIFYs together, or say why one of them never sent it."""
+    release = asyncio.create_task(standin.release_identify(len(processes), timeout=120))
+    exits = [asyncio.create_task(p.wait()) for p in processes]
+    done, _ = await asyncio.wait({release, *exits}, return_when=asyncio.FIRST_COMPLETED)
+    for task in exits:
+        task.cancel()
+    if release not in done:
+        release.cancel()
+        raise RuntimeError(f"a bot process ended before connecting:\n{_log_tails(folder)}")
+    release.result()
 
 
 async def _until_landed(standin: DiscordStandIn, channels: list[Channel], started: float) -> float:
