@@ -13,6 +13,7 @@ from contextlib import AsyncExitStack
 from typing import Any
 
 import discord as discordpy
+import pytest
 from discord.ext import commands
 
 from tests.standins.discord import DiscordStandIn, running_bot
@@ -99,3 +100,11 @@ async def test_the_global_rate_limit_is_shared_by_every_process_of_the_bot(
     assert [len(discord.messages(c)) for c in channels] == [5, 5]
     # Ten sends at 5/s from two processes: neither had the budget to itself.
     assert discord.rate_limiter.refused >= 1
+
+
+async def test_a_shard_outside_the_count_is_refused_with_4010(discord: DiscordStandIn) -> None:
+    discord.add_guild("Desk", shard=(0, 2))
+    with pytest.raises(discordpy.ConnectionClosed) as info:
+        async with running_bot(ShardedSampleBot(shard_ids=[2], shard_count=2), discord):
+            pass
+    assert info.value.code == 4010
