@@ -83,8 +83,9 @@ class Recovery:
         recovering = {key for key, _ in jobs}
         results = await gather_results(jobs)
         shared = SharedCompositions()
-        # A page of schedules at a time: memory stays flat however many servers there are.
-        async for page in self._servers.schedule_pages(PAGE):
+        # Only schedules whose next run has passed (a run no scheduler has handled), a page at
+        # a time: a restart reads the servers whose digests fell due while it was down.
+        async for page in self._servers.schedule_pages(PAGE, due_by=now):
             jobs = await self._page_jobs(page, now, grace, recovering, shared)
             results += await gather_results(jobs)
         for result in results:

@@ -111,7 +111,7 @@ class DigestRuntime:
         """
         # Claims from before this moment were left by a run that died; later ones are ours.
         started = self.clock.now()
-        await self.scheduler.start(ready)
+        await self.scheduler.start(ready, catch_up_first=True)
         self.catch_up_task = asyncio.create_task(
             self._catch_up(started, ready), name="digest-catch-up"
         )
@@ -135,6 +135,8 @@ class DigestRuntime:
             await self.delivery.catch_up(self.clock.now(), self.grace, stale_before=started)
         except Exception:  # logged: a failed catch-up must not take the platform down
             log.exception("digest catch-up failed")
+        finally:
+            self.scheduler.caught_up()
 
     async def stop(self) -> None:
         """Stop the scheduler first so no digest starts, then the background work."""

@@ -34,8 +34,10 @@ class OwnedServers:
     async def active_schedules(self) -> list[ServerSchedule]:
         return [s for s in await self._inner.active_schedules() if self._shards.owns(s.server_id)]
 
-    async def schedule_pages(self, size: int = 1000) -> AsyncIterator[list[ServerSchedule]]:
-        async for page in self._inner.schedule_pages(size):
+    async def schedule_pages(
+        self, size: int = 1000, due_by: datetime | None = None
+    ) -> AsyncIterator[list[ServerSchedule]]:
+        async for page in self._inner.schedule_pages(size, due_by):
             owned = [s for s in page if self._shards.owns(s.server_id)]
             if owned:
                 yield owned
@@ -46,10 +48,14 @@ class OwnedServers:
         return await self._inner.get_schedule(platform, server_id)
 
     async def due_schedules(
-        self, now: datetime, limit: int, shards: ShardSpec | None = None
+        self,
+        now: datetime,
+        limit: int,
+        shards: ShardSpec | None = None,
+        not_before: datetime | None = None,
     ) -> list[DueSchedule]:
         # The store applies the rule in SQL: other processes' rows are never even read.
-        return await self._inner.due_schedules(now, limit, shards or self._shards)
+        return await self._inner.due_schedules(now, limit, shards or self._shards, not_before)
 
     async def earliest_next_run(
         self, after: datetime, shards: ShardSpec | None = None

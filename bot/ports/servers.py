@@ -21,8 +21,11 @@ class ServerSchedules(Protocol):
 
     async def active_schedules(self) -> list[ServerSchedule]: ...
 
-    def schedule_pages(self, size: int = 1000) -> AsyncIterator[list[ServerSchedule]]:
-        """Every active schedule, a page at a time (memory bounded by ``size``)."""
+    def schedule_pages(
+        self, size: int = 1000, due_by: datetime | None = None
+    ) -> AsyncIterator[list[ServerSchedule]]:
+        """Every active schedule, a page at a time (memory bounded by ``size``); with
+        ``due_by``, only those whose next run is not after it or was never computed."""
         ...
 
 
@@ -33,9 +36,14 @@ class ScheduleIndex(ServerSchedules, Protocol):
     """
 
     async def due_schedules(
-        self, now: datetime, limit: int, shards: ShardSpec | None = None
+        self,
+        now: datetime,
+        limit: int,
+        shards: ShardSpec | None = None,
+        not_before: datetime | None = None,
     ) -> list[DueSchedule]:
-        """Due at or before ``now``, earliest first, and those with no next run yet."""
+        """Due at or before ``now``, earliest first, and those with no next run yet; with
+        ``not_before``, only those due from then on (earlier ones are catch-up's)."""
         ...
 
     async def earliest_next_run(

@@ -14,9 +14,11 @@ the second, and after a run the next one is computed from the run (or from now, 
 a fall-back hour is never run twice. The ledger would absorb a double fire anyway.
 
 Runs that fell due before this process started belong to start-up catch-up
-(:mod:`bot.recovery`): the loop only moves their next run on, as the per-server jobs used to
-be rebuilt from "now". A run found more than ``misfire_grace`` late (the loop was blocked) is
-skipped and logged, as before.
+(:mod:`bot.recovery`), which reads exactly the schedules whose stored next run has passed.
+Started with ``catch_up_first``, the loop leaves those rows alone until :meth:`caught_up`,
+then only moves their next run on, as the per-server jobs used to be rebuilt from "now". A
+run found more than ``misfire_grace`` late (the loop was blocked) is skipped and logged, as
+before.
 """
 
 from __future__ import annotations
@@ -81,15 +83,25 @@ class DigestScheduler:
         self._wake = asyncio.Event()
         self._loop_task: asyncio.Task[None] | None = None
         self._started: datetime | None = None
+        self._floor: datetime | None = None  # rows due before it wait for catch-up
 
-    async def start(self, ready: Callable[[], Awaitable[None]] = _no_wait) -> None:
+    async def start(
+        self, ready: Callable[[], Awaitable[None]] = _no_wait, *, catch_up_first: bool = False
+    ) -> None:
         """Start the loop in the background and return at once (nothing is read here).
 
-        ``ready`` is awaited before the first pass (e.g. until the gateway is up).
+        ``ready`` is awaited before the first pass (e.g. until the gateway is up). With
+        ``catch_up_first``, runs due before now are left untouched until :meth:`caught_up`.
         """
         if self._loop_task is None:
             self._started = self._clock.now()
+            self._floor = self._started if catch_up_first else None
             self._loop_task = asyncio.create_task(self._loop(ready), name="digest-scheduler")
+
+    def caught_up(self) -> None:
+        """Start-up catch-up has read what it owns: the loop may move those runs on now."""
+        self._floor = None
+        self._wake.set()
 
     def reschedule(self, server: ServerSchedule) -> None:
         """The server's schedule was set (its next run is stored with it): look again."""
@@ -148,7 +160,7 @@ class DigestScheduler:
             # Servers due together compose a shared digest once. Their claims all carry
             # this ``now``, which is before any of them composes, so no window loses entries.
             shared = SharedCompositions()
-            due = await self._servers.due_schedules(now, self._batch, self._shards)
+            due = await self._servers.due_schedules(now, self._batch, self._shards, self._floor)
             fresh = [item for item in due if _key(item.server) not in self._running]
             if not fresh:
                 return now, launched
@@ -198,7 +210,10 @@ class DigestScheduler:
             result = await self._delivery.deliver(server, day, now, shared=shared)
         except Exception:  # logged; the next run must still be scheduled
             log.exception("digest %s/%s failed", server.platform, server.server_id)
-        await self._servers.advance_next_runs([_moved_on(item, self._clock.now())])
+        try:
+            await self._servers.advance_next_runs([_moved_on(item, self._clock.now())])
+        except Exception:  # the row stays due: the next pass finds it claimed and moves it on
+            log.exception("digest %s/%s: next run not saved", server.platform, server.server_id)
         return result
 
 

@@ -25,6 +25,9 @@ COLUMNS = (
 ACTIVE = "digest_channel_id IS NOT NULL AND digest_time IS NOT NULL AND timezone IS NOT NULL"
 
 NextRunChange = tuple[str, str, datetime | None, datetime]  # platform, server, old, new
+# Where a schedule the system can no longer read (its zone left tzdata) is parked, so it can
+# never fill the due window ahead of good ones; ``/digest setup`` writes a real one again.
+PARKED = "9999-12-31T00:00:00.000000+00:00"
 
 
 class DueScheduleQueries:
@@ -47,27 +50,43 @@ class DueScheduleQueries:
         return f"{scope} AND {owned}", (*params, *owned_params)
 
     async def due_schedules(
-        self, now: datetime, limit: int, shards: ShardSpec | None = None
+        self,
+        now: datetime,
+        limit: int,
+        shards: ShardSpec | None = None,
+        not_before: datetime | None = None,
     ) -> list[DueSchedule]:
-        """Active schedules due at or before ``now`` (earliest first), and those never computed."""
+        """Active schedules due at or before ``now`` (earliest first), and those never computed;
+        with ``not_before``, only those due from then on."""
         where, params = self._where(shards)
-        rows = list(
-            await self._db.read.execute_fetchall(
+        rows: list[Any] = []
+        if not_before is None:
+            rows += await self._db.read.execute_fetchall(
                 f"SELECT {COLUMNS} FROM servers WHERE next_run_utc IS NULL AND {ACTIVE}"
                 f" AND {where} LIMIT ?",
                 (*params, limit),
             )
-        )
         rows += await self._db.read.execute_fetchall(
             f"SELECT {COLUMNS} FROM servers INDEXED BY servers_next_run"
-            f" WHERE next_run_utc <= ? AND {where} ORDER BY next_run_utc LIMIT ?",
-            (stamp(now), *params, max(0, limit - len(rows))),
+            f" WHERE next_run_utc BETWEEN ? AND ? AND {where} ORDER BY next_run_utc LIMIT ?",
+            (stamp(not_before) if not_before else "", stamp(now), *params, limit - len(rows)),
         )
-        return [
-            DueSchedule(server, parse_stamp(row["next_run_utc"]))
-            for row in rows
-            if (server := self._server_schedule(row)) is not None
-        ]
+        due, unusable = [], []
+        for row in rows:
+            server = self._server_schedule(row)
+            if server is None:  # logged by the parser
+                unusable.append((PARKED, row["platform"], row["server_id"]))
+            else:
+                due.append(DueSchedule(server, parse_stamp(row["next_run_utc"])))
+        if unusable:
+            async with self._db.write() as connection:
+                await connection.executemany(
+                    "UPDATE servers SET next_run_utc = ? WHERE platform = ? AND server_id = ?",
+                    unusable,
+                )
+            if not due:  # the window held only those: look behind them
+                return await self.due_schedules(now, limit, shards, not_before)
+        return due
 
     async def earliest_next_run(
         self, after: datetime, shards: ShardSpec | None = None
@@ -113,9 +132,15 @@ class DueScheduleQueries:
                 params,
             )
 
-    async def schedule_pages(self, size: int = 1000) -> AsyncIterator[list[ServerSchedule]]:
-        """Every active schedule, ``size`` at a time (catch-up without holding them all)."""
+    async def schedule_pages(
+        self, size: int = 1000, due_by: datetime | None = None
+    ) -> AsyncIterator[list[ServerSchedule]]:
+        """Every active schedule, ``size`` at a time (catch-up without holding them all);
+        with ``due_by``, only those whose next run is not after it (or was never computed)."""
         where, params = self._scope()
+        if due_by is not None:
+            where = f"{where} AND (next_run_utc IS NULL OR next_run_utc <= ?)"
+            params = (*params, stamp(due_by))
         after = ("", "")
         while True:
             rows = list(

@@ -162,6 +162,23 @@ async def test_runs_due_before_start_are_left_to_catch_up_and_moved_on(
     assert await scheduler.next_run_time(PLATFORM, "old") == utc(2026, 3, 8, 23)
 
 
+async def test_with_catch_up_first_a_missed_run_is_posted_once_by_catch_up_then_moved_on(
+    world: World, scheduler: DigestScheduler, delivery: DigestDelivery, poster: RecordingPoster
+) -> None:
+    await world.add_server("s1", "08:00", "Asia/Seoul", since=utc(2026, 3, 7, 12))
+    back = utc(2026, 3, 7, 23, 30)  # the bot was down at 08:00 KST; back 30 minutes later
+    with time_machine.travel(back, tick=False):
+        await scheduler.start(ready=never, catch_up_first=True)
+        assert await scheduler.run_pending() == []  # catch-up's row: left alone
+        assert await scheduler.next_run_time(PLATFORM, "s1") == utc(2026, 3, 7, 23)
+        caught = await delivery.catch_up(back, timedelta(hours=6))
+        scheduler.caught_up()
+        assert await scheduler.run_pending() == []
+    assert [(r.status, r.local_date) for r in caught] == [(DeliveryStatus.POSTED, date(2026, 3, 8))]
+    assert len(poster.posts) == 1
+    assert await scheduler.next_run_time(PLATFORM, "s1") == utc(2026, 3, 8, 23)
+
+
 async def test_a_run_found_far_too_late_is_skipped(
     world: World, scheduler: DigestScheduler, poster: RecordingPoster
 ) -> None:
@@ -235,3 +252,20 @@ async def test_shutdown_does_not_hang_and_is_repeatable(scheduler: DigestSchedul
     async with asyncio.timeout(2):
         await scheduler.shutdown()
         await scheduler.shutdown()
+
+
+async def test_a_stored_zone_the_system_no_longer_knows_does_not_hold_up_the_others(
+    world: World, delivery: DigestDelivery, poster: RecordingPoster
+) -> None:
+    for number in range(3):
+        await world.add_server(f"gone{number}", "07:00", "Asia/Seoul", since=utc(2026, 3, 7, 12))
+    await world.add_server("ok", "08:00", "Asia/Seoul", since=utc(2026, 3, 7, 12))
+    async with world.database.write() as connection:  # as if tzdata dropped the zone
+        await connection.execute(
+            "UPDATE servers SET timezone = 'Gone/Zone' WHERE server_id LIKE 'gone%'"
+        )
+    small = DigestScheduler(world.servers, delivery, SystemClock(), batch=3, in_flight=2)
+    with time_machine.travel(utc(2026, 3, 7, 23, 0, 5), tick=False):
+        results = await small.run_pending()  # the three broken rows filled the first window
+    assert [(r.server_id, r.status) for r in results] == [("ok", DeliveryStatus.POSTED)]
+    assert [p.target.server_id for p in poster.posts] == ["ok"]

@@ -32,6 +32,7 @@ from tests.discord_digest.conftest import (
     PLATFORM,
     catch_up_done,
     digest_messages,
+    eventually,
 )
 from tests.standins.discord import Channel, DiscordStandIn, Message, running_bot
 
@@ -98,6 +99,13 @@ async def test_each_process_posts_and_schedules_only_its_own_servers(
         assert isinstance(first, commands.AutoShardedBot)
         assert {g.id for g in first.guilds} == {d.id for d in desks[0::2]}
         assert {g.id for g in second.guilds} == {d.id for d in desks[1::2]}
+
+        # Once caught up, each process's timer moves its desks' runs on to tomorrow.
+        async def moved_on() -> bool:
+            runs = [await first.scheduler.next_run_time(PLATFORM, str(d.id)) for d in desks]
+            return all(run is not None and run > NOW for run in runs)
+
+        await eventually(moved_on, 10, "the runs moved on to tomorrow")
         clock.moment = NOW + timedelta(days=1, minutes=-30)  # tomorrow's digests are due
         tomorrow = {bot: await bot.scheduler.run_pending() for bot in (first, second)}
 

@@ -14,7 +14,7 @@ from typing import Any
 from bot.domain.servers import DueSchedule, ServerSchedule
 from bot.domain.shards import ShardSpec
 from bot.storage.codec import parse_stamp, stamp
-from bot.storage.due_schedules import ACTIVE, COLUMNS, NextRunChange
+from bot.storage.due_schedules import ACTIVE, COLUMNS, PARKED, NextRunChange
 from bot.storage.postgres.database import PgDatabase, Record
 
 Where = tuple[str, tuple[Any, ...]]  # a condition with $n placeholders from a given number
@@ -51,29 +51,48 @@ class PgDueScheduleQueries:
         return f"{scope} AND {owned}", (*params, *owned_params)
 
     async def due_schedules(
-        self, now: datetime, limit: int, shards: ShardSpec | None = None
+        self,
+        now: datetime,
+        limit: int,
+        shards: ShardSpec | None = None,
+        not_before: datetime | None = None,
     ) -> list[DueSchedule]:
-        """Active schedules due at or before ``now`` (earliest first), and those never computed."""
-        where, params = self._where(shards, 2)
-        rows = await self._db.fetch(
-            f"SELECT {COLUMNS} FROM servers WHERE next_run_utc IS NULL AND {ACTIVE}"
-            f" AND {where} LIMIT $1",
-            limit,
-            *params,
-        )
-        where, params = self._where(shards, 3)
+        """Active schedules due at or before ``now`` (earliest first), and those never computed;
+        with ``not_before``, only those due from then on."""
+        rows: list[Record] = []
+        if not_before is None:
+            where, params = self._where(shards, 2)
+            rows += await self._db.fetch(
+                f"SELECT {COLUMNS} FROM servers WHERE next_run_utc IS NULL AND {ACTIVE}"
+                f" AND {where} LIMIT $1",
+                limit,
+                *params,
+            )
+        where, params = self._where(shards, 4)
         rows += await self._db.fetch(
-            f"SELECT {COLUMNS} FROM servers WHERE next_run_utc <= $1 AND {where}"
-            " ORDER BY next_run_utc LIMIT $2",
+            f"SELECT {COLUMNS} FROM servers WHERE next_run_utc BETWEEN $1 AND $2 AND {where}"
+            " ORDER BY next_run_utc LIMIT $3",
+            stamp(not_before) if not_before else "-infinity",
             stamp(now),
-            max(0, limit - len(rows)),
+            limit - len(rows),
             *params,
         )
-        return [
-            DueSchedule(server, parse_stamp(row["next_run_utc"]))
-            for row in rows
-            if (server := self._server_schedule(row)) is not None
-        ]
+        due, unusable = [], []
+        for row in rows:
+            server = self._server_schedule(row)
+            if server is None:  # logged by the parser
+                unusable.append((PARKED, row["platform"], row["server_id"]))
+            else:
+                due.append(DueSchedule(server, parse_stamp(row["next_run_utc"])))
+        if unusable:
+            async with self._db.write() as connection:
+                await connection.executemany(
+                    "UPDATE servers SET next_run_utc = $1 WHERE platform = $2 AND server_id = $3",
+                    unusable,
+                )
+            if not due:  # the window held only those: look behind them
+                return await self.due_schedules(now, limit, shards, not_before)
+        return due
 
     async def earliest_next_run(
         self, after: datetime, shards: ShardSpec | None = None
@@ -112,9 +131,15 @@ class PgDueScheduleQueries:
                 params,
             )
 
-    async def schedule_pages(self, size: int = 1000) -> AsyncIterator[list[ServerSchedule]]:
-        """Every active schedule, ``size`` at a time (catch-up without holding them all)."""
+    async def schedule_pages(
+        self, size: int = 1000, due_by: datetime | None = None
+    ) -> AsyncIterator[list[ServerSchedule]]:
+        """Every active schedule, ``size`` at a time (catch-up without holding them all);
+        with ``due_by``, only those whose next run is not after it (or was never computed)."""
         where, params = self._scope(4)
+        if due_by is not None:
+            where = f"{where} AND (next_run_utc IS NULL OR next_run_utc <= ${4 + len(params)})"
+            params = (*params, stamp(due_by))
         after = ("", "")
         while True:
             rows = await self._db.fetch(
