@@ -203,12 +203,13 @@ def postgres_url(postgres_cluster: Cluster) -> Iterator[str]:
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark the tests that need PostgreSQL ``postgres`` (contract tests: their pg variant)."""
+    """Mark the tests that need PostgreSQL ``postgres`` (parametrised ones: the variant whose
+    parameter is ``"postgres"``, as the contract suite's backends)."""
     for item in items:
         names = getattr(item, "fixturenames", ())
         params = getattr(getattr(item, "callspec", None), "params", {})
         uses = "postgres_url" in names or "postgres_cluster" in names
-        if uses or params.get("backend_name") == "postgres":
+        if uses or "postgres" in params.values():
             item.add_marker(pytest.mark.postgres)
 
 

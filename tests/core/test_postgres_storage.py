@@ -12,7 +12,7 @@ import pytest
 
 from bot.backends import StorageSettings, opened_storage
 from bot.domain.errors import DatabaseBusy, EntryNotFound, describe
-from bot.storage.postgres.database import LATEST_VERSION, apply_migrations
+from bot.storage.postgres.database import LATEST_VERSION, apply_migrations, migrations
 from bot.storage.url import parse_database_url
 from tests.factories import entry_content
 from tests.pg_cluster import Cluster, new_database
@@ -100,3 +100,56 @@ async def test_a_nul_in_a_lookup_finds_nothing_instead_of_failing(postgres_url: 
         with pytest.raises(EntryNotFound):
             await storage.entries.get("nk-troops\x00")
         assert await storage.entries.count() == 1
+
+
+async def drop_connections(url: str) -> None:
+    """What a server restart or failover does to the bot's pooled connections."""
+    admin = await asyncpg.connect(url)
+    try:
+        await admin.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+    finally:
+        await admin.close()
+
+
+async def test_after_the_server_drops_every_connection_reads_and_writes_carry_on(
+    postgres_url: str,
+) -> None:
+    settings = StorageSettings(pool_min=3, pool_max=3)
+    async with opened_storage(parse_database_url(postgres_url), settings) as storage:
+        await asyncio.gather(*(storage.entries.count() for _ in range(3)))  # 3 open
+        await storage.entries.add(entry_content(), "ana", NOW)
+
+        await drop_connections(postgres_url)
+        assert await storage.entries.count() == 1
+        await drop_connections(postgres_url)
+        await storage.entries.add(entry_content(slug="second-entry"), "ana", NOW)
+        await drop_connections(postgres_url)
+        assert (await storage.entries.get("second-entry")).revision == 1
+
+        assert await storage.entries.count() == 2
+
+
+async def test_a_migration_longer_than_the_statement_timeout_still_completes(
+    postgres_cluster: Cluster, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A migration may rebuild an index over a million entries: the per-request statement
+    timeout does not apply to it, and applies again afterwards."""
+    url = parse_database_url(postgres_cluster.url(new_database(postgres_cluster, migrated=False)))
+    slow = [*migrations(), (LATEST_VERSION + 1, "slow.sql", "SELECT pg_sleep(0.5)")]
+    monkeypatch.setattr("bot.storage.postgres.migrate.migrations", lambda: slow)
+    monkeypatch.setattr("bot.storage.postgres.migrate.LATEST_VERSION", LATEST_VERSION + 1)
+    settings = StorageSettings(statement_timeout_ms=100)
+
+    async with opened_storage(url, settings) as storage:
+        assert await storage.schema_version() == LATEST_VERSION + 1
+        blocker = await asyncpg.connect(url.secret)
+        try:
+            async with blocker.transaction():
+                await blocker.execute("LOCK TABLE entries IN ACCESS EXCLUSIVE MODE")
+                with pytest.raises(DatabaseBusy):
+                    await storage.entries.count()  # the 100 ms limit is back
+        finally:
+            await blocker.close()
