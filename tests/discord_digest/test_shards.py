@@ -23,6 +23,7 @@ from bot.clock import FixedClock
 from bot.domain.corrections import EditKind
 from bot.domain.digest_schedule import DigestSchedule
 from bot.domain.errors import InvalidInput
+from bot.domain.ledger import LedgerStatus
 from bot.platforms.host import PlatformHost
 from bot.storage.codec import content_dict
 from tests.core.conftest import NIS_SLUG
@@ -127,6 +128,30 @@ async def test_each_process_posts_and_schedules_only_its_own_servers(
     assert {r.key.server_id for r in notices[second]} == {str(d.id) for d in desks[1::2]}
     assert [len(notices_in(discord, c)) for c in channels] == [1] * len(desks)
     assert command_syncs(discord) == 1, "only shard 0's process pushes the commands"
+
+
+async def test_a_claim_left_by_a_dead_process_is_finished_by_its_own_shards_process(
+    discord: DiscordStandIn, app: App
+) -> None:
+    desks = [discord.add_guild(f"Desk {n}", shard=(n, 2)) for n in range(2)]
+    channels = [guild.add_text_channel("briefing") for guild in desks]
+    host = PlatformHost.of(app, PLATFORM)
+    for guild, channel in zip(desks, channels, strict=True):
+        schedule = DigestSchedule.parse(str(channel.id), "08:30", "UTC")
+        await host.servers.set_schedule(PLATFORM, str(guild.id), schedule, NOW - timedelta(days=1))
+    # Shard 1's process died mid-post ten minutes ago: its claim is still there.
+    day, odd = NOW.date(), str(desks[1].id)
+    await host.ledger.claim(PLATFORM, odd, day, str(channels[1].id), NOW - timedelta(minutes=10))
+
+    async with processes(discord, app, "0") as (first,):
+        await catch_up_done(first)
+        row = await host.ledger.get(PLATFORM, odd, day)
+        assert row is not None and row.status is LedgerStatus.CLAIMED, "not shard 0's to take"
+        async with processes(discord, app, "1") as (second,):
+            await catch_up_done(second)
+    row = await host.ledger.get(PLATFORM, odd, day)
+    assert row is not None and row.status is LedgerStatus.POSTED
+    assert [len(digest_messages(discord, c)) for c in channels] == [1, 1]
 
 
 async def test_digest_setup_is_answered_and_scheduled_by_the_servers_own_process(
