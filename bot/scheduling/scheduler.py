@@ -142,8 +142,11 @@ class DigestScheduler:
             except Exception:  # the loop must outlive a bad moment of the database
                 log.exception("digest scheduler pass failed; trying again")
                 delay = RETRY_AFTER
+            # asyncio.timeout, not wait_for: on Python 3.11 wait_for drops a cancellation that
+            # arrives as the wake-up does (caught_up, /digest setup), and shutdown never ends.
             with suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), delay.total_seconds())
+                async with asyncio.timeout(delay.total_seconds()):
+                    await self._wake.wait()
 
     async def _delay(self, looked: datetime) -> timedelta:
         # From the instant the last pass looked: a row that fell due since is due now.
