@@ -3,8 +3,8 @@
 Discord assigns a guild to shard ``(guild_id >> 22) % shard_count``; a process that connects
 shards ``ids`` owns exactly those guilds, so its digest scheduler must run only theirs (the
 ledger would stop a double post anyway, but every process would then compose and claim every
-digest), and likewise its catch-up, crash recovery and correction notices. Stores apply the
-same rule in SQL (:meth:`ShardSpec.sql`) so a process never even reads the other processes'
+digest), and likewise its catch-up, crash recovery and correction notices. Each storage
+backend applies the same rule in its SQL, so a process never even reads the other processes'
 due schedules. Exactly one process (the one running shard 0) syncs the slash commands.
 """
 
@@ -75,18 +75,6 @@ class ShardSpec:
     def owns(self, server_id: str) -> bool:
         """True if the server (a Discord guild id) is on one of these shards."""
         return shard_of(server_id, self.count) in self.ids
-
-    def sql(self, column: str = "server_id") -> tuple[str, tuple[int, ...]]:
-        """The same rule as a SQL condition on a text id column, with its parameters.
-
-        A non-numeric id (a Slack team) casts to 0 in SQLite and so belongs to shard 0, as
-        :func:`shard_of` says.
-        """
-        marks = ", ".join("?" for _ in self.ids)
-        return (
-            f"((CAST({column} AS INTEGER) >> 22) % ?) IN ({marks})",
-            (self.count, *sorted(self.ids)),
-        )
 
     def __str__(self) -> str:
         return f"shards {','.join(map(str, self.sorted_ids))} of {self.count}"

@@ -142,8 +142,8 @@ class DigestScheduler:
             except Exception:  # the loop must outlive a bad moment of the database
                 log.exception("digest scheduler pass failed; trying again")
                 delay = RETRY_AFTER
-            # asyncio.timeout, not wait_for: on Python 3.11 wait_for drops a cancellation that
-            # arrives as the wake-up does (caught_up, /digest setup), and shutdown never ends.
+            # asyncio.timeout, not wait_for: on 3.11 wait_for can swallow a cancellation that
+            # lands as the wake-up does (shutdown then waits for a loop that goes on).
             with suppress(TimeoutError):
                 async with asyncio.timeout(delay.total_seconds()):
                     await self._wake.wait()

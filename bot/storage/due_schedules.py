@@ -46,8 +46,10 @@ class DueScheduleQueries:
         scope, params = self._scope()
         if shards is None:
             return scope, params
-        owned, owned_params = shards.sql()
-        return f"{scope} AND {owned}", (*params, *owned_params)
+        # A non-numeric id (a Slack team) casts to 0: shard 0, as ``shard_of`` says.
+        marks = ", ".join("?" for _ in shards.ids)
+        owned = f"((CAST(server_id AS INTEGER) >> 22) % ?) IN ({marks})"
+        return f"{scope} AND {owned}", (*params, shards.count, *sorted(shards.ids))
 
     async def due_schedules(
         self,

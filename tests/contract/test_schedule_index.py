@@ -58,10 +58,16 @@ async def test_due_rows_come_earliest_first_limited_and_from_a_floor(backend: Ba
 
 
 async def test_a_shard_spec_selects_the_owned_guilds(backend: Backend) -> None:
-    for guild in (str(0 << 22), str(1 << 22), str(2 << 22), str(3 << 22)):
+    # Real-sized guild ids (19 digits) on each of 4 shards, and a Slack team id (shard 0).
+    guilds = [str(1576919301288362021 + (n << 22)) for n in range(4)] + ["T0123ABC"]
+    for guild in guilds:
         await set_seoul(backend, guild)
-    owned = await backend.servers.due_schedules(SEOUL_8, 10, ShardSpec.of(2, 1))
-    assert sorted(d.server.server_id for d in owned) == sorted([str(1 << 22), str(3 << 22)])
+    for spec in (ShardSpec.of(2, 1), ShardSpec.of(2, 0), ShardSpec.of(4, 0, 3)):
+        owned = await backend.servers.due_schedules(SEOUL_8, 10, spec)
+        assert sorted(d.server.server_id for d in owned) == sorted(
+            g for g in guilds if spec.owns(g)
+        )
+        assert 0 < len(owned) < len(guilds)
     assert await backend.servers.earliest_next_run(NOW, ShardSpec.of(4, 3)) == SEOUL_8
 
 

@@ -269,3 +269,18 @@ async def test_a_stored_zone_the_system_no_longer_knows_does_not_hold_up_the_oth
         results = await small.run_pending()  # the three broken rows filled the first window
     assert [(r.server_id, r.status) for r in results] == [("ok", DeliveryStatus.POSTED)]
     assert [p.target.server_id for p in poster.posts] == ["ok"]
+
+
+@pytest.mark.parametrize("ticks", range(4))
+async def test_shutdown_as_the_timer_is_woken_does_not_hang(
+    world: World, delivery: DigestDelivery, ticks: int
+) -> None:
+    # What stopping the bot does: catch-up ends (waking the timer) as the timer is cancelled.
+    timer = DigestScheduler(world.servers, delivery, SystemClock())
+    await timer.start()
+    await asyncio.sleep(0.1)  # asleep until the next run (none: minutes)
+    timer.caught_up()
+    for _ in range(ticks):
+        await asyncio.sleep(0)
+    async with asyncio.timeout(5):
+        await timer.shutdown()

@@ -1,9 +1,5 @@
-"""The schedule index on PostgreSQL: each server's next due instant in ``servers.next_run_utc``
-(see :mod:`bot.storage.due_schedules`, whose queries these mirror).
-
-The store's scope (its platforms) and the process's :class:`~bot.domain.shards.ShardSpec` are
-applied in SQL, so a row another process owns is never read.
-"""
+"""The schedule index on PostgreSQL: ``servers.next_run_utc`` (see :mod:`bot.storage.due_schedules`,
+whose meaning, row reader and parking rule this shares)."""
 
 from __future__ import annotations
 
@@ -15,19 +11,7 @@ from bot.domain.servers import DueSchedule, ServerSchedule
 from bot.domain.shards import ShardSpec
 from bot.storage.codec import parse_stamp, stamp
 from bot.storage.due_schedules import ACTIVE, COLUMNS, PARKED, NextRunChange
-from bot.storage.postgres.database import PgDatabase, Record
-
-Where = tuple[str, tuple[Any, ...]]  # a condition with $n placeholders from a given number
-
-
-def shard_condition(shards: ShardSpec, first: int) -> Where:
-    """Discord's rule in PostgreSQL; an id that is not a number (a Slack team) is shard 0."""
-    marks = ", ".join(f"${first + 1 + n}" for n in range(len(shards.ids)))
-    return (
-        "(CASE WHEN server_id ~ '^[0-9]{1,18}$'"
-        f" THEN (server_id::bigint >> 22) % ${first} ELSE 0 END) IN ({marks})",
-        (shards.count, *sorted(shards.ids)),
-    )
+from bot.storage.postgres.database import PgDatabase
 
 
 class PgDueScheduleQueries:
@@ -35,20 +19,26 @@ class PgDueScheduleQueries:
 
     _db: PgDatabase
 
-    def _scope(self, first: int) -> Where:
-        """A condition limiting the rows this store sees (all, here), placeholders from
-        ``$first``."""
-        return "TRUE", ()
+    def _scope(self, first: int) -> tuple[str, list[Any]]:
+        """An SQL condition limiting the rows this store sees, numbering from ``$first``."""
+        return "TRUE", []
 
-    def _server_schedule(self, row: Record) -> ServerSchedule | None:
+    def _server_schedule(self, row: Any) -> ServerSchedule | None:
         raise NotImplementedError
 
-    def _where(self, shards: ShardSpec | None, first: int) -> Where:
+    def _where(self, shards: ShardSpec | None, first: int) -> tuple[str, list[Any]]:
         scope, params = self._scope(first)
         if shards is None:
             return scope, params
-        owned, owned_params = shard_condition(shards, first + len(params))
-        return f"{scope} AND {owned}", (*params, *owned_params)
+        at = first + len(params)
+        # Discord's rule on the text id; a non-numeric id (a Slack team) is shard 0.
+        # (numeric, not bigint: any digit string divides without overflowing.)
+        owned = (
+            f"(CASE WHEN server_id ~ '^[0-9]{{1,40}}$'"
+            f" THEN (floor(server_id::numeric / 4194304) % ${at})::bigint ELSE 0 END)"
+            f" = ANY(${at + 1}::bigint[])"
+        )
+        return f"{scope} AND {owned}", [*params, shards.count, sorted(shards.ids)]
 
     async def due_schedules(
         self,
@@ -57,9 +47,7 @@ class PgDueScheduleQueries:
         shards: ShardSpec | None = None,
         not_before: datetime | None = None,
     ) -> list[DueSchedule]:
-        """Active schedules due at or before ``now`` (earliest first), and those never computed;
-        with ``not_before``, only those due from then on."""
-        rows: list[Record] = []
+        rows: list[Any] = []
         if not_before is None:
             where, params = self._where(shards, 2)
             rows += await self._db.fetch(
@@ -70,9 +58,10 @@ class PgDueScheduleQueries:
             )
         where, params = self._where(shards, 4)
         rows += await self._db.fetch(
-            f"SELECT {COLUMNS} FROM servers WHERE next_run_utc BETWEEN $1 AND $2 AND {where}"
-            " ORDER BY next_run_utc LIMIT $3",
-            stamp(not_before) if not_before else "-infinity",
+            f"SELECT {COLUMNS} FROM servers WHERE next_run_utc <= $2"
+            " AND ($1::timestamptz IS NULL OR next_run_utc >= $1)"
+            f" AND {where} ORDER BY next_run_utc LIMIT $3",
+            stamp(not_before) if not_before else None,
             stamp(now),
             limit - len(rows),
             *params,
@@ -80,7 +69,7 @@ class PgDueScheduleQueries:
         due, unusable = [], []
         for row in rows:
             server = self._server_schedule(row)
-            if server is None:  # logged by the parser
+            if server is None:  # logged by the parser; parked as on SQLite
                 unusable.append((PARKED, row["platform"], row["server_id"]))
             else:
                 due.append(DueSchedule(server, parse_stamp(row["next_run_utc"])))
@@ -90,34 +79,30 @@ class PgDueScheduleQueries:
                     "UPDATE servers SET next_run_utc = $1 WHERE platform = $2 AND server_id = $3",
                     unusable,
                 )
-            if not due:  # the window held only those: look behind them
+            if not due:
                 return await self.due_schedules(now, limit, shards, not_before)
         return due
 
     async def earliest_next_run(
         self, after: datetime, shards: ShardSpec | None = None
     ) -> datetime | None:
-        """The first due instant strictly after ``after`` (what the loop sleeps until)."""
         where, params = self._where(shards, 2)
         value = await self._db.fetchval(
             f"SELECT min(next_run_utc) FROM servers WHERE next_run_utc > $1 AND {where}",
             stamp(after),
             *params,
         )
-        return parse_stamp(value) if value is not None else None
+        return parse_stamp(value)
 
     async def next_run(self, platform: str, server_id: str) -> datetime | None:
-        """When the server's next digest is due, or None if it has none."""
         value = await self._db.fetchval(
             f"SELECT next_run_utc FROM servers WHERE platform = $1 AND server_id = $2 AND {ACTIVE}",
             platform,
             server_id,
         )
-        return parse_stamp(value) if value is not None else None
+        return parse_stamp(value)
 
     async def advance_next_runs(self, changes: Iterable[NextRunChange]) -> None:
-        """Move each server's next run from ``old`` to ``new``, in one transaction, only where
-        it still reads ``old`` (a ``/digest setup`` or ``off`` meanwhile must stand)."""
         params = [
             (stamp(new), platform, server_id, old and stamp(old))
             for platform, server_id, old, new in changes
@@ -127,26 +112,23 @@ class PgDueScheduleQueries:
         async with self._db.write() as connection:
             await connection.executemany(
                 "UPDATE servers SET next_run_utc = $1 WHERE platform = $2 AND server_id = $3"
-                f" AND next_run_utc IS NOT DISTINCT FROM $4 AND {ACTIVE}",
+                f" AND next_run_utc IS NOT DISTINCT FROM $4::timestamptz AND {ACTIVE}",
                 params,
             )
 
     async def schedule_pages(
         self, size: int = 1000, due_by: datetime | None = None
     ) -> AsyncIterator[list[ServerSchedule]]:
-        """Every active schedule, ``size`` at a time (catch-up without holding them all);
-        with ``due_by``, only those whose next run is not after it (or was never computed)."""
-        where, params = self._scope(4)
-        if due_by is not None:
-            where = f"{where} AND (next_run_utc IS NULL OR next_run_utc <= ${4 + len(params)})"
-            params = (*params, stamp(due_by))
+        where, params = self._scope(5)
+        due = "($4::timestamptz IS NULL OR next_run_utc IS NULL OR next_run_utc <= $4)"
         after = ("", "")
         while True:
             rows = await self._db.fetch(
                 f"SELECT {COLUMNS} FROM servers WHERE (platform, server_id) > ($1, $2)"
-                f" AND {ACTIVE} AND {where} ORDER BY platform, server_id LIMIT $3",
+                f" AND {ACTIVE} AND {due} AND {where} ORDER BY platform, server_id LIMIT $3",
                 *after,
                 size,
+                stamp(due_by) if due_by else None,
                 *params,
             )
             if not rows:

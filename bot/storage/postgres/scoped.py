@@ -24,8 +24,8 @@ class PgPlatformServers(PgServerStore):
         super().__init__(database, clock)
         self.platforms = frozenset(platforms)
 
-    def _scope(self, first: int) -> tuple[str, tuple[Any, ...]]:
-        return f"platform = ANY(${first})", (sorted(self.platforms),)
+    def _scope(self, first: int) -> tuple[str, list[Any]]:
+        return f"platform = ANY(${first}::text[])", [sorted(self.platforms)]
 
     async def active_schedules(self) -> list[ServerSchedule]:
         return [s for s in await super().active_schedules() if s.platform in self.platforms]

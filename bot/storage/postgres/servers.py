@@ -12,13 +12,15 @@ from bot.clock import Clock, SystemClock
 from bot.domain.digest_schedule import DigestSchedule, next_run
 from bot.domain.servers import ServerSchedule, ServerSettings
 from bot.storage.codec import parse_stamp, stamp
-from bot.storage.due_schedules import ACTIVE, COLUMNS
 from bot.storage.postgres.database import PgDatabase, affected
 from bot.storage.postgres.due_schedules import PgDueScheduleQueries
 from bot.storage.servers import _schedule as schedule_from_row
 from bot.storage.servers import _settings as settings_from_row
 
-_COLUMNS = COLUMNS
+_COLUMNS = (
+    "platform, server_id, digest_channel_id, digest_time, timezone, topics, quiet_days,"
+    " editor_role_ids, updated_at, digest_since"
+)
 
 
 class PgServerStore(PgDueScheduleQueries):
@@ -45,7 +47,7 @@ class PgServerStore(PgDueScheduleQueries):
     async def set_schedule(
         self, platform: str, server_id: str, schedule: DigestSchedule, now: datetime | None = None
     ) -> ServerSchedule:
-        """Create or replace the schedule in one statement (atomic), its next run with it."""
+        """Create or replace the schedule in one statement (atomic)."""
         now = now or self._clock.now()
         async with self._db.write() as connection:
             await connection.execute(
@@ -86,7 +88,9 @@ class PgServerStore(PgDueScheduleQueries):
 
     async def active_schedules(self) -> list[ServerSchedule]:
         rows = await self._db.fetch(
-            f"SELECT {_COLUMNS} FROM servers WHERE {ACTIVE} ORDER BY platform, server_id"
+            f"SELECT {_COLUMNS} FROM servers WHERE digest_channel_id IS NOT NULL"
+            " AND digest_time IS NOT NULL AND timezone IS NOT NULL"
+            " ORDER BY platform, server_id"
         )
         return [s for row in rows if (s := self._server_schedule(row)) is not None]
 
@@ -94,9 +98,8 @@ class PgServerStore(PgDueScheduleQueries):
         schedule = schedule_from_row(row)
         if schedule is None:
             return None
-        return ServerSchedule(
-            row["platform"], row["server_id"], schedule, parse_stamp(row["digest_since"])
-        )
+        since = parse_stamp(row["digest_since"])
+        return ServerSchedule(row["platform"], row["server_id"], schedule, since)
 
     async def editor_role_ids(self, platform: str, server_id: str) -> list[str]:
         value = await self._db.fetchval(

@@ -1,11 +1,8 @@
--- servers.next_run_utc: when the server's next digest is due, computed in Python from the
--- local time and zone by the domain's DST rule (as SQLite's 0010). One scheduler loop sleeps
--- until the earliest of them. Rows from before this migration have NULL and get their next
--- run on the scheduler's first pass.
+-- servers.next_run_utc: when the server's next digest is due (see SQLite's 0010): one timer
+-- sleeps until the earliest instead of one in-memory job per server.
 ALTER TABLE servers ADD COLUMN next_run_utc TIMESTAMPTZ;
 
 CREATE INDEX servers_next_run ON servers (next_run_utc) WHERE next_run_utc IS NOT NULL;
 
--- Active schedules still without a next run (the upgrade above): found without a scan.
 CREATE INDEX servers_next_run_missing ON servers (platform, server_id)
     WHERE next_run_utc IS NULL AND digest_time IS NOT NULL;
