@@ -134,7 +134,11 @@ class ReviewQueue:
     ) -> Entry:
         """Create the entry from the candidate (validated like any form), then record it."""
         candidate = await self._pending(candidate_id)
-        raw = self.form(candidate, overrides or {})
+        return await self.approve_raw(candidate_id, self.form(candidate, overrides or {}), actor)
+
+    async def approve_raw(self, candidate_id: int, raw: Mapping[str, Any], actor: str) -> Entry:
+        """Create the entry exactly as the editor saved the prefilled form, then record it."""
+        await self._pending(candidate_id)
         try:
             entry = await self.service.add(raw, actor)
         except DuplicateSlug:
@@ -145,9 +149,9 @@ class ReviewQueue:
         )
         return entry
 
-    async def merge(self, candidate_id: int, ref: str, actor: str) -> Entry:
-        """Add the candidate's sources and figures to an existing entry; a correction when
-        that entry already went out in a digest."""
+    async def merge(self, candidate_id: int, ref: str, actor: str) -> tuple[Entry, bool]:
+        """Add the candidate's sources and figures to an existing entry; a correction (True)
+        when that entry already went out in a digest."""
         candidate = await self._pending(candidate_id)
         entry = await self.service.show(ref)
         raw = content_dict(entry.content)
@@ -162,7 +166,7 @@ class ReviewQueue:
         await self.queue.decide(
             candidate_id, "merge", actor, self.clock.now(), entry_slug=updated.slug
         )
-        return updated
+        return updated, kind is EditKind.CORRECTION
 
     async def reject(self, candidate_id: int, actor: str, reason: str) -> None:
         if not reason.strip():
