@@ -7,11 +7,13 @@ from typing import TypedDict
 
 from bot.app import App
 from bot.clock import Clock
+from bot.intake.wiring import intake_desk
 from bot.service import BriefingService
 from bot.settings import Settings
 from bot.storage.app_state import AppState
 from bot.storage.corrections import CorrectionLedger
 from bot.storage.scoped import PlatformLedger, PlatformServers
+from bot.usecases.intake_desk import IntakeDesk
 
 
 class SharedDeps(TypedDict):
@@ -22,6 +24,7 @@ class SharedDeps(TypedDict):
     ledger: PlatformLedger
     corrections: CorrectionLedger
     clock: Clock
+    intake: IntakeDesk
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +43,7 @@ class PlatformHost:
     ledger: PlatformLedger
     corrections: CorrectionLedger
     clock: Clock
+    intake: IntakeDesk
 
     def shared(self) -> SharedDeps:
         return SharedDeps(
@@ -48,6 +52,7 @@ class PlatformHost:
             ledger=self.ledger,
             corrections=self.corrections,
             clock=self.clock,
+            intake=self.intake,
         )
 
     @classmethod
@@ -62,4 +67,5 @@ class PlatformHost:
             ledger=PlatformLedger(database, {platform}),
             corrections=CorrectionLedger(database, {platform}),
             clock=app.service.clock,
+            intake=intake_desk(app),
         )

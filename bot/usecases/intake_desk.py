@@ -86,6 +86,20 @@ class Merged:
     correction: bool  # the entry had gone out in a digest: every channel is told
 
 
+def _when(moment: datetime | None) -> str:
+    return moment.strftime("%d %b %Y %H:%M UTC") if moment else "never"
+
+
+def feed_lines(feed: Feed) -> tuple[str, str]:
+    """A followed feed in words: its name and address, then how its polls went."""
+    state = f"paused: {feed.pause_reason}" if feed.paused else f"next poll {_when(feed.next_poll)}"
+    return (
+        f"{feed.id}. {feed.name} — {feed.url}",
+        f"every {feed.every_minutes} min · {state} · last success {_when(feed.last_success)}"
+        f" · last error: {feed.last_error or 'none'} · items seen {feed.items_seen}",
+    )
+
+
 def _source_lines(raw: Mapping[str, Any]) -> str:
     return "\n".join(f"{s['name']} | {s.get('url') or '-'}" for s in raw["sources"])
 
