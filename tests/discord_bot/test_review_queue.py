@@ -46,9 +46,8 @@ def server() -> Iterator[FeedServer]:
 async def follow(world: BotWorld, server: FeedServer, *paths: str) -> None:
     for path in paths:
         name = path.strip("/").split(".")[0].capitalize()
-        added = await world.run(
-            world.server.admin, "brief-admin feeds add", url=server.url(path), options={"name": name}
-        )
+        admin, url = world.server.admin, server.url(path)
+        added = await world.run(admin, "brief-admin feeds add", url=url, options={"name": name})
         assert added.content.startswith("Following feed "), added.content
         assert f"**{name}**" in added.content and added.ephemeral
 
