@@ -20,7 +20,7 @@ from tests.discord_bot.helpers import FIGURES, SOURCES, TITLE, modal_values
 from tests.discord_bot.test_corrections import YOON, notices, post_todays_digest
 from tests.discord_digest.conftest import eventually
 from tests.intake.polling import DAILY, WIRE, poll_once, serve_story
-from tests.intake.server import FeedServer, rss
+from tests.intake.server import ARTICLE_PAGE, FeedServer, rss
 from tests.standins.discord import MANAGE_GUILD, Reply, running_bot
 from tests.standins.discord import interactions as ix
 
@@ -67,6 +67,11 @@ async def test_two_feeds_one_story_approved_from_the_queue(
     listing = await world.run(s.admin, "brief-admin feeds list")
     assert [f["name"].split(" — ")[0] for f in listing.embed["fields"]] == ["1. Wire", "2. Daily"]
     assert "last success never" in listing.embed["fields"][0]["value"]
+    for who, offered in ((s.admin, [{"name": "2. Daily", "value": "2"}]), (s.reader, [])):
+        choices = await world.discord.autocomplete(
+            s.guild, who, "brief-admin feeds pause", focused="feed", value="dai"
+        )
+        assert choices == offered  # readers are not shown the newsroom's feeds
 
     assert (await poll_once(world.app)).new_candidates == (1,)
     card = await open_queue(world)
@@ -216,3 +221,33 @@ async def test_a_card_still_works_after_a_restart(
     async with running_bot(BriefingBot(deps, guild_ready_timeout=0.1), world.discord):
         pressed = await world.discord.click(card, "Later")
         assert pressed.content.startswith("Candidate 1 moved to the back of the queue.")
+
+
+async def test_an_editor_suggests_a_link_and_bad_links_change_nothing(
+    world: BotWorld, server: FeedServer
+) -> None:
+    admin = world.server.admin
+    server.text("/story.html", ARTICLE_PAGE, "text/html; charset=utf-8")
+    url = server.url("/story.html")
+
+    queued = await world.run(admin, "brief-admin suggest", url=url, outlet="Outlet")
+    assert queued.content == (
+        "Queued as candidate 1: NK troops in Russia. `/brief-admin queue` shows it."
+    )
+    again = await world.run(admin, "brief-admin suggest", url=url)
+    assert again.content.startswith("Already seen: ")
+    card = await open_queue(world)
+    assert card.embed["description"].startswith("Reported by 1 outlet: Outlet")
+
+    for bad, said in (
+        ("file:///etc/passwd", "only http:// and https:// addresses can be fetched"),
+        (server.url("/missing.html"), "the server answered HTTP 404"),
+    ):
+        refused = await world.run(admin, "brief-admin suggest", url=bad)
+        assert said in refused.content and refused.ephemeral, refused.content
+    bad_feed = await world.run(admin, "brief-admin feeds add", url="javascript:alert(1)")
+    assert bad_feed.content == "only http:// and https:// addresses can be fetched"
+    unknown = await world.run(admin, "brief-admin feeds pause", feed="42")
+    assert unknown.content.startswith("no feed '42'")
+    assert (await open_queue(world)).embed["footer"]["text"] == "Candidate 1 · 1 waiting for review"
+    assert (await world.run(admin, "brief-admin feeds list")).content.startswith("No feeds yet")

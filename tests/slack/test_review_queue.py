@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,7 +16,7 @@ import pytest
 from bot.clock import FixedClock
 from bot.domain.newsroom import OUTSIDE_NEWSROOM
 from tests.intake.polling import DAILY, WIRE, poll_once, serve_story
-from tests.intake.server import FeedServer, rss
+from tests.intake.server import ARTICLE_PAGE, FeedServer, rss
 from tests.slack.conftest import (
     ADMIN,
     DIGEST_CHANNEL,
@@ -23,10 +24,12 @@ from tests.slack.conftest import (
     READER,
     Answer,
     SlackWorld,
+    running_world,
     text_input,
 )
 from tests.slack.test_corrections import _prefilled, correction_messages
 from tests.slack.test_newsroom import OTHER_TEAM, OUTSIDER, said, snapshot
+from tests.standins.slack.standin import SlackStandIn
 
 EMPTY = "The review queue is empty: nothing is waiting for a decision."
 YOON = "yoon-rutte-call-south-korea-will-not-stand-idle"
@@ -212,3 +215,31 @@ async def test_readers_and_other_workspaces_cannot_decide(
     desk = world.bot.deps.intake
     assert desk is not None
     assert [f.url for f in await desk.list_feeds()] == [server.url(WIRE)]
+
+
+async def test_an_editor_suggests_a_link(socket_world: SlackWorld, server: FeedServer) -> None:
+    world = socket_world
+    server.text("/story.html", ARTICLE_PAGE, "text/html; charset=utf-8")
+    url = server.url("/story.html")
+
+    queued = await world.command(EDITOR, f"suggest <{url}> outlet=Outlet")
+    assert said(queued) == ("Queued as candidate 1: NK troops in Russia. `/brief queue` shows it.")
+    assert said(await world.command(EDITOR, f"suggest {url}")).startswith("Already seen: ")
+    assert "*Reported by 1 outlet: Outlet*" in (await world.command(EDITOR, "queue")).text
+    usage = await world.command(EDITOR, "feeds frobnicate")
+    assert said(usage).startswith("Usage: `/brief feeds add &lt;url&gt;")
+
+
+async def test_without_the_intranet_switch_private_addresses_are_refused(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, standin: SlackStandIn, clock: FixedClock
+) -> None:
+    monkeypatch.delenv("BRIEFBOT_INTAKE_ALLOW_PRIVATE")  # as deployed: public feeds only
+    async with running_world("socket", tmp_path, standin, clock) as world:
+        for text in (
+            "suggest http://169.254.169.254/latest/meta-data/",
+            "feeds add http://127.0.0.1:8080/feed.xml",
+            "feeds add <http://[::1]/feed.xml>",
+        ):
+            refused = await world.command(EDITOR, text)
+            assert "is a private address" in said(refused), text
+        assert "No feeds yet" in said(await world.command(EDITOR, "feeds list"))

@@ -9,6 +9,7 @@ the desk refuses a candidate someone already decided ("already approved; nothing
 from __future__ import annotations
 
 import re
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import discord
@@ -120,10 +121,10 @@ class QueueButton(
             await interaction.response.send_modal(await approve_modal(deps, desk, cid))
         elif self.action == "merge":
             card = await desk.card(cid)
-            await interaction.response.send_modal(MergeModal(cid, card))
+            await interaction.response.send_modal(merge_modal(cid, card))
         elif self.action == "reject":
             await desk.card(cid)  # refused now, not after typing a reason, if already decided
-            await interaction.response.send_modal(RejectModal(cid))
+            await interaction.response.send_modal(reject_modal(cid))
         else:
             await desk.later(cid, actor(interaction.user))
             await show_next(interaction, desk, f"Candidate {cid} moved to the back of the queue.")
@@ -181,21 +182,26 @@ async def approve_modal(deps: DiscordDeps, desk: IntakeDesk, candidate_id: int) 
     return EntryModal(heading, form, guarded(heading, save))
 
 
-class _DecisionModal(discord.ui.Modal):
-    """A one-box form that decides a candidate on submit (checked again then)."""
+Decide = Callable[[DiscordDeps, IntakeDesk, str, str], Awaitable[str]]
 
-    def __init__(self, title: str, candidate_id: int) -> None:
+
+class DecisionModal(discord.ui.Modal):
+    """A one-box form (an entry to merge into, a reason to reject) that decides a candidate
+    on submit, after checking again that the person may."""
+
+    def __init__(
+        self, title: str, box: discord.ui.TextInput[DecisionModal], decide: Decide
+    ) -> None:
         super().__init__(title=title[:45], timeout=FORM_TIMEOUT_S)
-        self.candidate_id = candidate_id
+        self.box, self._decide = box, decide
+        self.add_item(box)
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
         deps = deps_of(interaction)
         await ensure_editor(interaction, deps)
         desk = desk_of(deps)
-        await show_next(interaction, desk, await self.decide(deps, desk, actor(interaction.user)))
-
-    async def decide(self, deps: DiscordDeps, desk: IntakeDesk, who: str) -> str:
-        raise NotImplementedError
+        done = await self._decide(deps, desk, actor(interaction.user), self.box.value)
+        await show_next(interaction, desk, done)
 
     async def on_error(  # type: ignore[override]  # Modal's own signature has no item
         self, interaction: discord.Interaction, error: Exception
@@ -203,42 +209,39 @@ class _DecisionModal(discord.ui.Modal):
         await errors.handle(interaction, error)
 
 
-class MergeModal(_DecisionModal):
-    def __init__(self, candidate_id: int, card: Card) -> None:
-        super().__init__(f"Merge candidate {candidate_id}", candidate_id)
-        best = card.matches[0][0] if card.matches else None
-        self.entry: discord.ui.TextInput[MergeModal] = discord.ui.TextInput(
-            label="Into which entry? (slug or id)",
-            default=best,
-            placeholder="e.g. " + (best or "nis-confirms-north-korean-special-forces-in-russia"),
-            max_length=200,
-        )
-        self.add_item(self.entry)
+def merge_modal(candidate_id: int, card: Card) -> DecisionModal:
+    best = card.matches[0][0] if card.matches else None
+    box: discord.ui.TextInput[DecisionModal] = discord.ui.TextInput(
+        label="Into which entry? (slug or id)",
+        default=best,
+        placeholder="e.g. " + (best or "nis-confirms-north-korean-special-forces-in-russia"),
+        max_length=200,
+    )
 
-    async def decide(self, deps: DiscordDeps, desk: IntakeDesk, who: str) -> str:
-        merged = await desk.merge(self.candidate_id, self.entry.value, who)
-        entry = merged.entry
+    async def merge(deps: DiscordDeps, desk: IntakeDesk, who: str, ref: str) -> str:
+        merged = await desk.merge(candidate_id, ref, who)
         if merged.correction:
             deps.notices.ring()  # the notices it owes go out now
             how = "as a correction: every channel whose digest carried it is told"
         else:
             how = "as a minor edit"
         return (
-            f"Merged candidate {self.candidate_id} into `{entry.slug}` "
-            f"(revision {entry.revision}), {how}."
+            f"Merged candidate {candidate_id} into `{merged.entry.slug}` "
+            f"(revision {merged.entry.revision}), {how}."
         )
 
+    return DecisionModal(f"Merge candidate {candidate_id}", box, merge)
 
-class RejectModal(_DecisionModal):
-    def __init__(self, candidate_id: int) -> None:
-        super().__init__(f"Reject candidate {candidate_id}", candidate_id)
-        self.reason: discord.ui.TextInput[RejectModal] = discord.ui.TextInput(
-            label="Why? (kept, so the story does not come back)",
-            style=discord.TextStyle.paragraph,
-            max_length=REASON_MAX,
-        )
-        self.add_item(self.reason)
 
-    async def decide(self, deps: DiscordDeps, desk: IntakeDesk, who: str) -> str:
-        await desk.reject(self.candidate_id, who, self.reason.value)
-        return f"Rejected candidate {self.candidate_id}; the story will not come back."
+def reject_modal(candidate_id: int) -> DecisionModal:
+    box: discord.ui.TextInput[DecisionModal] = discord.ui.TextInput(
+        label="Why? (kept, so the story does not come back)",
+        style=discord.TextStyle.paragraph,
+        max_length=REASON_MAX,
+    )
+
+    async def reject(deps: DiscordDeps, desk: IntakeDesk, who: str, reason: str) -> str:
+        await desk.reject(candidate_id, who, reason)
+        return f"Rejected candidate {candidate_id}; the story will not come back."
+
+    return DecisionModal(f"Reject candidate {candidate_id}", box, reject)
