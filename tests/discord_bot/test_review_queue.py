@@ -6,6 +6,7 @@ local feed server and are polled as the background poller would poll them.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -251,3 +252,26 @@ async def test_an_editor_suggests_a_link_and_bad_links_change_nothing(
     assert unknown.content.startswith("no feed '42'")
     assert (await open_queue(world)).embed["footer"]["text"] == "Candidate 1 · 1 waiting for review"
     assert (await world.run(admin, "brief-admin feeds list")).content.startswith("No feeds yet")
+
+
+async def test_two_editors_approving_at_once_make_one_entry(
+    world: BotWorld, server: FeedServer
+) -> None:
+    s = world.server
+    other = s.guild.add_member("second-editor", permissions=MANAGE_GUILD)
+    await world.discord.flush()
+    serve_story(server)
+    await follow(world, server, WIRE)
+    await poll_once(world.app)
+    card = await open_queue(world)
+    before = len(await world.app.service.entries())
+
+    forms = [await world.discord.click(card, "Approve", member=who) for who in (s.admin, other)]
+    answers = await asyncio.gather(
+        *(world.discord.submit_modal(form, modal_values(form)) for form in forms)
+    )
+
+    contents = sorted(a.content.splitlines()[0] for a in answers)
+    assert contents[0].startswith("Approved candidate 1: added `")
+    assert contents[1] == "Candidate 1 was already approved; nothing changed."
+    assert len(await world.app.service.entries()) == before + 1
