@@ -11,22 +11,28 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-from bot.domain.claims import claimant_text
 from bot.domain.entries import Entry
 from bot.domain.entry_lines import keep_published, keep_values
-from bot.domain.errors import Conflict, InvalidInput
+from bot.domain.errors import InvalidInput
 from bot.domain.text_safety import without_hidden
 from bot.intake.guard import Refused, check_url
-from bot.intake.render import figure_line
 from bot.intake.review import CandidateView, ReviewQueue, view
 from bot.service import BriefingService
 from bot.storage.intake_feeds import Feed, FeedStore
 from bot.storage.intake_queue import CandidateNotFound, QueueStore
+from bot.usecases.intake_cards import (
+    AlreadyDecided,
+    Card,
+    Draft,
+    Merged,
+    Suggested,
+    figure_lines,
+    source_lines,
+)
 
 MIN_EVERY, MAX_EVERY = 1, 7 * 24 * 60
 DEFAULT_EVERY = 15
@@ -35,81 +41,6 @@ URL_MAX = 2000
 MATCHES = 3
 EDITOR_PAUSE = "paused by an editor"
 T = TypeVar("T")
-
-
-class AlreadyDecided(Conflict):
-    """Another editor (or another click) decided the candidate first: nothing changed."""
-
-
-@dataclass(frozen=True, slots=True)
-class Card:
-    """One candidate as every surface shows it, with the words already chosen."""
-
-    candidate: CandidateView
-    pending: int  # candidates waiting, this one included
-    matches: tuple[tuple[str, str], ...]  # similar existing entries: (slug, title)
-
-    @property
-    def id(self) -> int:
-        return self.candidate.id
-
-    @property
-    def reported_by(self) -> str:
-        outlets = list(dict.fromkeys(s["name"] for s in self.candidate.sources))
-        many = "outlet" if len(outlets) == 1 else "outlets"
-        return f"Reported by {len(outlets)} {many}: {', '.join(outlets)}"
-
-    @property
-    def figure_lines(self) -> tuple[str, ...]:
-        return tuple(figure_line(f) for f in self.candidate.figures)
-
-
-@dataclass(frozen=True, slots=True)
-class Draft:
-    """The entry form prefilled from a candidate, in the line formats editors type."""
-
-    candidate_id: int
-    raw: dict[str, Any]  # every field, as the form would save it untouched
-    sources: str
-    figures: str
-
-
-@dataclass(frozen=True, slots=True)
-class Suggested:
-    candidate_id: int | None  # None: the article joined a known story or was read before
-    title: str
-
-
-@dataclass(frozen=True, slots=True)
-class Merged:
-    entry: Entry
-    correction: bool  # the entry had gone out in a digest: every channel is told
-
-
-def _when(moment: datetime | None) -> str:
-    return moment.strftime("%d %b %Y %H:%M UTC") if moment else "never"
-
-
-def feed_lines(feed: Feed) -> tuple[str, str]:
-    """A followed feed in words: its name and address, then how its polls went."""
-    state = f"paused: {feed.pause_reason}" if feed.paused else f"next poll {_when(feed.next_poll)}"
-    return (
-        f"{feed.id}. {feed.name} — {feed.url}",
-        f"every {feed.every_minutes} min · {state} · last success {_when(feed.last_success)}"
-        f" · last error: {feed.last_error or 'none'} · items seen {feed.items_seen}",
-    )
-
-
-def _source_lines(raw: Mapping[str, Any]) -> str:
-    return "\n".join(f"{s['name']} | {s.get('url') or '-'}" for s in raw["sources"])
-
-
-def _figure_lines(raw: Mapping[str, Any]) -> str:
-    return "\n".join(
-        f"{f['display']} | {f['counts']} | "
-        f"{claimant_text(f['originator'], tuple(f.get('relays', ())))} | {f['status']}"
-        for f in raw["figures"]
-    )
 
 
 class IntakeDesk:
@@ -248,7 +179,7 @@ class IntakeDesk:
         """The entry form prefilled from the candidate (refused once it was decided)."""
         candidate = await self._pending(candidate_id)
         raw = self.review.form(candidate, {})
-        return Draft(candidate_id, raw, _source_lines(raw), _figure_lines(raw))
+        return Draft(candidate_id, raw, source_lines(raw), figure_lines(raw))
 
     async def approve(
         self, candidate_id: int, actor: str, typed: Mapping[str, Any] | None = None

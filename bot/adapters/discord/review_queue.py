@@ -21,7 +21,8 @@ from bot.adapters.discord.form_retry import guarded
 from bot.adapters.discord.modals import FORM_TIMEOUT_S, EntryForm, EntryModal
 from bot.adapters.discord.safe_text import safe
 from bot.domain.errors import NotConfigured, UserError
-from bot.usecases.intake_desk import Card, IntakeDesk
+from bot.usecases.intake_cards import Card
+from bot.usecases.intake_desk import IntakeDesk
 
 ACTIONS = ("approve", "merge", "reject", "later")
 LABELS = {"approve": "Approve", "merge": "Merge", "reject": "Reject", "later": "Later"}

@@ -36,7 +36,8 @@ from bot.adapters.slack.modals import (
 )
 from bot.adapters.slack.parsing import options, split_command, words
 from bot.domain.errors import InvalidInput, NotConfigured, UserError
-from bot.usecases.intake_desk import DEFAULT_EVERY, Card, IntakeDesk, feed_lines
+from bot.usecases.intake_cards import Card, feed_lines
+from bot.usecases.intake_desk import DEFAULT_EVERY, IntakeDesk
 
 QUEUE_ACTION = "intake"  # buttons: intake_approve, intake_merge, intake_reject, intake_later
 QUEUE_FORM = "intake_form"  # modals: intake_form_approve, intake_form_merge, intake_form_reject

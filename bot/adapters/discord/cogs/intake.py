@@ -17,7 +17,8 @@ from bot.adapters.discord.checks import HasEditorAccess, editors_only, ensure_ed
 from bot.adapters.discord.review_queue import deps_of, desk_of, show_next
 from bot.adapters.discord.safe_text import safe
 from bot.domain.errors import UserError
-from bot.usecases.intake_desk import DEFAULT_EVERY, MAX_EVERY, MIN_EVERY, feed_lines
+from bot.usecases.intake_cards import feed_lines
+from bot.usecases.intake_desk import DEFAULT_EVERY, MAX_EVERY, MIN_EVERY
 
 FEEDS_SHOWN = 20
 
