@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 from bot.domain.entries import Entry
 from bot.domain.entry_lines import keep_published, keep_values
-from bot.domain.errors import InvalidInput
+from bot.domain.errors import EntryNotFound, InvalidInput
 from bot.domain.text_safety import without_hidden
 from bot.intake.guard import Refused, check_url
 from bot.intake.review import CandidateView, ReviewQueue, view
@@ -206,8 +206,23 @@ class IntakeDesk:
             raise InvalidInput("which entry? give its slug or id")
         async with self._deciding:
             await self._pending(candidate_id)
-            entry, correction = await self._decided(self.review.merge(candidate_id, ref, actor))
+            slug = await self._entry(ref)
+            entry, correction = await self._decided(self.review.merge(candidate_id, slug, actor))
             return Merged(entry, correction)
+
+    async def _entry(self, ref: str) -> str:
+        """The entry an editor means: a slug or id, else the one entry whose title or slug
+        matches what was typed (a chat form has no autocomplete)."""
+        try:
+            return (await self.service.show(ref)).slug
+        except EntryNotFound:
+            hits = await self.service.suggest(ref)
+        if len(hits) == 1:
+            return hits[0][0]
+        if not hits:
+            raise EntryNotFound(f"no entry matches '{ref.strip()[:80]}'") from None
+        named = ", ".join(slug for slug, _ in hits[:MATCHES])
+        raise InvalidInput(f"'{ref.strip()[:80]}' matches several entries: {named}; give one")
 
     async def reject(self, candidate_id: int, actor: str, reason: str) -> None:
         async with self._deciding:

@@ -160,7 +160,8 @@ async def test_later_then_merge_into_an_entry_that_went_out_is_a_correction(
 
     form = await world.discord.click(skipped, "Merge")
     assert form.modal is not None
-    merged = await world.discord.submit_modal(form, {"Into which entry? (slug or id)": YOON})
+    into = {"Into which entry? (slug, id or title words)": YOON}
+    merged = await world.discord.submit_modal(form, into)
     assert merged.content.startswith(
         f"Merged candidate 1 into `{YOON}` (revision 2), as a correction: every channel"
     )

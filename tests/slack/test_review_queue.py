@@ -168,7 +168,14 @@ async def test_later_then_merge_into_an_entry_that_went_out_is_a_correction(
     world.bot.start_notices(clock.now())
     try:
         view, rid = await open_form(world, skipped, "merge")
-        assert await world.submit(EDITOR, view, {"entry": text_input(YOON)}) == {}
+        for typed, problem in (
+            ("zzz nothing like it", "no entry matches 'zzz nothing like it'"),
+            ("north korea", "'north korea' matches several entries: "),
+        ):
+            refused = await world.submit(EDITOR, view, {"entry": text_input(typed)})
+            assert refused["errors"]["entry"].startswith(problem), refused
+        # Typed like an autocomplete: part of the title is enough when one entry matches.
+        assert await world.submit(EDITOR, view, {"entry": text_input("Rutte")}) == {}
         merged = await answer_on(world, rid)
         await world.standin.wait_for(lambda: correction_messages(world))
     finally:

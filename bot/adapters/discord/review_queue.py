@@ -213,7 +213,7 @@ class DecisionModal(discord.ui.Modal):
 def merge_modal(candidate_id: int, card: Card) -> DecisionModal:
     best = card.matches[0][0] if card.matches else None
     box: discord.ui.TextInput[DecisionModal] = discord.ui.TextInput(
-        label="Into which entry? (slug or id)",
+        label="Into which entry? (slug, id or title words)",
         default=best,
         placeholder="e.g. " + (best or "nis-confirms-north-korean-special-forces-in-russia"),
         max_length=200,

@@ -180,7 +180,7 @@ class Review:
         elif action == "merge":
             card = await self.desk.card(candidate_id)
             best = card.matches[0][0] if card.matches else ""
-            label = "Into which entry? (slug or id)"
+            label = "Into which entry? (slug, id or title words)"
             view = _one_box("merge", f"Merge candidate {candidate_id}", "entry", label, best, 200)
         else:
             await self.desk.card(candidate_id)  # refused now if already decided
