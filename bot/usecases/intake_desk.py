@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Mapping, Sequence
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit
 
 from bot.domain.entries import Entry
@@ -33,6 +33,9 @@ from bot.usecases.intake_cards import (
     figure_lines,
     source_lines,
 )
+
+if TYPE_CHECKING:
+    from bot.intake.parse import Item
 
 MIN_EVERY, MAX_EVERY = 1, 7 * 24 * 60
 DEFAULT_EVERY = 15
@@ -138,7 +141,7 @@ class IntakeDesk:
             item = parse_text_file(text)
         return await self._queue_item(item, outlet)
 
-    async def _queue_item(self, item: Any, outlet: str) -> Suggested:
+    async def _queue_item(self, item: Item | None, outlet: str) -> Suggested:
         from bot.intake.fetch import Fetcher
         from bot.intake.poller import Poller
 
