@@ -149,9 +149,9 @@ class ReviewQueue:
         )
         return entry
 
-    async def merge(self, candidate_id: int, ref: str, actor: str) -> tuple[Entry, bool]:
-        """Add the candidate's sources and figures to an existing entry; a correction (True)
-        when that entry already went out in a digest."""
+    async def merge(self, candidate_id: int, ref: str, actor: str) -> Entry:
+        """Add the candidate's sources and figures to an existing entry; a correction when
+        that entry already went out in a digest."""
         candidate = await self._pending(candidate_id)
         entry = await self.service.show(ref)
         raw = content_dict(entry.content)
@@ -166,7 +166,11 @@ class ReviewQueue:
         await self.queue.decide(
             candidate_id, "merge", actor, self.clock.now(), entry_slug=updated.slug
         )
-        return updated, kind is EditKind.CORRECTION
+        return updated
+
+    async def went_out(self, entry_id: int) -> bool:
+        """Whether a posted digest carried the entry (a merge into it is a correction)."""
+        return await self._went_out(entry_id)
 
     async def reject(self, candidate_id: int, actor: str, reason: str) -> None:
         if not reason.strip():

@@ -209,19 +209,20 @@ class IntakeDesk:
             raise InvalidInput("which entry? give its slug or id")
         async with self._deciding:
             await self._pending(candidate_id)
-            slug = await self._entry(ref)
-            entry, correction = await self._decided(self.review.merge(candidate_id, slug, actor))
+            into = await self._entry(ref)
+            correction = await self.review.went_out(into.id)  # as the merge itself decides
+            entry = await self._decided(self.review.merge(candidate_id, into.slug, actor))
             return Merged(entry, correction)
 
-    async def _entry(self, ref: str) -> str:
+    async def _entry(self, ref: str) -> Entry:
         """The entry an editor means: a slug or id, else the one entry whose title or slug
         matches what was typed (a chat form has no autocomplete)."""
         try:
-            return (await self.service.show(ref)).slug
+            return await self.service.show(ref)
         except EntryNotFound:
             hits = await self.service.suggest(ref)
         if len(hits) == 1:
-            return hits[0][0]
+            return await self.service.show(hits[0][0])
         if not hits:
             raise EntryNotFound(f"no entry matches '{ref.strip()[:80]}'") from None
         named = ", ".join(slug for slug, _ in hits[:MATCHES])
