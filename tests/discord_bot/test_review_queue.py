@@ -91,6 +91,8 @@ async def test_two_feeds_one_story_approved_from_the_queue(
     assert "Wire | https://news.example/w1" in typed[SOURCES]
     assert "Daily | https://news.example/d1" in typed[SOURCES]
     assert "at least 1,500 |" in typed[FIGURES]
+    bad = await world.discord.submit_modal(form, typed | {SOURCES: "Wire, no link"})
+    assert "Nothing was saved" in bad.content and bad.button("Fix and resubmit")
     typed[TITLE] = "NIS: North Korea sends 1,500 special forces to Russia"
     saved = await world.discord.submit_modal(form, typed)
 

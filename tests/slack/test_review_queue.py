@@ -96,6 +96,8 @@ async def test_two_feeds_one_story_approved_from_the_queue(
     assert "Wire | https://news.example/w1" in values["sources"]["value"]
     assert "Daily | https://news.example/d1" in values["sources"]["value"]
     assert "at least 1,500 |" in values["figures"]["value"]
+    bad = await world.submit(EDITOR, view, values | {"sources": text_input("Wire, no link")})
+    assert bad["response_action"] == "errors" and set(bad["errors"]) == {"sources"}
     values["title"] = text_input("NIS: North Korea sends 1,500 special forces to Russia")
     assert await world.submit(EDITOR, view, values) == {}
 
