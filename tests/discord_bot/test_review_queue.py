@@ -92,9 +92,11 @@ async def test_two_feeds_one_story_approved_from_the_queue(
     assert "Daily | https://news.example/d1" in typed[SOURCES]
     assert "at least 1,500 |" in typed[FIGURES]
     bad = await world.discord.submit_modal(form, typed | {SOURCES: "Wire, no link"})
-    assert "Nothing was saved" in bad.content and bad.button("Fix and resubmit")
+    assert "Nothing was saved" in bad.content
+    reopened = await world.discord.click(bad, "Fix and resubmit")
+    assert modal_values(reopened)[SOURCES] == "Wire, no link"  # as typed
     typed[TITLE] = "NIS: North Korea sends 1,500 special forces to Russia"
-    saved = await world.discord.submit_modal(form, typed)
+    saved = await world.discord.submit_modal(reopened, typed)
 
     assert saved.content.startswith("Approved candidate 1: added `")
     assert EMPTY in saved.content
