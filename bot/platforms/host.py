@@ -24,7 +24,7 @@ class SharedDeps(TypedDict):
     ledger: PlatformLedger
     corrections: CorrectionLedger
     clock: Clock
-    intake: IntakeDesk
+    intake_desk: IntakeDesk
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +43,7 @@ class PlatformHost:
     ledger: PlatformLedger
     corrections: CorrectionLedger
     clock: Clock
-    intake: IntakeDesk
+    intake_desk: IntakeDesk
 
     def shared(self) -> SharedDeps:
         return SharedDeps(
@@ -52,7 +52,7 @@ class PlatformHost:
             ledger=self.ledger,
             corrections=self.corrections,
             clock=self.clock,
-            intake=self.intake,
+            intake_desk=self.intake_desk,
         )
 
     @classmethod
@@ -67,5 +67,5 @@ class PlatformHost:
             ledger=PlatformLedger(database, {platform}),
             corrections=CorrectionLedger(database, {platform}),
             clock=app.service.clock,
-            intake=intake_desk(app),
+            intake_desk=intake_desk(app),
         )

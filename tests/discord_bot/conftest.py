@@ -138,7 +138,7 @@ def make_deps(
         ledger=DigestLedger(app.database),
         clock=clock,
         corrections=CorrectionLedger(app.database),
-        intake=intake_desk(app),
+        intake_desk=intake_desk(app),
     )
 
 

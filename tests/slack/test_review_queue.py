@@ -221,7 +221,7 @@ async def test_readers_and_other_workspaces_cannot_decide(
     assert context_line(await world.command(EDITOR, "queue")) == (
         "Candidate 1 · 1 waiting for review"
     )
-    desk = world.bot.deps.intake
+    desk = world.bot.deps.intake_desk
     assert desk is not None
     assert [f.url for f in await desk.list_feeds()] == [server.url(WIRE)]
 

@@ -44,9 +44,9 @@ def deps_of(interaction: discord.Interaction) -> DiscordDeps:
 
 
 def desk_of(deps: DiscordDeps) -> IntakeDesk:
-    if deps.intake is None:
+    if deps.intake_desk is None:
         raise NotConfigured("Intake is not set up on this bot.")
-    return deps.intake
+    return deps.intake_desk
 
 
 def actor(user: discord.abc.User) -> str:

@@ -31,7 +31,7 @@ class SlackDeps:
     # Rung by an editor's correction: the notices it owes go out at once.
     notices: NoticeBell = field(default_factory=NoticeBell)
     # Feeds, suggestions and the review queue (none: the intake commands say so).
-    intake: IntakeDesk | None = None
+    intake_desk: IntakeDesk | None = None
 
 
 @dataclass(frozen=True, slots=True)

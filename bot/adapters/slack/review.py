@@ -101,9 +101,9 @@ class Review:
 
     @property
     def desk(self) -> IntakeDesk:
-        if self.deps.intake is None:
+        if self.deps.intake_desk is None:
             raise NotConfigured("Intake is not set up on this bot.")
-        return self.deps.intake
+        return self.deps.intake_desk
 
     # -- commands -------------------------------------------------------------------------
 
