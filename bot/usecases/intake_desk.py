@@ -43,6 +43,8 @@ NAME_MAX = 100
 URL_MAX = 2000
 MATCHES = 3
 EDITOR_PAUSE = "paused by an editor"
+# What chat says where the host could not build a desk (intake needs SQLite for now).
+NO_INTAKE = "Intake is not available on this deployment: it needs the SQLite database for now."
 T = TypeVar("T")
 
 

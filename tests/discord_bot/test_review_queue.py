@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -16,6 +17,7 @@ import pytest
 from bot.adapters.discord.client import BriefingBot
 from bot.clock import FixedClock
 from bot.settings import Settings
+from bot.usecases.intake_desk import NO_INTAKE
 from tests.discord_bot.conftest import BRIEFS, BotWorld, make_deps
 from tests.discord_bot.helpers import FIGURES, SOURCES, TITLE, modal_values
 from tests.discord_bot.test_corrections import YOON, notices, post_todays_digest
@@ -280,3 +282,15 @@ async def test_two_editors_approving_at_once_make_one_entry(
     assert contents[0].startswith("Approved candidate 1: added `")
     assert contents[1] == "Candidate 1 was already approved; nothing changed."
     assert len(await world.app.service.entries()) == before + 1
+
+
+async def test_where_intake_cannot_run_the_commands_say_so(
+    world: BotWorld, clock: FixedClock
+) -> None:
+    """On PostgreSQL the host builds no intake desk (intake needs SQLite for now)."""
+    await world.bot.close()
+    deps = replace(make_deps(world.app, clock, newsroom=world.server.guild), intake_desk=None)
+    async with running_bot(BriefingBot(deps, guild_ready_timeout=0.1), world.discord):
+        for command in ("brief-admin queue", "brief-admin feeds list"):
+            reply = await world.run(world.server.admin, command)
+            assert reply.content == NO_INTAKE and reply.ephemeral

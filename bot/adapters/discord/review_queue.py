@@ -22,7 +22,7 @@ from bot.adapters.discord.modals import FORM_TIMEOUT_S, EntryForm, EntryModal
 from bot.adapters.discord.safe_text import safe
 from bot.domain.errors import NotConfigured, UserError
 from bot.usecases.intake_cards import Card
-from bot.usecases.intake_desk import IntakeDesk
+from bot.usecases.intake_desk import NO_INTAKE, IntakeDesk
 
 ACTIONS = ("approve", "merge", "reject", "later")
 LABELS = {"approve": "Approve", "merge": "Merge", "reject": "Reject", "later": "Later"}
@@ -45,7 +45,7 @@ def deps_of(interaction: discord.Interaction) -> DiscordDeps:
 
 def desk_of(deps: DiscordDeps) -> IntakeDesk:
     if deps.intake_desk is None:
-        raise NotConfigured("Intake is not set up on this bot.")
+        raise NotConfigured(NO_INTAKE)
     return deps.intake_desk
 
 

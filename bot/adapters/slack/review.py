@@ -37,7 +37,7 @@ from bot.adapters.slack.modals import (
 from bot.adapters.slack.parsing import options, split_command, words
 from bot.domain.errors import InvalidInput, NotConfigured, UserError
 from bot.usecases.intake_cards import Card, feed_lines
-from bot.usecases.intake_desk import DEFAULT_EVERY, IntakeDesk
+from bot.usecases.intake_desk import DEFAULT_EVERY, NO_INTAKE, IntakeDesk
 
 QUEUE_ACTION = "intake"  # buttons: intake_approve, intake_merge, intake_reject, intake_later
 QUEUE_FORM = "intake_form"  # modals: intake_form_approve, intake_form_merge, intake_form_reject
@@ -102,7 +102,7 @@ class Review:
     @property
     def desk(self) -> IntakeDesk:
         if self.deps.intake_desk is None:
-            raise NotConfigured("Intake is not set up on this bot.")
+            raise NotConfigured(NO_INTAKE)
         return self.deps.intake_desk
 
     # -- commands -------------------------------------------------------------------------
