@@ -1,7 +1,9 @@
-"""Parsing what people type into a safe FTS5 query.
+"""Parsing what people type into a safe FTS5 query (and the parts any other engine needs).
 
 User text never reaches ``MATCH`` as written: it is broken into words, phrases, prefixes,
 exclusions and ORs, and each piece is re-quoted, so any input yields a valid query or none.
+The same parsed parts (:attr:`SearchQuery.all_of`, :attr:`SearchQuery.none_of`) are what
+other search backends build their own queries from, so every backend reads one syntax.
 Supported syntax: ``word``, ``"exact phrase"``, ``-exclude``, ``a OR b``, ``prefix*`` (at
 least :data:`MIN_PREFIX` letters; a shorter ``x*`` is searched as the whole word).
 """
@@ -26,7 +28,10 @@ _WORD = re.compile(r"[^\W_]+")
 
 
 @dataclass(frozen=True, slots=True)
-class _Part:
+class SearchTerm:
+    """One word or phrase (its words in order, lowercased); ``prefix``: its last word is a
+    prefix."""
+
     words: tuple[str, ...]
     prefix: bool
 
@@ -37,11 +42,17 @@ class _Part:
 
 @dataclass(frozen=True, slots=True)
 class SearchQuery:
-    """A parsed search: the FTS5 expression to run (None when nothing is searchable)."""
+    """A parsed search: the FTS5 expression to run (None when nothing is searchable).
+
+    The same search in parts: every group of ``all_of`` must match (a group matches when any
+    of its terms does: ``a OR b``), and no term of ``none_of`` may.
+    """
 
     text: str
     fts: str | None
     words: tuple[str, ...]
+    all_of: tuple[tuple[SearchTerm, ...], ...] = ()
+    none_of: tuple[SearchTerm, ...] = ()
 
     @property
     def is_empty(self) -> bool:
@@ -50,8 +61,8 @@ class SearchQuery:
 
 def parse_search(text: str) -> SearchQuery:
     """Parse free text into a :class:`SearchQuery`; never raises."""
-    groups: list[list[_Part]] = []
-    excluded: list[_Part] = []
+    groups: list[list[SearchTerm]] = []
+    excluded: list[SearchTerm] = []
     join_next = False
     for token in _TOKEN.findall(text)[: MAX_PARTS * 2]:
         if token == "OR":
@@ -75,23 +86,25 @@ def parse_search(text: str) -> SearchQuery:
         return SearchQuery(text, None, ())
     positive = " AND ".join(_group_fts(group) for group in groups)
     fts = positive
+    excluded = excluded[:MAX_PARTS]
     if excluded:
-        fts = f"({positive}) NOT ({' OR '.join(p.to_fts() for p in excluded[:MAX_PARTS])})"
+        fts = f"({positive}) NOT ({' OR '.join(p.to_fts() for p in excluded)})"
     words = tuple(word for group in groups for part in group for word in part.words)
-    return SearchQuery(text, fts, words)
+    all_of = tuple(tuple(group) for group in groups)
+    return SearchQuery(text, fts, words, all_of, tuple(excluded))
 
 
-def _group_fts(group: list[_Part]) -> str:
+def _group_fts(group: list[SearchTerm]) -> str:
     if len(group) == 1:
         return group[0].to_fts()
     return "(" + " OR ".join(part.to_fts() for part in group) + ")"
 
 
-def _part(token: str) -> _Part | None:
+def _part(token: str) -> SearchTerm | None:
     is_phrase = token.startswith('"')
     prefix = not is_phrase and token.endswith("*")
     words = tuple(word.lower() for word in _WORD.findall(token))
     if not words:
         return None
     # A prefix applies to the last word only; "north-kor*" means "north" then "kor…".
-    return _Part(words, prefix and len(words[-1]) >= MIN_PREFIX)
+    return SearchTerm(words, prefix and len(words[-1]) >= MIN_PREFIX)
