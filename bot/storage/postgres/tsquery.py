@@ -6,8 +6,13 @@ quoted lexeme, so no ``&|!()<:*\\'`` the user typed can become an operator. The 
 passed to ``to_tsquery`` as a bind parameter, never spliced into SQL.
 
 The positive part (every group must match) and the excluded part (no term may) are two
-separate queries: should the text search configuration drop every word of the positive part,
-the search must find nothing rather than "everything except the excluded".
+separate queries, so the search can never become "everything except the excluded".
+
+PostgreSQL indexes no word longer than :data:`MAX_WORD_BYTES` and ``to_tsquery`` silently
+drops one from a query, which would turn ``huge-word troops`` into ``troops``. A term with such
+a word can match nothing, as on SQLite (no entry holds a 2 kB word): a group of only such
+terms makes the whole search match nothing, and such terms are left out of OR groups and
+exclusions, where matching nothing changes nothing.
 """
 
 from __future__ import annotations
@@ -15,6 +20,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.domain.search_query import SearchQuery, SearchTerm
+
+# The weights of title, summary and body in the entries' search_vector (migration 0002).
+_COLUMN_WEIGHTS = ("A", "B", "C")
+# The longest word PostgreSQL indexes, in bytes (its MAXSTRLEN is 2047, exclusive).
+MAX_WORD_BYTES = 2046
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,11 +37,16 @@ class TsQueries:
 
 def tsqueries(query: SearchQuery) -> TsQueries | None:
     """The query's ``tsquery`` texts, or None when nothing is searchable."""
-    if not query.all_of:
+    groups = [tuple(filter(_indexable, group)) for group in query.all_of]
+    if not groups or not all(groups):
         return None
-    matching = " & ".join(_group(group) for group in query.all_of)
-    excluded = " | ".join(_term(term) for term in query.none_of) or None
+    matching = " & ".join(_group(group) for group in groups)
+    excluded = " | ".join(_term(term) for term in query.none_of if _indexable(term)) or None
     return TsQueries(matching, excluded)
+
+
+def _indexable(term: SearchTerm) -> bool:
+    return all(len(word.encode()) <= MAX_WORD_BYTES for word in term.words)
 
 
 def _group(group: tuple[SearchTerm, ...]) -> str:
@@ -41,12 +56,20 @@ def _group(group: tuple[SearchTerm, ...]) -> str:
 
 
 def _term(term: SearchTerm) -> str:
-    # A phrase is its words in order (<->); as in FTS5, a prefix applies to the last word.
-    lexemes = [_lexeme(word) for word in term.words]
+    # As in FTS5, a prefix applies to the last word.
+    if len(term.words) == 1:
+        return _lexeme(term.words[0]) + (":*" if term.prefix else "")
+    # A phrase is its words in order (<->) within one column: the entry's tsvector runs title,
+    # summary and body on, so the title's last word is followed by the summary's first, which
+    # FTS5 does not count as a phrase. Each column has its own weight (A, B, C).
+    return "( " + " | ".join(_phrase(term, weight) for weight in _COLUMN_WEIGHTS) + " )"
+
+
+def _phrase(term: SearchTerm, weight: str) -> str:
+    lexemes = [f"{_lexeme(word)}:{weight}" for word in term.words]
     if term.prefix:
-        lexemes[-1] += ":*"
-    phrase = " <-> ".join(lexemes)
-    return f"( {phrase} )" if len(lexemes) > 1 else phrase
+        lexemes[-1] = f"{_lexeme(term.words[-1])}:*{weight}"
+    return "( " + " <-> ".join(lexemes) + " )"
 
 
 def _lexeme(word: str) -> str:
