@@ -32,9 +32,9 @@ CRAFTED = [
     ),
     entry_content(
         slug="phrase-across-columns",
-        title="Pyongyang ships artillery",
-        summary="Shells reach Kursk, officials say.",
-        body="Kursk officials confirmed.",
+        title="Pyongyang ships zorvak",
+        summary="Quellon reach Kursk, officials vossen.",
+        body="Brimtal officials confirmed.",
     ),
     entry_content(
         slug="unicode-words",
@@ -73,8 +73,9 @@ QUERIES = [
     "x_y",
     "co-operation",
     "operation",
-    '"artillery shells"',  # the title's last word, the summary's first: not a phrase
-    '"say kursk"',  # the summary's last word, the body's first: not a phrase
+    '"zorvak quellon"',  # the title's last word, the summary's first: not a phrase
+    '"vossen brimtal"',  # the summary's last word, the body's first: not a phrase
+    "zorvak quellon vossen brimtal",
     "корея",
     "КОРЕЯ",
     "курске",
@@ -86,7 +87,7 @@ QUERIES = [
     "troops OR -troops",
     "ka*",
     "kas*",
-    "pyong* -artillery",
+    "pyong* -zorvak",
     "a" * 3000,
     "a" * 3000 + " OR troops",
 ]
@@ -135,14 +136,12 @@ def test_the_crafted_cases_do_match_something(both: Slugs) -> None:
         ('"north korean"', "hyphens-and-decimals"),
         ("корея", "unicode-words"),
         ("курске", "unicode-words"),
-        ("pyong* -artillery", "nothing"),
+        ("zorvak quellon vossen brimtal", "phrase-across-columns"),
     ]:
         on_sqlite, on_postgres = both(text)
-        if slug == "nothing":
-            assert "phrase-across-columns" not in on_postgres
-        else:
-            assert slug in on_sqlite and slug in on_postgres, text
-    assert both('"artillery shells"') == (set(), set())
+        assert slug in on_sqlite and slug in on_postgres, text
+    assert both('"zorvak quellon"') == (set(), set())
+    assert both('"vossen brimtal"') == (set(), set())
 
 
 WORDS = ["north", "korea", "korean", "troops", "kursk", "shells", "the", "russia", "seoul"]
