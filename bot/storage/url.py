@@ -7,14 +7,15 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 from bot.domain.errors import NotConfigured
 
 SQLITE = "sqlite"
 POSTGRESQL = "postgresql"
+_QUERY_PASSWORD = re.compile(r"((?:^|&)password=)[^&]*", re.IGNORECASE)
 _SCHEMES = {"sqlite": SQLITE, "postgresql": POSTGRESQL, "postgres": POSTGRESQL}
 
 
@@ -56,19 +57,27 @@ def parse_database_url(text: str) -> DatabaseUrl:
 
 
 def redact(url: str) -> str:
-    """``url`` with any password replaced by ``***`` (in the authority and the query)."""
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return "<unparseable URL>"
-    netloc = parts.netloc
-    if "@" in netloc:
-        credentials, _, host = netloc.rpartition("@")
+    """``url`` with any password replaced by ``***`` (in the authority and the query).
+
+    The credentials end at the last ``@`` before the query, so a password holding ``/`` or
+    ``@`` that was not percent-encoded is still hidden whole.
+    """
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        return url
+    head, question, query = rest.partition("?")
+    if "@" in head:
+        credentials, _, host_and_path = head.rpartition("@")
         user, has_password, _ = credentials.partition(":")
-        netloc = f"{user}:***@{host}" if has_password else f"{user}@{host}"
-    query = "&".join(
-        "password=***" if item.lower().startswith("password=") else item
-        for item in parts.query.split("&")
-        if item
-    )
-    return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
+        head = f"{user}:***@{host_and_path}" if has_password else f"{user}@{host_and_path}"
+    hidden = _QUERY_PASSWORD.sub(lambda match: match.group(1) + "***", query)
+    return f"{scheme}://{head}{question}{hidden}"
+
+
+def password_of(url: str) -> str | None:
+    """The password in ``url``'s credentials (as :func:`redact` finds them), if any."""
+    head = url.partition("://")[2].partition("?")[0]
+    if "@" not in head:
+        return None
+    _, has_password, password = head.rpartition("@")[0].partition(":")
+    return password if has_password and password else None

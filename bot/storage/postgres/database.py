@@ -1,7 +1,7 @@
 """The PostgreSQL connection pool: settings, text codecs, numbered migrations, transactions.
 
 Dates and times cross the driver as ISO text (``date`` and ``timestamptz`` get text codecs,
-``jsonb`` is text in asyncpg already), exactly what SQLite stores, so the row builders and the
+``json`` is text in asyncpg already), exactly what SQLite stores, so the row builders and the
 codec of :mod:`bot.storage` serve both backends; the server still stores and compares them
 typed. Every session runs in UTC, so a ``timestamptz`` reads back as ``…+00``.
 
@@ -18,13 +18,12 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
 
 import asyncpg
 
 from bot.storage.migration_files import numbered_migrations
 from bot.storage.postgres.errors import translate, unavailable
-from bot.storage.url import DatabaseUrl
+from bot.storage.url import DatabaseUrl, password_of
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +37,10 @@ def migrations() -> list[tuple[int, str, str]]:
 
 
 LATEST_VERSION = len(migrations())
+_UNREADABLE = (
+    "the URL cannot be read; percent-encode any of : / @ ? # % in the user name or password"
+    " (/ is %2F, @ is %40)"
+)
 # pg_advisory_lock key of the migration runner: processes starting together migrate once.
 _MIGRATION_LOCK = 0x62726965  # "brie"
 
@@ -153,7 +156,8 @@ async def open_postgres(
         if mapped is None:
             # A malformed URL or an option the driver refuses: say so, without its text
             # (which may quote the URL, password included).
-            raise unavailable(where, ValueError(type(error).__name__)) from None
+            reason = _UNREADABLE if isinstance(error, ValueError) else type(error).__name__
+            raise unavailable(where, ValueError(reason)) from None
         raise unavailable(where, ValueError(_scrubbed(str(error), url))) from None
     database = PgDatabase(pool, url)
     try:
@@ -168,15 +172,8 @@ async def open_postgres(
 
 def _scrubbed(text: str, url: DatabaseUrl) -> str:
     """``text`` without the URL's password, should a driver message ever quote it."""
-    password = _password(url.secret)
+    password = password_of(url.secret)
     return text.replace(password, "***") if password else text
-
-
-def _password(secret: str) -> str | None:
-    try:
-        return urlsplit(secret).password
-    except ValueError:
-        return None
 
 
 async def schema_version(connection: Connection) -> int:

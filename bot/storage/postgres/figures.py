@@ -64,7 +64,7 @@ class PgFigureClaimReader:
     async def recent_subjects(self, limit: int) -> list[str]:
         rows = await self._db.fetch(
             "SELECT f.subject, max(e.event_date) AS newest FROM (SELECT id, event_date,"
-            " importance FROM entries WHERE deleted_at IS NULL AND figures <> '[]'::jsonb"
+            " importance FROM entries WHERE deleted_at IS NULL AND figures::text <> '[]'"
             " ORDER BY event_date DESC, id DESC LIMIT $1) AS e"
             " JOIN figures AS f ON f.entry_id = e.id"
             " GROUP BY f.subject ORDER BY max(e.importance) DESC, newest DESC, f.subject LIMIT $2",

@@ -213,7 +213,7 @@ class PgDigestLedger:
             return {}
         rows = await self._rows(
             f"SELECT {_COLUMNS} FROM digests WHERE (platform, server_id, local_date) IN"
-            " (SELECT k ->> 0, k ->> 1, (k ->> 2)::date FROM jsonb_array_elements($1::jsonb) AS k)",
+            " (SELECT k ->> 0, k ->> 1, (k ->> 2)::date FROM json_array_elements($1::json) AS k)",
             json.dumps(wanted),
         )
         return {(r.platform, r.server_id, r.local_date): r for r in rows}

@@ -1,6 +1,8 @@
 -- Entries with their sources and figures, tags for filtering, and every revision (as SQLite's
 -- 0001). Ids are allocated by the store under the entries write lock (max + 1, as SQLite's
 -- rowid), so a copy between backends keeps them and no sequence needs resetting.
+-- JSON columns are json, not jsonb: nothing queries inside them, and json keeps the text as
+-- written, so entries read back byte for byte and `briefbot db copy` is exact both ways.
 CREATE TABLE entries (
     id          BIGINT PRIMARY KEY,
     slug        TEXT NOT NULL UNIQUE,
@@ -13,10 +15,10 @@ CREATE TABLE entries (
     status      TEXT NOT NULL
                 CHECK (status IN ('confirmed', 'reported', 'unconfirmed', 'disputed', 'denied')),
     importance  INTEGER NOT NULL CHECK (importance BETWEEN 1 AND 3),
-    topics      JSONB NOT NULL,
-    actors      JSONB NOT NULL,
-    sources     JSONB NOT NULL,
-    figures     JSONB NOT NULL DEFAULT '[]',
+    topics      JSON NOT NULL,
+    actors      JSON NOT NULL,
+    sources     JSON NOT NULL,
+    figures     JSON NOT NULL DEFAULT '[]',
     created_by  TEXT NOT NULL,
     created_at  TIMESTAMPTZ NOT NULL,
     updated_by  TEXT NOT NULL,
@@ -59,7 +61,7 @@ CREATE TABLE revisions (
     action         TEXT NOT NULL CHECK (action IN ('add', 'edit', 'delete', 'restore')),
     actor          TEXT NOT NULL,
     at             TIMESTAMPTZ NOT NULL,
-    changed_fields JSONB NOT NULL,
-    content        JSONB NOT NULL,
+    changed_fields JSON NOT NULL,
+    content        JSON NOT NULL,
     PRIMARY KEY (entry_id, revision)
 );

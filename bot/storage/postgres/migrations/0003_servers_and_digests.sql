@@ -6,9 +6,9 @@ CREATE TABLE servers (
     digest_channel_id TEXT,
     digest_time       TEXT,
     timezone          TEXT,
-    topics            JSONB NOT NULL DEFAULT '[]',
+    topics            JSON NOT NULL DEFAULT '[]',
     quiet_days        TEXT NOT NULL DEFAULT 'post' CHECK (quiet_days IN ('post', 'skip')),
-    editor_role_ids   JSONB NOT NULL DEFAULT '[]',
+    editor_role_ids   JSON NOT NULL DEFAULT '[]',
     updated_at        TIMESTAMPTZ NOT NULL,
     PRIMARY KEY (platform, server_id)
 );

@@ -10,7 +10,7 @@ CREATE TABLE digest_entries (
 
 CREATE INDEX digest_entries_entry ON digest_entries (entry_id);
 
-ALTER TABLE revisions ADD COLUMN correction JSONB;
+ALTER TABLE revisions ADD COLUMN correction JSON;
 
 CREATE TABLE correction_notices (
     platform    TEXT NOT NULL,
