@@ -1,9 +1,7 @@
-"""Parsing what people type into a safe FTS5 query (and the parts any other engine needs).
+"""Parsing what people type into a safe FTS5 query.
 
 User text never reaches ``MATCH`` as written: it is broken into words, phrases, prefixes,
 exclusions and ORs, and each piece is re-quoted, so any input yields a valid query or none.
-The same parsed parts (:attr:`SearchQuery.all_of`, :attr:`SearchQuery.none_of`) are what
-other search backends build their own queries from, so every backend reads one syntax.
 Supported syntax: ``word``, ``"exact phrase"``, ``-exclude``, ``a OR b``, ``prefix*`` (at
 least :data:`MIN_PREFIX` letters; a shorter ``x*`` is searched as the whole word).
 """
@@ -28,9 +26,9 @@ _WORD = re.compile(r"[^\W_]+")
 
 
 @dataclass(frozen=True, slots=True)
-class SearchTerm:
-    """One word or phrase (its words in order, lowercased); ``prefix``: its last word is a
-    prefix."""
+class SearchPart:
+    """One searched piece: a word, a phrase (several words) or a prefix (``prefix`` applies to
+    the last word)."""
 
     words: tuple[str, ...]
     prefix: bool
@@ -42,17 +40,15 @@ class SearchTerm:
 
 @dataclass(frozen=True, slots=True)
 class SearchQuery:
-    """A parsed search: the FTS5 expression to run (None when nothing is searchable).
-
-    The same search in parts: every group of ``all_of`` must match (a group matches when any
-    of its terms does: ``a OR b``), and no term of ``none_of`` may.
-    """
+    """A parsed search: the FTS5 expression to run (None when nothing is searchable), and the
+    same search as parts for engines other than FTS5: every group must match (a group is parts
+    joined by OR) and no excluded part may."""
 
     text: str
     fts: str | None
     words: tuple[str, ...]
-    all_of: tuple[tuple[SearchTerm, ...], ...] = ()
-    none_of: tuple[SearchTerm, ...] = ()
+    groups: tuple[tuple[SearchPart, ...], ...] = ()
+    excluded: tuple[SearchPart, ...] = ()
 
     @property
     def is_empty(self) -> bool:
@@ -61,8 +57,8 @@ class SearchQuery:
 
 def parse_search(text: str) -> SearchQuery:
     """Parse free text into a :class:`SearchQuery`; never raises."""
-    groups: list[list[SearchTerm]] = []
-    excluded: list[SearchTerm] = []
+    groups: list[list[SearchPart]] = []
+    excluded: list[SearchPart] = []
     join_next = False
     for token in _TOKEN.findall(text)[: MAX_PARTS * 2]:
         if token == "OR":
@@ -86,25 +82,24 @@ def parse_search(text: str) -> SearchQuery:
         return SearchQuery(text, None, ())
     positive = " AND ".join(_group_fts(group) for group in groups)
     fts = positive
-    excluded = excluded[:MAX_PARTS]
     if excluded:
-        fts = f"({positive}) NOT ({' OR '.join(p.to_fts() for p in excluded)})"
+        fts = f"({positive}) NOT ({' OR '.join(p.to_fts() for p in excluded[:MAX_PARTS])})"
     words = tuple(word for group in groups for part in group for word in part.words)
-    all_of = tuple(tuple(group) for group in groups)
-    return SearchQuery(text, fts, words, all_of, tuple(excluded))
+    kept = tuple(tuple(group) for group in groups)
+    return SearchQuery(text, fts, words, kept, tuple(excluded[:MAX_PARTS]))
 
 
-def _group_fts(group: list[SearchTerm]) -> str:
+def _group_fts(group: list[SearchPart]) -> str:
     if len(group) == 1:
         return group[0].to_fts()
     return "(" + " OR ".join(part.to_fts() for part in group) + ")"
 
 
-def _part(token: str) -> SearchTerm | None:
+def _part(token: str) -> SearchPart | None:
     is_phrase = token.startswith('"')
     prefix = not is_phrase and token.endswith("*")
     words = tuple(word.lower() for word in _WORD.findall(token))
     if not words:
         return None
     # A prefix applies to the last word only; "north-kor*" means "north" then "kor…".
-    return SearchTerm(words, prefix and len(words[-1]) >= MIN_PREFIX)
+    return SearchPart(words, prefix and len(words[-1]) >= MIN_PREFIX)

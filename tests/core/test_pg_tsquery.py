@@ -10,7 +10,7 @@ import re
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from bot.domain.search_query import SearchQuery, SearchTerm, parse_search
+from bot.domain.search_query import SearchPart, SearchQuery, parse_search
 from bot.storage.postgres.tsquery import TsQueries, tsqueries
 
 # A quoted lexeme ('' is a quote inside it), then what may stand between lexemes.
@@ -65,7 +65,7 @@ def test_operators_in_words_are_dropped_not_obeyed() -> None:
 
 
 def test_quote_and_backslash_are_escaped_even_if_a_term_holds_them() -> None:
-    term = SearchTerm(("it's", "a\\b"), prefix=True)
+    term = SearchPart(("it's", "a\\b"), prefix=True)
     query = SearchQuery("x", '"x"', ("x",), ((term,),))
 
     assert tsqueries(query) == TsQueries(phrase("'it''s'", "'a\\\\b':*"), None)

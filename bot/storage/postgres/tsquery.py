@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.domain.search_query import SearchQuery, SearchTerm
+from bot.domain.search_query import SearchPart, SearchQuery
 
 # The weights of title, summary and body in the entries' search_vector (migration 0002).
 _COLUMN_WEIGHTS = ("A", "B", "C")
@@ -37,25 +37,25 @@ class TsQueries:
 
 def tsqueries(query: SearchQuery) -> TsQueries | None:
     """The query's ``tsquery`` texts, or None when nothing is searchable."""
-    groups = [tuple(filter(_indexable, group)) for group in query.all_of]
+    groups = [tuple(filter(_indexable, group)) for group in query.groups]
     if not groups or not all(groups):
         return None
     matching = " & ".join(_group(group) for group in groups)
-    excluded = " | ".join(_term(term) for term in query.none_of if _indexable(term)) or None
+    excluded = " | ".join(_term(term) for term in query.excluded if _indexable(term)) or None
     return TsQueries(matching, excluded)
 
 
-def _indexable(term: SearchTerm) -> bool:
+def _indexable(term: SearchPart) -> bool:
     return all(len(word.encode()) <= MAX_WORD_BYTES for word in term.words)
 
 
-def _group(group: tuple[SearchTerm, ...]) -> str:
+def _group(group: tuple[SearchPart, ...]) -> str:
     if len(group) == 1:
         return _term(group[0])
     return "( " + " | ".join(_term(term) for term in group) + " )"
 
 
-def _term(term: SearchTerm) -> str:
+def _term(term: SearchPart) -> str:
     # As in FTS5, a prefix applies to the last word.
     if len(term.words) == 1:
         return _lexeme(term.words[0]) + (":*" if term.prefix else "")
@@ -65,7 +65,7 @@ def _term(term: SearchTerm) -> str:
     return "( " + " | ".join(_phrase(term, weight) for weight in _COLUMN_WEIGHTS) + " )"
 
 
-def _phrase(term: SearchTerm, weight: str) -> str:
+def _phrase(term: SearchPart, weight: str) -> str:
     lexemes = [f"{_lexeme(word)}:{weight}" for word in term.words]
     if term.prefix:
         lexemes[-1] = f"{_lexeme(term.words[-1])}:*{weight}"
