@@ -50,6 +50,8 @@ async def big_db(postgres_url: str) -> AsyncIterator[PgDatabase]:
     store = PgEntryStore(database)
     await store.import_many(contents, "test", NOW)
     await store.set_deleted(f"entry-{DELETED}", True, "test", NOW)
+    # What autovacuum does soon after a large import: the planner's estimates need statistics.
+    await database.fetch("ANALYZE entries")
     try:
         yield database
     finally:
@@ -101,6 +103,18 @@ async def test_over_budget_falls_back_to_newest_matches(big_db: PgDatabase) -> N
     assert page.ranked is False
     assert ids(page) == newest_ids(6)
     assert all("\x02" in hit.snippet for hit in page.hits)  # snippets are still marked
+
+
+async def test_a_search_expected_to_match_too_many_shows_the_newest_at_once(
+    big_db: PgDatabase,
+) -> None:
+    store = PgEntryStore(big_db, rank_at_most=100)  # the planner expects ~600 for "common"
+
+    page = await store.search(parse_search("common"), 6)
+    assert page.ranked is False
+    assert ids(page) == newest_ids(6)
+    rare = await store.search(parse_search("rare7 common"), 6)
+    assert rare.ranked is True and ids(rare) == [7]
 
 
 async def test_fallback_pages_follow_each_other(big_db: PgDatabase) -> None:

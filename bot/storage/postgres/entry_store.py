@@ -6,7 +6,7 @@ from bot.storage.postgres.database import PgDatabase
 from bot.storage.postgres.entry_reads import PgEntryReader
 from bot.storage.postgres.entry_writes import PgEntryWriter
 from bot.storage.postgres.figures import PgFigureClaimReader, PgFigureSubjects
-from bot.storage.postgres.search import PgEntrySearcher
+from bot.storage.postgres.search import RANK_AT_MOST, PgEntrySearcher
 from bot.storage.search import SEARCH_BUDGET_S, SEARCH_WAIT_S
 
 
@@ -20,7 +20,15 @@ class PgEntryStore(PgEntryReader, PgEntryWriter, PgEntrySearcher, PgFigureClaimR
         search_budget_s: float = SEARCH_BUDGET_S,
         search_wait_s: float = SEARCH_WAIT_S,
         fallback_budget_s: float = SEARCH_BUDGET_S,
+        rank_at_most: int = RANK_AT_MOST,
     ) -> None:
         PgEntryReader.__init__(self, database)
-        PgEntrySearcher.__init__(self, database, search_budget_s, search_wait_s, fallback_budget_s)
+        PgEntrySearcher.__init__(
+            self,
+            database,
+            search_budget_s,
+            search_wait_s,
+            fallback_budget_s,
+            rank_at_most=rank_at_most,
+        )
         self.subjects = PgFigureSubjects(database)

@@ -4,7 +4,13 @@ The parsed search becomes two ``tsquery`` texts (:mod:`bot.storage.postgres.tsqu
 as parameters. Matches are ranked with ``ts_rank_cd`` over the weighted ``search_vector``
 (migration 0002: title A, summary B, body C), under the same two time budgets as SQLite's
 search (:mod:`bot.storage.search`): ranking past its budget gives way to the newest matches
-(``ranked=False``), and those past theirs to :class:`SearchTooSlow`. The server enforces each
+(``ranked=False``), and those past theirs to :class:`SearchTooSlow`.
+
+Ranking reads and scores every match's row (tens of microseconds each: the GIN index knows
+which entries match, not how well). A search the planner expects to match more than
+``rank_at_most`` entries would spend its whole budget doing so, so it is not tried: the newest
+matches are shown at once, with the same "very common search" note, found by walking the
+primary key backwards, which takes milliseconds for a common word. The server enforces each
 budget as the transaction's ``statement_timeout``, so a cancelled statement frees its
 connection at once. A process runs at most ``search_slots`` searches at a time; a search that
 waits longer than ``search_wait_s`` for a slot raises :class:`SearchBusy`, so a flood of
@@ -14,6 +20,8 @@ searches never takes the pool from other readers.
 from __future__ import annotations
 
 import asyncio
+import json
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import asyncpg
@@ -21,52 +29,27 @@ import asyncpg
 from bot.domain.entries import MARK_END, MARK_START, SearchHit, SearchPage
 from bot.domain.search_query import SearchQuery
 from bot.storage.budget import SearchBusy, SearchTooSlow
-from bot.storage.codec import entry_from_row, prefixed_columns
+from bot.storage.codec import entry_from_row
 from bot.storage.postgres.database import PgDatabase
+from bot.storage.postgres.search_sql import SearchStatements, statements
 from bot.storage.postgres.tsquery import TsQueries, tsqueries
 from bot.storage.search import SEARCH_BUDGET_S, SEARCH_WAIT_S
 
 SEARCH_SLOTS = 2
+# Ranking reads every match's row; past this many (estimated) matches it would take longer
+# than a reader should wait, so the newest matches are shown at once (see the module).
+RANK_AT_MOST = 2_000
+# Plan each search with its own words: a generic plan (asyncpg prepares every statement)
+# would guess the selectivity of any tsquery alike.
+_CUSTOM_PLANS = "SET LOCAL plan_cache_mode = force_custom_plan"
 _ELLIPSIS = "…"
-# ts_rank_cd weights {D, C, B, A}: body 1, summary 4, title 10, as SQLite's bm25 weights;
-# normalization 1 divides by the log of the entry's length, as bm25 favours short entries.
-_RANK = "ts_rank_cd('{0.1, 0.1, 0.4, 1.0}', e.search_vector, q.matching, 1)"
-# Snippets as FTS5's snippet(…, 16): one fragment of at most 16 words, matches marked.
-_HEADLINE_OPTIONS = (
-    f'StartSel="{MARK_START}", StopSel="{MARK_END}", MaxWords=16, MinWords=6, ShortWord=0,'
-    " MaxFragments=1"
-)
-_QUERY = (
-    "WITH q AS MATERIALIZED (SELECT to_tsquery('briefbot_search', $1) AS matching,"
-    " to_tsquery('briefbot_search', coalesce($2, '')) AS excluded)"
-)
-_MATCHES = (
-    " FROM q CROSS JOIN entries AS e WHERE e.search_vector @@ q.matching"
-    " AND ($2::text IS NULL OR NOT e.search_vector @@ q.excluded) AND e.deleted_at IS NULL"
-)
-# The page's entries and snippets, built for the page's rows only (ts_headline re-reads
-# the text; for every match it would cost as much as the ranking).
-_PAGE = (
-    f" SELECT {prefixed_columns('e.')},"
-    " ts_headline('briefbot_search', e.summary || E'\\n' || e.body, q.matching, $5) AS text_snippet,"
-    " ts_headline('briefbot_search', e.title, q.matching, $5) AS title_snippet"
-    " FROM page CROSS JOIN q JOIN entries AS e ON e.id = page.id"
-)
-_RANKED_SQL = (
-    f"{_QUERY}, page AS (SELECT e.id, {_RANK} AS score{_MATCHES}"
-    " ORDER BY score DESC, e.id DESC LIMIT $3 OFFSET $4)"
-    f"{_PAGE} ORDER BY page.score DESC, page.id DESC"
-)
-# Newest first: the planner walks the primary key backwards and stops at the page when the
-# words are common, or sorts the few matches of rare ones; nothing is scored.
-_NEWEST_SQL = (
-    f"{_QUERY}, page AS (SELECT e.id{_MATCHES} ORDER BY e.id DESC LIMIT $3 OFFSET $4)"
-    f"{_PAGE} ORDER BY page.id DESC"
-)
+# A step run inside a search transaction: its rows, or None to fall back.
+Statement = Callable[[Any, tuple[Any, ...]], Awaitable[list[Any] | None]]
 
 
 class PgEntrySearcher:
-    """Search over one pool; the budgets are :class:`bot.storage.search.EntrySearcher`'s."""
+    """Search over one pool; the budgets are :class:`bot.storage.search.EntrySearcher`'s;
+    ``rank_at_most``: the most matches a search may expect and still be ranked."""
 
     def __init__(
         self,
@@ -75,12 +58,14 @@ class PgEntrySearcher:
         search_wait_s: float = SEARCH_WAIT_S,
         fallback_budget_s: float = SEARCH_BUDGET_S,
         search_slots: int = SEARCH_SLOTS,
+        rank_at_most: int = RANK_AT_MOST,
     ) -> None:
         self._db = database
         self._search_budget_s = search_budget_s
         self._fallback_budget_s = fallback_budget_s
         self._search_wait_s = search_wait_s
         self._slots = asyncio.Semaphore(search_slots)
+        self._rank_at_most = rank_at_most
 
     async def search(self, query: SearchQuery, limit: int, offset: int = 0) -> SearchPage:
         """Best matches first with a marked snippet each; see the module for the budgets."""
@@ -93,39 +78,52 @@ class PgEntrySearcher:
         except TimeoutError:
             raise SearchBusy from None
         try:
+            sql = statements(texts)
+            arguments = sql.arguments(texts, limit, offset)
             async with self._db.connection() as connection:
                 rows = await _within(
-                    connection, self._search_budget_s, _RANKED_SQL, texts, limit, offset
+                    connection, self._search_budget_s, self._ranked(sql, texts), arguments
                 )
                 ranked = rows is not None
                 if rows is None:
-                    rows = await _within(
-                        connection, self._fallback_budget_s, _NEWEST_SQL, texts, limit, offset
-                    )
+                    rows = await _within(connection, self._fallback_budget_s, sql.newest, arguments)
                 if rows is None:
                     raise SearchTooSlow
         finally:
             self._slots.release()
         return SearchPage(tuple(_hit(row) for row in rows), ranked)
 
+    def _ranked(self, sql: SearchStatements, texts: TsQueries) -> Statement:
+        """The ranked page, unless the planner expects more matches than can be ranked."""
+
+        async def ranked(connection: Any, arguments: tuple[Any, ...]) -> list[Any] | None:
+            plan = await connection.fetchval(sql.estimate, *sql.estimate_arguments(texts))
+            if float(json.loads(plan)[0]["Plan"]["Plan Rows"]) > self._rank_at_most:
+                return None
+            rows: list[Any] = await connection.fetch(sql.ranked, *arguments)
+            return rows
+
+        return ranked
+
 
 async def _within(
-    connection: Any, budget_s: float, sql: str, texts: TsQueries, limit: int, offset: int
+    connection: Any, budget_s: float, statement: str | Statement, arguments: tuple[Any, ...]
 ) -> list[Any] | None:
-    """The statement's rows, or None when it ran out of its budget (a spent budget runs
-    nothing: a statement_timeout of 0 would mean no limit)."""
+    """The statement's rows, or None when it ran out of its budget or gave up (a spent budget
+    runs nothing: a statement_timeout of 0 would mean no limit)."""
     milliseconds = int(budget_s * 1000)
     if milliseconds <= 0:
         return None
     try:
         async with connection.transaction(readonly=True):
+            await connection.execute(_CUSTOM_PLANS)
             await connection.execute(
                 "SELECT set_config('statement_timeout', $1, true)", f"{milliseconds}ms"
             )
-            rows: list[Any] = await connection.fetch(
-                sql, texts.matching, texts.excluded, limit, offset, _HEADLINE_OPTIONS
-            )
-            return rows
+            if isinstance(statement, str):
+                rows: list[Any] = await connection.fetch(statement, *arguments)
+                return rows
+            return await statement(connection, arguments)
     except asyncpg.QueryCanceledError:
         return None
 
