@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from pydantic import SecretStr
 
 from bot.adapters.discord.client import BriefingBot
 from bot.adapters.discord.deps import DiscordDeps
@@ -19,7 +20,7 @@ from tests.standins.discord import MANAGE_GUILD, DiscordStandIn, running_bot
 
 @pytest.fixture
 def settings(tmp_path: Path, postgres_url: str) -> Settings:
-    return Settings(BRIEFBOT_DATABASE_URL=postgres_url, BRIEFBOT_BRIEFS_DIR=BRIEFS)
+    return Settings(BRIEFBOT_DATABASE_URL=SecretStr(postgres_url), BRIEFBOT_BRIEFS_DIR=BRIEFS)
 
 
 @pytest.fixture
