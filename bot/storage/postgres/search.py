@@ -38,7 +38,7 @@ from bot.storage.search import SEARCH_BUDGET_S, SEARCH_WAIT_S
 SEARCH_SLOTS = 2
 # Ranking reads every match's row; past this many (estimated) matches it would take longer
 # than a reader should wait, so the newest matches are shown at once (see the module).
-RANK_AT_MOST = 2_000
+RANK_AT_MOST = 1_000
 # Plan each search with its own words: a generic plan (asyncpg prepares every statement)
 # would guess the selectivity of any tsquery alike.
 _CUSTOM_PLANS = "SET LOCAL plan_cache_mode = force_custom_plan"
