@@ -19,6 +19,8 @@ ROWS = (
     ("fanout_ratio", "digest fan-out ÷ requests at 50/s"),
     ("memory_ratio", "bot RSS idle ÷ bare discord.py bot RSS"),
     ("ready_s", "process start → ready, s"),
+    ("pg_search_p99_ms", "PostgreSQL: `/brief search` p99 over the 6 queries, ms"),
+    ("pg_latest_ratio", "PostgreSQL: `/brief latest` ÷ no-op command"),
 )
 
 

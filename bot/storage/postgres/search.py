@@ -86,7 +86,8 @@ class PgEntrySearcher:
                 )
                 ranked = rows is not None
                 if rows is None:
-                    rows = await _within(connection, self._fallback_budget_s, sql.newest, arguments)
+                    newest = _fetch(sql.newest)
+                    rows = await _within(connection, self._fallback_budget_s, newest, arguments)
                 if rows is None:
                     raise SearchTooSlow
         finally:
@@ -100,14 +101,20 @@ class PgEntrySearcher:
             plan = await connection.fetchval(sql.estimate, *sql.estimate_arguments(texts))
             if float(json.loads(plan)[0]["Plan"]["Plan Rows"]) > self._rank_at_most:
                 return None
-            rows: list[Any] = await connection.fetch(sql.ranked, *arguments)
-            return rows
+            return list(await connection.fetch(sql.ranked, *arguments))
 
         return ranked
 
 
+def _fetch(sql: str) -> Statement:
+    async def fetch(connection: Any, arguments: tuple[Any, ...]) -> list[Any]:
+        return list(await connection.fetch(sql, *arguments))
+
+    return fetch
+
+
 async def _within(
-    connection: Any, budget_s: float, statement: str | Statement, arguments: tuple[Any, ...]
+    connection: Any, budget_s: float, statement: Statement, arguments: tuple[Any, ...]
 ) -> list[Any] | None:
     """The statement's rows, or None when it ran out of its budget or gave up (a spent budget
     runs nothing: a statement_timeout of 0 would mean no limit)."""
@@ -120,9 +127,6 @@ async def _within(
             await connection.execute(
                 "SELECT set_config('statement_timeout', $1, true)", f"{milliseconds}ms"
             )
-            if isinstance(statement, str):
-                rows: list[Any] = await connection.fetch(statement, *arguments)
-                return rows
             return await statement(connection, arguments)
     except asyncpg.QueryCanceledError:
         return None
