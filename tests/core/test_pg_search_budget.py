@@ -117,6 +117,21 @@ async def test_a_search_expected_to_match_too_many_shows_the_newest_at_once(
     assert rare.ranked is True and ids(rare) == [7]
 
 
+
+async def test_a_rare_word_is_ranked_whatever_the_planner_guesses_for_it(
+    big_db: PgDatabase,
+) -> None:
+    """The planner guesses a share for words its statistics do not list; below 1 % of the
+    entries a search is still ranked (through the index), so a rare word never walks the
+    table newest first looking for matches that are not there."""
+    store = PgEntryStore(big_db, rank_at_most=1)
+
+    rare = await store.search(parse_search("rare7"), 6)
+    assert rare.ranked is True and ids(rare) == [7]
+    assert (await store.search(parse_search("nowhere"), 6)).hits == ()
+    assert (await store.search(parse_search("common"), 6)).ranked is False
+
+
 async def test_fallback_pages_follow_each_other(big_db: PgDatabase) -> None:
     service = BriefingService(
         PgEntryStore(big_db, search_budget_s=0.0), FixedClock(NOW), Vocabulary()

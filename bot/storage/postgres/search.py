@@ -4,17 +4,17 @@ The parsed search becomes two ``tsquery`` texts (:mod:`bot.storage.postgres.tsqu
 as parameters. Matches are ranked with ``ts_rank_cd`` over the weighted ``search_vector``
 (migration 0002: title A, summary B, body C), under the same two time budgets as SQLite's
 search (:mod:`bot.storage.search`): ranking past its budget gives way to the newest matches
-(``ranked=False``), and those past theirs to :class:`SearchTooSlow`.
-
-Ranking reads and scores every match's row (tens of microseconds each: the GIN index knows
-which entries match, not how well). A search the planner expects to match more than
-``rank_at_most`` entries would spend its whole budget doing so, so it is not tried: the newest
-matches are shown at once, with the same "very common search" note, found by walking the
-primary key backwards, which takes milliseconds for a common word. The server enforces each
+(``ranked=False``), and those past theirs to :class:`SearchTooSlow`. The server enforces each
 budget as the transaction's ``statement_timeout``, so a cancelled statement frees its
 connection at once. A process runs at most ``search_slots`` searches at a time; a search that
 waits longer than ``search_wait_s`` for a slot raises :class:`SearchBusy`, so a flood of
 searches never takes the pool from other readers.
+
+Ranking reads and scores every match's row (the GIN index knows which entries match, not how
+well). A search the planner expects to match more than ``rank_at_most`` entries (and more than
+1 % of them, see ``_COMMON_SHARE``) would spend its whole budget doing so, so it is not tried:
+the newest matches are shown at once, with the same "very common search" note, found by
+walking the primary key backwards, which takes milliseconds for a common word.
 """
 
 from __future__ import annotations
@@ -36,12 +36,23 @@ from bot.storage.postgres.tsquery import TsQueries, tsqueries
 from bot.storage.search import SEARCH_BUDGET_S, SEARCH_WAIT_S
 
 SEARCH_SLOTS = 2
-# Ranking reads every match's row; past this many (estimated) matches it would take longer
-# than a reader should wait, so the newest matches are shown at once (see the module).
+# Ranking reads and scores every match's row (10-40 µs each at 1M entries: their vectors
+# live in TOAST), so a search expected to match more is not ranked (but see _COMMON_SHARE).
 RANK_AT_MOST = 1_000
+# The planner knows the frequent words' share (the column's statistics) but guesses up to
+# 0.5 % of the entries for any other word, however rare: a search is only taken for "very
+# common" above twice that guess, whatever rank_at_most says. Below it, ranking is tried under
+# its budget: a rare word ranks in a millisecond; a word really that frequent may run out of
+# budget (~250 ms at 1M entries), then shows the newest matches.
+_COMMON_SHARE = 0.01
+# The ranked step reads the matches through the GIN index (a bitmap scan) whatever the guess:
+# a rare word guessed at 0.5 % must not make the planner walk the whole table instead.
+_THROUGH_THE_INDEX = "SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off"
 # Plan each search with its own words: a generic plan (asyncpg prepares every statement)
 # would guess the selectivity of any tsquery alike.
 _CUSTOM_PLANS = "SET LOCAL plan_cache_mode = force_custom_plan"
+# The table's size as the planner knows it (no count: that would read the table).
+_ENTRY_COUNT_GUESS = "SELECT reltuples FROM pg_class WHERE oid = 'entries'::regclass"
 _ELLIPSIS = "…"
 # A step run inside a search transaction: its rows, or None to fall back.
 Statement = Callable[[Any, tuple[Any, ...]], Awaitable[list[Any] | None]]
@@ -99,8 +110,11 @@ class PgEntrySearcher:
 
         async def ranked(connection: Any, arguments: tuple[Any, ...]) -> list[Any] | None:
             plan = await connection.fetchval(sql.estimate, *sql.estimate_arguments(texts))
-            if float(json.loads(plan)[0]["Plan"]["Plan Rows"]) > self._rank_at_most:
+            expected = float(json.loads(plan)[0]["Plan"]["Plan Rows"])
+            entries = float(await connection.fetchval(_ENTRY_COUNT_GUESS))
+            if expected > max(self._rank_at_most, entries * _COMMON_SHARE):
                 return None
+            await connection.execute(_THROUGH_THE_INDEX)
             return list(await connection.fetch(sql.ranked, *arguments))
 
         return ranked
