@@ -14,10 +14,11 @@ from bot.settings import Settings
 from bot.storage.maintenance import backup, integrity_problems
 from bot.storage.postgres.database import open_postgres
 from bot.storage.transfer import Side, copy_database
-from bot.storage.transfer_sides import PgSide, SqliteSide
+from bot.storage.transfer_sides import BATCH, PgSide, SqliteSide
 from bot.storage.url import SQLITE, DatabaseUrl, parse_database_url
 
 EXIT_FAILED = 1
+PROGRESS_EVERY = 100_000
 
 
 async def cmd_db(app: App, args: argparse.Namespace) -> int:
@@ -81,6 +82,9 @@ async def _side(url: DatabaseUrl, settings: Settings, role: str) -> AsyncIterato
 
 
 def _progress(table: str, done: int, total: int) -> None:
-    # One line per table as it completes (a redrawn bar would garble a log).
+    # Plain lines (a redrawn bar would garble a log): each table when it completes, and a
+    # large one every PROGRESS_EVERY rows on the way (a million entries take minutes).
     if done == total:
         print(f"  {table}: {total:,} rows", file=sys.stderr)
+    elif done % PROGRESS_EVERY < BATCH:
+        print(f"  {table}: {done:,} of {total:,} rows…", file=sys.stderr)

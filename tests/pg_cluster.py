@@ -19,6 +19,7 @@ import asyncio
 import glob
 import itertools
 import os
+import pwd
 import shutil
 import subprocess
 import tempfile
@@ -38,7 +39,11 @@ _names = itertools.count(1)
 
 
 def find_bindir() -> Path | None:
-    """Where ``pg_ctl`` lives: on PATH, ``pg_config --bindir``, or Debian's versioned folder."""
+    """Where ``pg_ctl`` lives: ``BRIEFBOT_PG_BINDIR``, on PATH, ``pg_config --bindir``, or
+    Debian's versioned folder."""
+    chosen = os.environ.get("BRIEFBOT_PG_BINDIR")
+    if chosen is not None:
+        return Path(chosen) if (Path(chosen) / "pg_ctl").is_file() else None
     candidates = []
     on_path = shutil.which("pg_ctl")
     if on_path:
@@ -87,18 +92,30 @@ class Cluster:
         )
 
 
+def _user_exists(name: str) -> bool:
+    try:
+        pwd.getpwnam(name)
+    except KeyError:
+        return False
+    return True
+
+
 def _as_owner(command: list[str], owner: str | None) -> list[str]:
     return ["runuser", "-u", owner, "--", *command] if owner else command
+
+
+_skipped: list[str] = []
 
 
 @pytest.fixture(scope="session")
 def postgres_cluster() -> Iterator[Cluster]:
     bindir = find_bindir()
-    if bindir is None:
-        pytest.skip(INSTALL_HINT)
-    root = Path(tempfile.mkdtemp(prefix="briefbot-pg-"))
     # initdb refuses to run as root: the server runs as postgres, which must own its folder.
     owner = "postgres" if os.geteuid() == 0 else None
+    if bindir is None or (owner and not _user_exists(owner)):
+        _skipped.append(INSTALL_HINT)
+        pytest.skip(INSTALL_HINT)
+    root = Path(tempfile.mkdtemp(prefix="briefbot-pg-"))
     if owner:
         shutil.chown(root, owner, owner)
     data = root / "data"
@@ -168,10 +185,10 @@ def _migrate(url: str) -> None:
         pool.submit(asyncio.run, migrate()).result()
 
 
-def new_database(cluster: Cluster) -> str:
-    """A fresh migrated database (cloned from the template); its URL."""
+def new_database(cluster: Cluster, *, migrated: bool = True) -> str:
+    """A fresh database, migrated (cloned from the template) or empty; its name."""
     name = f"briefbot_test_{os.getpid()}_{next(_names)}"
-    cluster.sql(f"CREATE DATABASE {name} TEMPLATE {TEMPLATE}")
+    cluster.sql(f"CREATE DATABASE {name} TEMPLATE {TEMPLATE if migrated else 'template0'}")
     return name
 
 
@@ -186,10 +203,17 @@ def postgres_url(postgres_cluster: Cluster) -> Iterator[str]:
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark the tests that need PostgreSQL ``postgres`` (contract tests: their pg variant)."""
+    """Mark the tests that need PostgreSQL ``postgres`` (parametrised ones: the variant whose
+    parameter is ``"postgres"``, as the contract suite's backends)."""
     for item in items:
         names = getattr(item, "fixturenames", ())
         params = getattr(getattr(item, "callspec", None), "params", {})
         uses = "postgres_url" in names or "postgres_cluster" in names
-        if uses or params.get("backend_name") == "postgres":
+        if uses or "postgres" in params.values():
             item.add_marker(pytest.mark.postgres)
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """The one line that says why the PostgreSQL tests were skipped and how to run them."""
+    if _skipped:
+        terminalreporter.write_line(f"PostgreSQL tests skipped: {_skipped[0]}")

@@ -2,7 +2,8 @@
 PostgreSQL either way round, in one transaction on the target (all or nothing).
 
 Both ends are opened (and so migrated) by the same program, so they hold the same tables.
-Tables are copied parents first, so foreign keys hold row by row. ``figure_subjects`` is
+Tables are copied parents first (read from the target's foreign keys), so every row's
+parent is there when it arrives. ``figure_subjects`` is
 derived (the target's triggers fill it while figures are copied): it is then replaced by the
 source's rows, so the copy is exact. Generated columns (a search index) are never copied; the
 target computes them.
@@ -19,21 +20,6 @@ Side = SqliteSide | PgSide
 # (table, rows copied so far, rows in the table)
 CopyProgress = Callable[[str, int, int], None]
 
-ORDER = (
-    "entries",
-    "entry_tags",
-    "figures",
-    "revisions",
-    "servers",
-    "digests",
-    "app_state",
-    "digest_entries",
-    "correction_notices",
-    "intake_feeds",
-    "intake_candidates",
-    "intake_items",
-    "intake_decisions",
-)
 DERIVED = ("figure_subjects",)
 
 
@@ -85,6 +71,20 @@ async def _plan(source: Side, target: Side) -> list[str]:
                 f"{target.name} has no {table} ({', '.join(sorted(missing))}); "
                 "upgrade the program that wrote it, then copy again"
             )
-    known = [t for t in ORDER if t in source_tables]
-    others = sorted(source_tables - set(ORDER) - set(DERIVED))
-    return [*known, *others, *(t for t in DERIVED if t in source_tables)]
+    copied = sorted(source_tables - set(DERIVED))
+    parents = {t: await target.references(t) & set(copied) - {t} for t in copied}
+    return [*_parents_first(parents), *(t for t in DERIVED if t in source_tables)]
+
+
+def _parents_first(parents: dict[str, set[str]]) -> list[str]:
+    """The tables ordered so that each comes after the tables it refers to (by name where
+    free to choose, so the order is the same every time)."""
+    ordered: list[str] = []
+    placed: set[str] = set()
+    while len(ordered) < len(parents):
+        ready = [t for t in sorted(parents) if t not in placed and parents[t] <= placed]
+        if not ready:  # a cycle of foreign keys: no order satisfies it row by row
+            raise InvalidInput("the tables refer to each other in a cycle; cannot copy")
+        ordered.append(ready[0])
+        placed.add(ready[0])
+    return ordered

@@ -178,3 +178,19 @@ def test_a_copy_into_a_database_that_holds_data_is_refused_and_changes_nothing(
     assert len(err.splitlines()) == 1
     assert "copy into a new" in err or "copy only into a new, empty database" in err
     assert asyncio.run(postgres_tables(postgres_url)) == before
+
+
+def test_a_long_copy_reports_its_progress_on_the_way(
+    cli: Cli, tmp_path: Path, postgres_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    asyncio.run(fill_sqlite(tmp_path / "data" / "briefbot.sqlite3"))
+    # A million entries stand in: batches of 4 rows, a line every 4.
+    monkeypatch.setattr("bot.storage.transfer_sides.BATCH", 4)
+    monkeypatch.setattr("bot.cli_db.BATCH", 4)
+    monkeypatch.setattr("bot.cli_db.PROGRESS_EVERY", 4)
+
+    code, _, err = cli("db", "copy", "--to", postgres_url)
+
+    assert code == 0, err
+    lines = [line.strip() for line in err.splitlines() if line.strip().startswith("entries:")]
+    assert lines == ["entries: 4 of 11 rows…", "entries: 8 of 11 rows…", "entries: 11 rows"]

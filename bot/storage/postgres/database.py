@@ -14,16 +14,32 @@ from __future__ import annotations
 
 import logging
 import zlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
 import asyncpg
 
-from bot.storage.migration_files import numbered_migrations
+from bot.domain.errors import InvalidInput
 from bot.storage.postgres.errors import translate, unavailable
+from bot.storage.postgres.migrate import (
+    LATEST_VERSION,
+    apply_migrations,
+    migrations,
+    schema_version,
+)
 from bot.storage.url import DatabaseUrl, password_of
+
+__all__ = [
+    "LATEST_VERSION",
+    "PgDatabase",
+    "PoolSettings",
+    "apply_migrations",
+    "migrations",
+    "open_postgres",
+    "schema_version",
+]
 
 log = logging.getLogger(__name__)
 
@@ -31,18 +47,10 @@ Record = Any  # asyncpg.Record: row["column"] and row[0], as sqlite3.Row
 Connection = Any  # asyncpg.Connection (asyncpg ships no type hints)
 
 
-def migrations() -> list[tuple[int, str, str]]:
-    """The numbered PostgreSQL migrations: the same numbers and meaning as SQLite's."""
-    return numbered_migrations("bot.storage.postgres")
-
-
-LATEST_VERSION = len(migrations())
 _UNREADABLE = (
     "the URL cannot be read; percent-encode any of : / @ ? # % in the user name or password"
     " (/ is %2F, @ is %40)"
 )
-# pg_advisory_lock key of the migration runner: processes starting together migrate once.
-_MIGRATION_LOCK = 0x62726965  # "brie"
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,24 +65,47 @@ class PoolSettings:
     connect_timeout_s: float = 10.0
 
 
+# A connection the server dropped (restart, failover, an operator's pg_terminate_backend): the
+# pool only notices when it is next used. Nothing ran on it, so the work is tried again on
+# another (a new one once the idle ones are used up).
+_DROPPED = (
+    OSError,
+    asyncpg.PostgresConnectionError,
+    asyncpg.AdminShutdownError,
+    asyncpg.CrashShutdownError,
+    asyncpg.CannotConnectNowError,
+    asyncpg.InternalClientError,  # the server's goodbye arrived while the connection idled
+)
+
+
 class PgDatabase:
     """An open pool: ``fetch``/``fetchrow``/``fetchval`` read, ``write()`` is a transaction."""
 
-    def __init__(self, pool: Any, url: DatabaseUrl) -> None:
+    def __init__(self, pool: Any, url: DatabaseUrl, settings: PoolSettings) -> None:
         self._pool = pool
         self.url = url
+        self._settings = settings
+        # Every idle connection may have been dropped at once: one more try than the pool has.
+        self._attempts = settings.max_size + 1
 
     async def fetch(self, sql: str, *args: Any) -> list[Record]:
-        async with self._translated():
-            return list(await self._pool.fetch(sql, *args))
+        return list(await self._read("fetch", sql, *args))
 
     async def fetchrow(self, sql: str, *args: Any) -> Record | None:
-        async with self._translated():
-            return await self._pool.fetchrow(sql, *args)
+        return await self._read("fetchrow", sql, *args)
 
     async def fetchval(self, sql: str, *args: Any) -> Any:
+        return await self._read("fetchval", sql, *args)
+
+    async def _read(self, method: str, sql: str, *args: Any) -> Any:
         async with self._translated():
-            return await self._pool.fetchval(sql, *args)
+            for attempt in range(self._attempts):
+                try:
+                    return await getattr(self._pool, method)(sql, *args)
+                except _DROPPED as error:
+                    if attempt + 1 == self._attempts:
+                        raise unavailable(str(self.url), error) from None
+            raise AssertionError("unreachable")
 
     @asynccontextmanager
     async def write(self, lock: str | None = None) -> AsyncIterator[Connection]:
@@ -83,25 +114,82 @@ class PgDatabase:
         ``lock`` names a transaction-scoped advisory lock taken first: writers holding the
         same name run one at a time across every process (waiting at most the lock timeout).
         """
-        async with (
-            self._translated(),
-            self._pool.acquire() as connection,
-            connection.transaction(),
-        ):
-            if lock is not None:
-                await connection.execute("SELECT pg_advisory_xact_lock($1)", lock_key(lock))
-            yield connection
+        async with self._translated():
+            connection, transaction = await self._begin()
+            try:
+                if lock is not None:
+                    await connection.execute("SELECT pg_advisory_xact_lock($1)", lock_key(lock))
+                yield connection
+            except BaseException:
+                await _quietly(transaction.rollback())
+                raise
+            else:
+                await transaction.commit()
+            finally:
+                await self._pool.release(connection)
+
+    async def _begin(self) -> tuple[Connection, Any]:
+        """A pooled connection with its transaction begun (a dropped one is replaced: BEGIN
+        is the first thing it is asked, so nothing of the write ran on it)."""
+        for attempt in range(self._attempts):
+            connection = await self._pool.acquire()
+            transaction = connection.transaction()
+            try:
+                await transaction.start()
+            except _DROPPED as error:
+                await self._pool.release(connection)
+                if attempt + 1 == self._attempts:
+                    raise unavailable(str(self.url), error) from None
+                continue
+            except BaseException:
+                await self._pool.release(connection)
+                raise
+            return connection, transaction
+        raise AssertionError("unreachable")
 
     @asynccontextmanager
     async def connection(self) -> AsyncIterator[Connection]:
-        """A pooled connection outside any transaction (for reads that need several queries)."""
-        async with self._translated(), self._pool.acquire() as connection:
-            yield connection
+        """A pooled connection outside any transaction (for reads that need several queries),
+        checked alive first."""
+        async with self._translated():
+            for attempt in range(self._attempts):
+                connection = await self._pool.acquire()
+                try:
+                    await connection.execute("SELECT 1")
+                except _DROPPED as error:
+                    await self._pool.release(connection)
+                    if attempt + 1 == self._attempts:
+                        raise unavailable(str(self.url), error) from None
+                    continue
+                try:
+                    yield connection
+                finally:
+                    await self._pool.release(connection)
+                return
+
+    @asynccontextmanager
+    async def dedicated(self) -> AsyncIterator[Connection]:
+        """A connection of its own, outside the pool, with the driver's native types (dates
+        as ``date``): what binary ``COPY`` (``briefbot db copy``) needs."""
+        async with self._translated():
+            connection = await asyncpg.connect(
+                self.url.secret,
+                timeout=self._settings.connect_timeout_s,
+                server_settings={**_server_settings(self._settings), "statement_timeout": "0"},
+            )
+            try:
+                yield connection
+            finally:
+                await connection.close()
 
     @asynccontextmanager
     async def _translated(self) -> AsyncIterator[None]:
         try:
             yield
+        except asyncpg.CharacterNotInRepertoireError:
+            # A NUL in text: PostgreSQL cannot store or compare it (validated entries never
+            # hold one; this is a lookup or a platform's text).
+            raise InvalidInput("the text contains a NUL character; remove it") from None
         except Exception as error:
             mapped = translate(error, str(self.url))
             if mapped is None or mapped is error:
@@ -111,6 +199,24 @@ class PgDatabase:
 
     async def close(self) -> None:
         await self._pool.close()
+
+
+async def _quietly(step: Awaitable[Any]) -> None:
+    # A rollback on a connection that broke must not hide the error that broke it.
+    try:
+        await step
+    except Exception:
+        log.warning("rollback failed", exc_info=True)
+
+
+def _server_settings(settings: PoolSettings) -> dict[str, str]:
+    return {
+        "TimeZone": "UTC",
+        "DateStyle": "ISO, YMD",
+        "statement_timeout": str(settings.statement_timeout_ms),
+        "lock_timeout": str(settings.lock_timeout_ms),
+        "application_name": "briefbot",
+    }
 
 
 def lock_key(name: str) -> int:
@@ -143,13 +249,7 @@ async def open_postgres(
             max_size=settings.max_size,
             timeout=settings.connect_timeout_s,
             init=_init_connection,
-            server_settings={
-                "TimeZone": "UTC",
-                "DateStyle": "ISO, YMD",
-                "statement_timeout": str(settings.statement_timeout_ms),
-                "lock_timeout": str(settings.lock_timeout_ms),
-                "application_name": "briefbot",
-            },
+            server_settings=_server_settings(settings),
         )
     except Exception as error:
         mapped = translate(error, where)
@@ -159,7 +259,7 @@ async def open_postgres(
             reason = _UNREADABLE if isinstance(error, ValueError) else type(error).__name__
             raise unavailable(where, ValueError(reason)) from None
         raise unavailable(where, ValueError(_scrubbed(str(error), url))) from None
-    database = PgDatabase(pool, url)
+    database = PgDatabase(pool, url, settings)
     try:
         if migrate:
             async with database.connection() as connection:
@@ -174,50 +274,6 @@ def _scrubbed(text: str, url: DatabaseUrl) -> str:
     """``text`` without the URL's password, should a driver message ever quote it."""
     password = password_of(url.secret)
     return text.replace(password, "***") if password else text
-
-
-async def schema_version(connection: Connection) -> int:
-    exists = await connection.fetchval("SELECT to_regclass('schema_version') IS NOT NULL")
-    if not exists:
-        return 0
-    return int(await connection.fetchval("SELECT coalesce(max(version), 0) FROM schema_version"))
-
-
-async def apply_migrations(connection: Connection, target: int | None = None) -> int:
-    """Apply pending migrations (up to ``target``), each in its own transaction.
-
-    A session advisory lock makes processes that start together take turns: the first
-    migrates, the others then find nothing left to do.
-    """
-    await connection.execute("SELECT pg_advisory_lock($1)", _MIGRATION_LOCK)
-    try:
-        await connection.execute(
-            "CREATE TABLE IF NOT EXISTS schema_version ("
-            " version INTEGER PRIMARY KEY, name TEXT NOT NULL,"
-            " applied_at TIMESTAMPTZ NOT NULL DEFAULT now())"
-        )
-        current = await schema_version(connection)
-        if current > LATEST_VERSION:
-            raise unavailable(
-                "PostgreSQL",
-                ValueError(
-                    f"the database is at schema {current}, newer than this program "
-                    f"({LATEST_VERSION})"
-                ),
-            )
-        for version, name, sql in migrations():
-            if version <= current or (target is not None and version > target):
-                continue
-            log.info("applying migration %s", name)
-            async with connection.transaction():
-                await connection.execute(sql)
-                await connection.execute(
-                    "INSERT INTO schema_version (version, name) VALUES ($1, $2)", version, name
-                )
-            current = version
-        return current
-    finally:
-        await connection.execute("SELECT pg_advisory_unlock($1)", _MIGRATION_LOCK)
 
 
 def affected(status: str) -> int:

@@ -20,6 +20,8 @@ from bot.storage.figures import like_pattern
 from bot.storage.postgres.corrections import PgCorrectionLedger
 from bot.storage.postgres.database import Connection, PgDatabase
 
+# PostgreSQL text cannot hold NUL (and refuses it in a parameter): no stored text contains it.
+NUL = "\x00"
 # asyncpg sends ints as int8: an id past it cannot exist, and is looked up as a slug instead.
 _MAX_ID = 2**63 - 1
 
@@ -97,6 +99,8 @@ class PgEntryReader:
     async def suggest(self, text: str, limit: int = 25) -> list[tuple[str, str]]:
         """(slug, title) pairs whose title or slug contains ``text``, newest first, among the
         newest SUGGEST_WINDOW entries (as on SQLite)."""
+        if NUL in text:
+            return []
         pattern = like_pattern(text)
         rows = await self._db.fetch(
             "SELECT slug, title FROM (SELECT slug, title, event_date, id FROM entries"
@@ -141,6 +145,8 @@ def _tagged(topic: str | None, actor: str | None) -> tuple[str, tuple[Any, ...]]
 
 async def fetch_one(connection: Connection, ref: str, include_deleted: bool) -> Entry:
     """The entry with slug or numeric id ``ref`` (deleted ones if asked); ``EntryNotFound``."""
+    if NUL in ref:  # PostgreSQL text cannot hold it, so no slug has it
+        raise EntryNotFound(f"no entry '{ref[:80]}'")
     if ref.isascii() and ref.isdigit() and int(ref) <= _MAX_ID:
         row = await connection.fetchrow(
             f"SELECT {ENTRY_COLUMNS} FROM entries WHERE id = $1", int(ref)

@@ -9,6 +9,7 @@ from bot.domain.entries import FigureClaim
 from bot.storage.figures import RECENT_FIGURE_ENTRIES, like_pattern
 from bot.storage.figures import _claim as claim_from_row
 from bot.storage.postgres.database import PgDatabase
+from bot.storage.postgres.entry_reads import NUL
 
 
 class PgFigureSubjects:
@@ -29,6 +30,8 @@ class PgFigureSubjects:
         return int(await self._db.fetchval("SELECT count(*) FROM figure_subjects"))
 
     async def matching(self, text: str, limit: int) -> list[tuple[str, str]]:
+        if NUL in text:
+            return []
         rows = await self._db.fetch(
             "SELECT subject, counts FROM figure_subjects"
             " WHERE counts ILIKE $1 ESCAPE '\\' OR subject ILIKE $1 ESCAPE '\\'"
@@ -55,7 +58,7 @@ class PgFigureClaimReader:
         if subjects is None:
             rows = await self._db.fetch(sql + order)
         else:
-            chosen = sorted(set(subjects))
+            chosen = sorted({subject for subject in subjects if NUL not in subject})
             if not chosen:
                 return []
             rows = await self._db.fetch(sql + " AND f.subject = ANY($1::text[])" + order, chosen)
