@@ -45,4 +45,3 @@ def reopen(
 async def backend(reopen: Reopen) -> AsyncIterator[Backend]:
     async with reopen() as opened:
         yield opened
-

@@ -27,7 +27,8 @@ CRAFTED = [
     entry_content(
         slug="hyphens-and-decimals",
         title="North-Korean shells: 1.5 million rounds",
-        summary="Seen via kcna.kp and https://example.org/path_to/page?x=1 by naïve ÉLITE analysts.",
+        summary="Seen via kcna.kp and https://example.org/path_to/page?x=1 by naïve ÉLITE"
+        " analysts.",
         body="Straße to the front; x_y co-operation",
     ),
     entry_content(
@@ -150,7 +151,7 @@ WORDS = ["north", "korea", "korean", "troops", "kursk", "shells", "the", "russia
 @settings(max_examples=150, deadline=None)
 @given(
     st.lists(
-        st.sampled_from(WORDS).map(lambda w: w)
+        st.sampled_from(WORDS)
         | st.sampled_from(WORDS).map(lambda w: f"-{w}")
         | st.sampled_from(WORDS).map(lambda w: f"{w[:3]}*")
         | st.lists(st.sampled_from(WORDS), min_size=2, max_size=3).map(

@@ -117,7 +117,6 @@ async def test_a_search_expected_to_match_too_many_shows_the_newest_at_once(
     assert rare.ranked is True and ids(rare) == [7]
 
 
-
 async def test_a_rare_word_is_ranked_whatever_the_planner_guesses_for_it(
     big_db: PgDatabase,
 ) -> None:
