@@ -60,7 +60,8 @@ Statement = Callable[[Any, tuple[Any, ...]], Awaitable[list[Any] | None]]
 
 class PgEntrySearcher:
     """Search over one pool; the budgets are :class:`bot.storage.search.EntrySearcher`'s;
-    ``rank_at_most``: the most matches a search may expect and still be ranked."""
+    a search expected to match more than ``rank_at_most`` entries (and more than 1 % of them)
+    shows the newest matches at once."""
 
     def __init__(
         self,
