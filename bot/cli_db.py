@@ -25,7 +25,8 @@ async def cmd_db(app: App, args: argparse.Namespace) -> int:
     storage = app.storage
     if args.db_command == "migrate":
         version = await storage.schema_version()
-        print(f"Database {storage.url} is at schema {version} (latest {storage.latest_version}).")
+        where = storage.url.path or storage.url  # a SQLite file by its path, as before
+        print(f"Database {where} is at schema {version} (latest {storage.latest_version}).")
     elif args.db_command == "backup":
         if storage.sqlite is None:
             raise NotConfigured(

@@ -33,14 +33,12 @@ class PgEntryReader:
         self._db = database
 
     async def get(self, ref: str, include_deleted: bool = False) -> Entry:
-        async with self._db.connection() as connection:
-            entry = await fetch_one(connection, ref, include_deleted)
+        entry = await fetch_one(self._db, ref, include_deleted)
         corrections = await PgCorrectionLedger(self._db).corrections(entry.id)
         return replace(entry, corrections=corrections) if corrections else entry
 
     async def get_by_id(self, entry_id: int, include_deleted: bool = False) -> Entry:
-        async with self._db.connection() as connection:
-            return await fetch_one(connection, str(entry_id), include_deleted)
+        return await fetch_one(self._db, str(entry_id), include_deleted)
 
     async def count(self) -> int:
         return int(await self._db.fetchval("SELECT count(*) FROM entries WHERE deleted_at IS NULL"))
@@ -143,8 +141,11 @@ def _tagged(topic: str | None, actor: str | None) -> tuple[str, tuple[Any, ...]]
     return sql, tuple(params)
 
 
-async def fetch_one(connection: Connection, ref: str, include_deleted: bool) -> Entry:
-    """The entry with slug or numeric id ``ref`` (deleted ones if asked); ``EntryNotFound``."""
+async def fetch_one(connection: Connection | PgDatabase, ref: str, include_deleted: bool) -> Entry:
+    """The entry with slug or numeric id ``ref`` (deleted ones if asked); ``EntryNotFound``.
+
+    On a transaction's connection inside a write, or on the pool for a plain read (one round
+    trip, no connection of its own to hold)."""
     if NUL in ref:  # PostgreSQL text cannot hold it, so no slug has it
         raise EntryNotFound(f"no entry '{ref[:80]}'")
     if ref.isascii() and ref.isdigit() and int(ref) <= _MAX_ID:

@@ -60,8 +60,7 @@ class PgEntryWriter:
         self._db = database
 
     async def _stored(self, entry_id: int) -> Entry:
-        async with self._db.connection() as connection:
-            return await fetch_one(connection, str(entry_id), include_deleted=True)
+        return await fetch_one(self._db, str(entry_id), include_deleted=True)
 
     async def add(self, content: EntryContent, actor: str, now: datetime) -> Entry:
         async with self._db.write(lock=ENTRIES_LOCK) as connection:
