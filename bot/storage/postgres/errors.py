@@ -18,8 +18,9 @@ from bot.domain.errors import (
 )
 
 # SQLSTATE codes: https://www.postgresql.org/docs/15/errcodes-appendix.html
-_FULL = {"53100", "53200", "54000"}  # disk_full, out_of_memory, program_limit_exceeded
-_BUSY = {"55P03", "40P01", "40001", "57014"}  # lock timeout, deadlock, serialisation, timeout
+_FULL = {"53100"}  # disk_full
+# lock timeout, deadlock, serialisation failure, statement timeout, the server out of memory
+_BUSY = {"55P03", "40P01", "40001", "57014", "53200"}
 _DAMAGED = {"XX001", "XX002"}  # data_corrupted, index_corrupted
 _DOWN = {"53300", "57P01", "57P02", "57P03"}  # too many connections, shutdown, cannot connect
 
