@@ -35,6 +35,7 @@ def table(document: dict[str, Any]) -> str:
         f" · Python {machine['python']} · SQLite {machine['sqlite']}"
         f" · load average at the end {machine['load_average']}",
         "",
+        *([document["note"], ""] if document.get("note") else []),
         "| figure | what | p50 | p99 | samples | load (1 min) | target | met |",
         "|---|---|---|---|---|---|---|---|",
     ]
