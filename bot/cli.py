@@ -18,6 +18,7 @@ from pydantic import ValidationError
 
 from bot.app import App, open_app, seed_if_empty
 from bot.brief_files import read_brief_files
+from bot.cli_db import cmd_db, cmd_db_copy
 from bot.cli_parser import build_parser
 from bot.domain import errors
 from bot.domain.corrections import EditKind
@@ -29,8 +30,7 @@ from bot.rendering import text as render
 from bot.rendering.terminal import printable_streams, progress_bar
 from bot.service import ImportRejected
 from bot.settings import Settings
-from bot.storage.database import LATEST_VERSION, DatabaseError, schema_version
-from bot.storage.maintenance import backup, integrity_problems
+from bot.storage.database import DatabaseError
 
 log = logging.getLogger("briefbot")
 
@@ -145,23 +145,6 @@ async def cmd_digest(app: App, args: argparse.Namespace) -> int:
     return 0
 
 
-async def cmd_db(app: App, args: argparse.Namespace) -> int:
-    if args.db_command == "migrate":
-        version = await schema_version(app.database.read)
-        print(f"Database {app.settings.db_path} is at schema {version} (latest {LATEST_VERSION}).")
-    elif args.db_command == "backup":
-        await backup(app.database, args.target)
-        print(f"Backed up to {args.target}")
-    else:
-        problems = await integrity_problems(app.database)
-        if problems:
-            for problem in problems:
-                print(problem, file=sys.stderr)
-            return EXIT_FAILED
-        print("ok")
-    return 0
-
-
 async def cmd_run(app: App, args: argparse.Namespace) -> int:
     from bot.runner import run
 
@@ -187,7 +170,7 @@ async def cmd_sync_commands(app: App, args: argparse.Namespace) -> int:
 
 
 async def cmd_health(app: App, args: argparse.Namespace) -> int:
-    await schema_version(app.database.read)
+    await app.storage.schema_version()
     heartbeat = app.settings.heartbeat_file
     if heartbeat.exists():
         age = time.time() - heartbeat.stat().st_mtime
@@ -217,6 +200,8 @@ COMMANDS: dict[str, Command] = {
 
 
 async def _main(args: argparse.Namespace, settings: Settings) -> int:
+    if args.command == "db" and args.db_command == "copy":
+        return await cmd_db_copy(settings, args)
     async with open_app(settings) as app:
         return await COMMANDS[args.command](app, args)
 

@@ -78,6 +78,20 @@ def build_parser() -> argparse.ArgumentParser:
     p = db.add_parser("backup", help="online backup to a new file")
     p.add_argument("target", type=Path)
     db.add_parser("check", help="integrity check")
+    p = db.add_parser("copy", help="copy every table into a new, empty database")
+    p.add_argument(
+        "--to",
+        dest="target",
+        required=True,
+        metavar="URL",
+        help="sqlite:///new.sqlite3 or postgresql://user:password@host/db",
+    )
+    p.add_argument(
+        "--from",
+        dest="source",
+        metavar="URL",
+        help="copy this database instead of the configured one",
+    )
 
     sub.add_parser("run", help="run the bot (Discord with DISCORD_TOKEN, else a console)")
     p = sub.add_parser("web", help="serve the read-only web archive")

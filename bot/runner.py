@@ -28,6 +28,7 @@ NEWSROOMS = {
 
 async def run(app: App, registry: Mapping[str, str] | None = None) -> int:
     """Run until stopped (SIGINT/SIGTERM, or end of input in the console)."""
+    log.info("database: %s", app.storage.url)  # the URL without its password
     await seed_if_empty(app)
     if app.settings.web_enabled:
         return await _with_web(app, registry)

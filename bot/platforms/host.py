@@ -7,20 +7,21 @@ from typing import TypedDict
 
 from bot.app import App
 from bot.clock import Clock
+from bot.ports.app_state import AppStateStore
+from bot.ports.corrections import CorrectionNotices
+from bot.ports.ledger import DigestLedgerStore
+from bot.ports.servers import ServerSettingsStore
 from bot.service import BriefingService
 from bot.settings import Settings
-from bot.storage.app_state import AppState
-from bot.storage.corrections import CorrectionLedger
-from bot.storage.scoped import PlatformLedger, PlatformServers
 
 
 class SharedDeps(TypedDict):
     """What every adapter's dependencies take from the host, by the same names."""
 
     service: BriefingService
-    servers: PlatformServers
-    ledger: PlatformLedger
-    corrections: CorrectionLedger
+    servers: ServerSettingsStore
+    ledger: DigestLedgerStore
+    corrections: CorrectionNotices
     clock: Clock
 
 
@@ -35,10 +36,10 @@ class PlatformHost:
     platform: str
     settings: Settings
     service: BriefingService
-    app_state: AppState
-    servers: PlatformServers
-    ledger: PlatformLedger
-    corrections: CorrectionLedger
+    app_state: AppStateStore
+    servers: ServerSettingsStore
+    ledger: DigestLedgerStore
+    corrections: CorrectionNotices
     clock: Clock
 
     def shared(self) -> SharedDeps:
@@ -52,14 +53,15 @@ class PlatformHost:
 
     @classmethod
     def of(cls, app: App, platform: str) -> PlatformHost:
-        database = app.database
+        # Scoped to the platform, on whichever backend the deployment runs (bot.backends).
+        storage = app.storage
         return cls(
             platform=platform,
             settings=app.settings,
             service=app.service,
-            app_state=AppState(database),
-            servers=PlatformServers(database, {platform}),
-            ledger=PlatformLedger(database, {platform}),
-            corrections=CorrectionLedger(database, {platform}),
+            app_state=storage.app_state,
+            servers=storage.servers({platform}),
+            ledger=storage.ledger({platform}),
+            corrections=storage.corrections({platform}),
             clock=app.service.clock,
         )

@@ -13,11 +13,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import re
 import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from importlib import resources
 from pathlib import Path
 
 import aiosqlite
@@ -25,27 +23,18 @@ import aiosqlite
 from bot.storage.connection import TranslatingConnection, connect
 from bot.storage.data_version import DataVersionProbe
 from bot.storage.errors import DatabaseDamaged, DatabaseError, translate
+from bot.storage.migration_files import numbered_migrations
 
 __all__ = ["BUSY_TIMEOUT_MS", "LATEST_VERSION", "Database", "DatabaseError", "open_database"]
 
 log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 5000
-_MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 
 
 def migrations() -> list[tuple[int, str, str]]:
-    """The numbered migrations shipped with the package: (version, name, sql), in order."""
-    found = []
-    for item in resources.files("bot.storage").joinpath("migrations").iterdir():
-        match = _MIGRATION_NAME.match(item.name)
-        if match:
-            found.append((int(match.group(1)), item.name, item.read_text(encoding="utf-8")))
-    found.sort()
-    for expected, (version, name, _) in enumerate(found, start=1):
-        if version != expected:
-            raise RuntimeError(f"migration {name} is out of sequence (expected {expected:04d})")
-    return found
+    """The numbered SQLite migrations shipped with the package: (version, name, sql), in order."""
+    return numbered_migrations("bot.storage")
 
 
 LATEST_VERSION = len(migrations())

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from bot.clock import FixedClock
-from tests.contract.backends import BACKENDS, Backend
+from tests.contract.backends import BACKENDS, Backend, place_postgres
 
 NOW = datetime(2026, 3, 1, 12, tzinfo=UTC)
 
@@ -32,8 +32,12 @@ def backend_name(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture
-def reopen(backend_name: str, tmp_path: Path, clock: FixedClock) -> Reopen:
+def reopen(
+    backend_name: str, tmp_path: Path, clock: FixedClock, request: pytest.FixtureRequest
+) -> Reopen:
     """Open another handle on the test's storage (another process's view of it)."""
+    if backend_name == "postgres":
+        place_postgres(tmp_path, request.getfixturevalue("postgres_url"))
     return lambda: BACKENDS[backend_name](tmp_path, clock)
 
 
@@ -41,3 +45,22 @@ def reopen(backend_name: str, tmp_path: Path, clock: FixedClock) -> Reopen:
 async def backend(reopen: Reopen) -> AsyncIterator[Backend]:
     async with reopen() as opened:
         yield opened
+
+
+# The PostgreSQL search is a placeholder (ILIKE, newest first) until the full-text search of
+# branch pg-search replaces bot/storage/postgres/search.py; it then removes this list.
+SEARCH_PENDING_ON_POSTGRES = {
+    "test_single_word_finds_entry_with_marked_snippet",
+    "test_exact_phrase_only_matches_words_together",
+    "test_exclusion_removes_matching_entries",
+    "test_or_matches_either_word",
+    "test_prefix_matches_word_beginnings",
+}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        name = getattr(item, "originalname", item.name)
+        if params.get("search") == "postgres" and name in SEARCH_PENDING_ON_POSTGRES:
+            item.add_marker(pytest.mark.xfail(reason="PostgreSQL full-text search: pg-search"))

@@ -13,9 +13,10 @@ from hypothesis import strategies as st
 from bot.clock import FixedClock
 from bot.domain.entries import MARK_END, MARK_START, SearchPage
 from bot.domain.search_query import parse_search
-from tests.contract.backends import BACKENDS
+from tests.contract.backends import BACKENDS, place_postgres
 from tests.contract.conftest import NOW
 from tests.factories import NIS_SLUG, shipped_briefs
+from tests.pg_cluster import new_database
 
 Search = Callable[[str], SearchPage]
 
@@ -27,7 +28,11 @@ def search(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Search]:
     """Search over the shipped briefs, runnable from plain (hypothesis) test functions."""
-    opened = BACKENDS[request.param](tmp_path_factory.mktemp("search"), FixedClock(NOW))
+    folder = tmp_path_factory.mktemp("search")
+    if request.param == "postgres":
+        cluster = request.getfixturevalue("postgres_cluster")
+        place_postgres(folder, cluster.url(new_database(cluster)))
+    opened = BACKENDS[request.param](folder, FixedClock(NOW))
     with asyncio.Runner() as runner:
         backend = runner.run(opened.__aenter__())
         try:
