@@ -23,6 +23,8 @@ FIGURES = (
     "fanout_ratio",
     "memory_ratio",
     "ready_s",
+    "ready_100k_schedules_s",
+    "memory_100k_schedules_mb",
     "intake_poll_s",
     "intake_fetch_ratio",
     "extract_items_per_s",

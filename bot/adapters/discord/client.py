@@ -62,6 +62,8 @@ class BriefingBot(commands.Bot):
         self.delivery = self.runtime.delivery
         self.scheduler = self.runtime.scheduler
         self.corrections = self.runtime.corrections
+        self._serving_logged = False
+        self._arriving: set[int] = set()  # guilds READY listed that have not arrived yet
 
     async def setup_hook(self) -> None:
         await self.add_cog(BriefReader(self.deps))
@@ -164,6 +166,24 @@ class BriefingBot(commands.Bot):
         self.tree.copy_global_to(guild=guild)
         return len(await self.tree.sync(guild=guild))
 
+    # discord.py's on_ready comes ``guild_ready_timeout`` (2 s) after the last GUILD_CREATE,
+    # a quiet period it waits for in case more guilds arrive. Commands are answered from the
+    # READY event on, and READY lists every guild, so "serving" is logged as soon as each of
+    # them has arrived: the moment a reader's command finds the bot fully there.
+    async def on_connect(self) -> None:
+        self._arriving = {guild.id for guild in self.guilds if guild.unavailable}
+        self._log_serving()
+
+    async def on_guild_available(self, guild: discord.Guild) -> None:
+        self._arriving.discard(guild.id)
+        self._log_serving()
+
+    def _log_serving(self, *, anyway: bool = False) -> None:
+        if not self._serving_logged and (anyway or not self._arriving):
+            self._serving_logged = True
+            log.info("serving commands in %d servers", len(self.guilds))
+
     async def on_ready(self) -> None:
+        self._log_serving(anyway=True)  # a guild in an outage never arrives
         user = self.user
         log.info("connected as %s (%s) to %d servers", user, user and user.id, len(self.guilds))

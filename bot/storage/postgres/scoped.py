@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 
 from bot.clock import Clock
 from bot.domain.ledger import LedgerRow
@@ -22,6 +23,9 @@ class PgPlatformServers(PgServerStore):
     ) -> None:
         super().__init__(database, clock)
         self.platforms = frozenset(platforms)
+
+    def _scope(self, first: int) -> tuple[str, list[Any]]:
+        return f"platform = ANY(${first}::text[])", [sorted(self.platforms)]
 
     async def active_schedules(self) -> list[ServerSchedule]:
         return [s for s in await super().active_schedules() if s.platform in self.platforms]

@@ -6,12 +6,14 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 from bot.clock import Clock, SystemClock
-from bot.domain.digest_schedule import DigestSchedule
+from bot.domain.digest_schedule import DigestSchedule, next_run
 from bot.domain.servers import ServerSchedule, ServerSettings
 from bot.storage.codec import parse_stamp, stamp
 from bot.storage.postgres.database import PgDatabase, affected
+from bot.storage.postgres.due_schedules import PgDueScheduleQueries
 from bot.storage.servers import _schedule as schedule_from_row
 from bot.storage.servers import _settings as settings_from_row
 
@@ -21,7 +23,7 @@ _COLUMNS = (
 )
 
 
-class PgServerStore:
+class PgServerStore(PgDueScheduleQueries):
     """Every query about server settings; the one place their PostgreSQL lives."""
 
     def __init__(self, database: PgDatabase, clock: Clock | None = None) -> None:
@@ -50,13 +52,14 @@ class PgServerStore:
         async with self._db.write() as connection:
             await connection.execute(
                 "INSERT INTO servers (platform, server_id, digest_channel_id, digest_time,"
-                " timezone, topics, quiet_days, updated_at, digest_since)"
-                " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)"
+                " timezone, topics, quiet_days, updated_at, digest_since, next_run_utc)"
+                " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9)"
                 " ON CONFLICT (platform, server_id) DO UPDATE SET"
                 " digest_channel_id = excluded.digest_channel_id,"
                 " digest_time = excluded.digest_time, timezone = excluded.timezone,"
                 " topics = excluded.topics, quiet_days = excluded.quiet_days,"
-                " updated_at = excluded.updated_at, digest_since = excluded.digest_since",
+                " updated_at = excluded.updated_at, digest_since = excluded.digest_since,"
+                " next_run_utc = excluded.next_run_utc",
                 platform,
                 server_id,
                 schedule.channel_id,
@@ -65,6 +68,7 @@ class PgServerStore:
                 json.dumps(list(schedule.topics)),
                 schedule.quiet_days.value,
                 stamp(now),
+                stamp(next_run(schedule, now)),
             )
         return ServerSchedule(platform, server_id, schedule, now)
 
@@ -74,7 +78,7 @@ class PgServerStore:
         async with self._db.write() as connection:
             status = await connection.execute(
                 "UPDATE servers SET digest_channel_id = NULL, digest_time = NULL,"
-                " timezone = NULL, digest_since = NULL, updated_at = $1"
+                " timezone = NULL, digest_since = NULL, next_run_utc = NULL, updated_at = $1"
                 " WHERE platform = $2 AND server_id = $3 AND digest_time IS NOT NULL",
                 stamp(now or self._clock.now()),
                 platform,
@@ -88,13 +92,14 @@ class PgServerStore:
             " AND digest_time IS NOT NULL AND timezone IS NOT NULL"
             " ORDER BY platform, server_id"
         )
-        active = []
-        for row in rows:
-            schedule = schedule_from_row(row)
-            if schedule is not None:
-                since = parse_stamp(row["digest_since"])
-                active.append(ServerSchedule(row["platform"], row["server_id"], schedule, since))
-        return active
+        return [s for row in rows if (s := self._server_schedule(row)) is not None]
+
+    def _server_schedule(self, row: Any) -> ServerSchedule | None:
+        schedule = schedule_from_row(row)
+        if schedule is None:
+            return None
+        since = parse_stamp(row["digest_since"])
+        return ServerSchedule(row["platform"], row["server_id"], schedule, since)
 
     async def editor_role_ids(self, platform: str, server_id: str) -> list[str]:
         value = await self._db.fetchval(
