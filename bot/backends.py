@@ -27,13 +27,6 @@ from bot.storage.app_state import AppState
 from bot.storage.corrections import CorrectionLedger
 from bot.storage.digests import DigestLedger
 from bot.storage.entry_store import EntryStore
-from bot.storage.postgres import database as postgres
-from bot.storage.postgres.app_state import PgAppState
-from bot.storage.postgres.corrections import PgCorrectionLedger
-from bot.storage.postgres.entry_store import PgEntryStore
-from bot.storage.postgres.ledger import PgDigestLedger
-from bot.storage.postgres.scoped import PgPlatformLedger, PgPlatformServers
-from bot.storage.postgres.servers import PgServerStore
 from bot.storage.scoped import PlatformLedger, PlatformServers
 from bot.storage.servers import ServerStore
 from bot.storage.url import SQLITE, DatabaseUrl
@@ -148,6 +141,16 @@ async def _open_sqlite(url: DatabaseUrl, settings: StorageSettings, migrate: boo
 
 
 async def _open_postgres(url: DatabaseUrl, settings: StorageSettings, migrate: bool) -> Storage:
+    # Imported here: a SQLite deployment (the default) never loads asyncpg and the PostgreSQL
+    # stores (~3 MiB of a bot's memory).
+    from bot.storage.postgres import database as postgres
+    from bot.storage.postgres.app_state import PgAppState
+    from bot.storage.postgres.corrections import PgCorrectionLedger
+    from bot.storage.postgres.entry_store import PgEntryStore
+    from bot.storage.postgres.ledger import PgDigestLedger
+    from bot.storage.postgres.scoped import PgPlatformLedger, PgPlatformServers
+    from bot.storage.postgres.servers import PgServerStore
+
     pool = postgres.PoolSettings(
         min_size=min(settings.pool_min, settings.pool_max),
         max_size=settings.pool_max,

@@ -6,16 +6,18 @@ import argparse
 import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING
 
 from bot.app import App, database_url, storage_settings
 from bot.backends import opened_storage
 from bot.domain.errors import InvalidInput, NotConfigured
 from bot.settings import Settings
 from bot.storage.maintenance import backup, integrity_problems
-from bot.storage.postgres.database import open_postgres
-from bot.storage.transfer import Side, copy_database
-from bot.storage.transfer_sides import BATCH, PgSide, SqliteSide
 from bot.storage.url import SQLITE, DatabaseUrl, parse_database_url
+
+# The copy's modules import asyncpg: loaded by `db copy` only, not by every command (`run`).
+if TYPE_CHECKING:
+    from bot.storage.transfer import Side
 
 EXIT_FAILED = 1
 PROGRESS_EVERY = 100_000
@@ -51,6 +53,8 @@ async def cmd_db(app: App, args: argparse.Namespace) -> int:
 async def cmd_db_copy(settings: Settings, args: argparse.Namespace) -> int:
     """``db copy --to URL [--from URL]``: the configured database (or ``--from``) into a new
     one. Runs without opening the app: the source may not be the configured database."""
+    from bot.storage.transfer import copy_database
+
     source_url = parse_database_url(args.source) if args.source else database_url(settings)
     target_url = parse_database_url(args.target)
     if source_url.secret == target_url.secret:
@@ -70,6 +74,9 @@ async def cmd_db_copy(settings: Settings, args: argparse.Namespace) -> int:
 @asynccontextmanager
 async def _side(url: DatabaseUrl, settings: Settings, role: str) -> AsyncIterator[Side]:
     """One end of the copy, opened and migrated like the app opens its database."""
+    from bot.storage.postgres.database import open_postgres
+    from bot.storage.transfer_sides import PgSide, SqliteSide
+
     if url.kind == SQLITE:
         async with opened_storage(url, storage_settings(settings)) as storage:
             assert storage.sqlite is not None
@@ -83,6 +90,8 @@ async def _side(url: DatabaseUrl, settings: Settings, role: str) -> AsyncIterato
 
 
 def _progress(table: str, done: int, total: int) -> None:
+    from bot.storage.transfer_sides import BATCH
+
     # Plain lines (a redrawn bar would garble a log): each table when it completes, and a
     # large one every PROGRESS_EVERY rows on the way (a million entries take minutes).
     if done == total:
