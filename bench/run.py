@@ -30,6 +30,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bench import synth
+from bench.fanout_procs import bench_fanout_processes
 from bench.flood import bench_flood
 from bench.generate import create_schema, ensure_archive, insert_batch
 from bench.intake import bench_cluster, bench_extract, bench_poll
@@ -544,7 +545,7 @@ def machine() -> dict[str, Any]:
     }
 
 
-STEPS = ("commands", "search", "flood", "import", "fanout", "process", "intake")
+STEPS = ("commands", "search", "flood", "import", "fanout", "fanout3", "process", "intake")
 
 
 async def run(
@@ -565,6 +566,7 @@ async def run(
             lambda: bench_import(report, min(args.import_entries, args.entries), args.quick),
         ),
         ("fanout", lambda: bench_fanout(report, db, args.servers)),
+        ("fanout3", lambda: bench_fanout_processes(report.add, args.servers)),
         ("process", lambda: bench_process(report, db, args.quick)),
         ("process", lambda: bench_schedules(report, db, args.quick, say)),
         ("intake", lambda: bench_intake(report, args)),
@@ -583,7 +585,9 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--entries", type=int, default=1_000_000, help="archive size")
     parser.add_argument("--import-entries", type=int, default=100_000)
-    parser.add_argument("--servers", type=int, default=1000, help="servers in the fan-out")
+    parser.add_argument(
+        "--servers", type=int, default=1000, help="servers in the fan-out (and per process)"
+    )
     parser.add_argument("--quick", action="store_true", help="fewer repetitions (smoke run)")
     parser.add_argument("--intake-feeds", type=int, default=500, help="feeds in the poll")
     parser.add_argument("--intake-items", type=int, default=50, help="items per feed")

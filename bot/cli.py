@@ -146,8 +146,10 @@ async def cmd_digest(app: App, args: argparse.Namespace) -> int:
 
 
 async def cmd_run(app: App, args: argparse.Namespace) -> int:
-    from bot.runner import run
+    from bot.runner import choose_shards, run
 
+    if args.shards is not None or args.shard_count is not None:
+        choose_shards(args.shards, args.shard_count)
     return await run(app)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import signal
 import sys
 from collections.abc import Mapping
@@ -14,7 +15,9 @@ from pydantic_settings import BaseSettings
 from bot import platforms
 from bot.adapters.console.shell import Console, run_console
 from bot.app import App, seed_if_empty
+from bot.domain.errors import InvalidInput
 from bot.domain.schedule import zone
+from bot.domain.shards import ShardSpec
 from bot.platforms.host import PlatformHost
 
 log = logging.getLogger(__name__)
@@ -24,6 +27,21 @@ NEWSROOMS = {
     "discord": "BRIEFBOT_NEWSROOM_DISCORD_GUILD_ID",
     "slack": "BRIEFBOT_NEWSROOM_SLACK_TEAM_ID",
 }
+
+
+def choose_shards(ids: str | None, count: int | None) -> ShardSpec:
+    """``briefbot run --shards 0-3 --shard-count 8``: these win over ``DISCORD_SHARD_IDS`` /
+    ``DISCORD_SHARD_COUNT`` (which the Discord platform reads); checked here, so a typo is
+    one sentence before anything connects."""
+    if count is None:
+        env = os.environ.get("DISCORD_SHARD_COUNT", "").strip()
+        count = int(env) if env.isdigit() else None
+    if count is None:
+        raise InvalidInput("--shards needs --shard-count: the total number of shards of the bot.")
+    shards = ShardSpec.parse(ids if ids is not None else f"0-{max(count - 1, 0)}", count)
+    os.environ["DISCORD_SHARD_IDS"] = ",".join(map(str, shards.sorted_ids))
+    os.environ["DISCORD_SHARD_COUNT"] = str(shards.count)
+    return shards
 
 
 async def run(app: App, registry: Mapping[str, str] | None = None) -> int:

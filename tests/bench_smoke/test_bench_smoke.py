@@ -21,6 +21,8 @@ FIGURES = (
     "reader_flood_loop_lag_p99_ms",
     "import_ratio",
     "fanout_ratio",
+    "fanout_3proc_ratio",
+    "memory_per_1k_servers_mib",
     "memory_ratio",
     "ready_s",
     "ready_100k_schedules_s",

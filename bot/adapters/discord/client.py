@@ -14,7 +14,12 @@ from bot.adapters.discord.cogs.digest import DigestCommands
 from bot.adapters.discord.cogs.editor import BriefEditor
 from bot.adapters.discord.cogs.reader import BriefReader
 from bot.adapters.discord.deps import DiscordDeps
-from bot.adapters.discord.digest_poster import DIGEST_BUDGET, DiscordDigestPoster, measure_digest
+from bot.adapters.discord.digest_poster import (
+    DIGEST_BUDGET,
+    DiscordDigestPoster,
+    GlobalPacer,
+    measure_digest,
+)
 from bot.adapters.discord.errors import ErrorHandlingTree
 from bot.domain.errors import NotConfigured
 from bot.platforms.runtime import DigestRuntime
@@ -42,6 +47,8 @@ class BriefingBot(commands.Bot):
         guild_ready_timeout: float = 2.0,
         sync_on_start: bool = True,
         digests: bool = True,
+        pacer: GlobalPacer | None = None,
+        **options: Any,
     ) -> None:
         super().__init__(
             command_prefix=commands.when_mentioned,
@@ -50,6 +57,7 @@ class BriefingBot(commands.Bot):
             tree_cls=ErrorHandlingTree,
             help_command=None,
             guild_ready_timeout=guild_ready_timeout,
+            **options,
         )
         self.deps = deps
         if isinstance(self.tree, ErrorHandlingTree):
@@ -57,7 +65,11 @@ class BriefingBot(commands.Bot):
         self.sync_on_start = sync_on_start
         self.digests = digests
         self.runtime = DigestRuntime.of(
-            "discord", deps, DiscordDigestPoster(self), budget=DIGEST_BUDGET, measure=measure_digest
+            "discord",
+            deps,
+            DiscordDigestPoster(self, pacer),
+            budget=DIGEST_BUDGET,
+            measure=measure_digest,
         )
         self.delivery = self.runtime.delivery
         self.scheduler = self.runtime.scheduler
@@ -187,3 +199,8 @@ class BriefingBot(commands.Bot):
         self._log_serving(anyway=True)  # a guild in an outage never arrives
         user = self.user
         log.info("connected as %s (%s) to %d servers", user, user and user.id, len(self.guilds))
+
+
+class ShardedBriefingBot(BriefingBot, commands.AutoShardedBot):
+    """The same bot over one gateway connection per shard it runs (``shard_ids`` of
+    ``shard_count``): discord.py's AutoShardedClient. Other processes run the other shards."""

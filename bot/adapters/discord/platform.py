@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 from typing import TYPE_CHECKING
 
@@ -26,14 +27,38 @@ class DiscordPlatform:
         return bool(settings.token_text)
 
     def bot(self, host: PlatformHost, settings: DiscordSettings, *, serve: bool) -> BriefingBot:
-        """The bot; ``serve=False`` only logs in (no command sync at start, no digests)."""
-        from bot.adapters.discord.client import BriefingBot
-        from bot.adapters.discord.deps import DiscordDeps
-        from bot.adapters.discord.endpoints import configure_endpoints
+        """The bot; ``serve=False`` only logs in (no command sync at start, no digests).
 
+        With shards configured it runs only those, and its digests, catch-up and correction
+        notices cover only their servers; only shard 0's process syncs the commands.
+        """
+        from bot.adapters.discord.client import BriefingBot, ShardedBriefingBot
+        from bot.adapters.discord.deps import DiscordDeps
+        from bot.adapters.discord.digest_poster import GlobalPacer
+        from bot.adapters.discord.endpoints import configure_endpoints
+        from bot.platforms.shards import OwnedLedger, OwnedNotices, OwnedServers
+
+        shards = settings.shards
         configure_endpoints(settings.api_base_url, settings.gateway_url)
         deps = DiscordDeps(settings=host.settings, app_state=host.app_state, **host.shared())
-        return BriefingBot(deps, sync_on_start=serve, digests=serve)
+        pacer = GlobalPacer.for_share(settings.global_rate_limit, shards.share if shards else 1)
+        if shards is None:
+            return BriefingBot(deps, sync_on_start=serve, digests=serve, pacer=pacer)
+        log.info("running %s", shards)
+        owned = dataclasses.replace(
+            deps,
+            servers=OwnedServers(deps.servers, shards),
+            ledger=OwnedLedger(deps.ledger, shards),
+            corrections=OwnedNotices(deps.corrections, shards),
+        )
+        return ShardedBriefingBot(
+            owned,
+            sync_on_start=serve and shards.syncs_commands,
+            digests=serve,
+            pacer=pacer,
+            shard_ids=shards.sorted_ids,
+            shard_count=shards.count,
+        )
 
     async def sync_commands(
         self, host: PlatformHost, settings: DiscordSettings, guild_id: int | None
