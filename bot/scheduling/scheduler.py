@@ -163,8 +163,14 @@ class DigestScheduler:
             # Servers due together compose a shared digest once. Their claims all carry
             # this ``now``, which is before any of them composes, so no window loses entries.
             shared = SharedCompositions()
+            # Taken before the read: a delivery that ends while the read is on its way has
+            # moved its row on, but the read may still see it due (its snapshot, or its second
+            # query, began first) after the delivery has left ``_running``; running it again
+            # would compose that server twice and spend a claim.
+            busy = set(self._running)
             due = await self._servers.due_schedules(now, self._batch, self._shards, self._floor)
-            fresh = [item for item in due if _key(item.server) not in self._running]
+            busy.update(self._running)
+            fresh = [item for item in due if _key(item.server) not in busy]
             if not fresh:
                 return now, launched
             moved: list[NextRunChange] = []
