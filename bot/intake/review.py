@@ -134,7 +134,11 @@ class ReviewQueue:
     ) -> Entry:
         """Create the entry from the candidate (validated like any form), then record it."""
         candidate = await self._pending(candidate_id)
-        raw = self.form(candidate, overrides or {})
+        return await self.approve_raw(candidate_id, self.form(candidate, overrides or {}), actor)
+
+    async def approve_raw(self, candidate_id: int, raw: Mapping[str, Any], actor: str) -> Entry:
+        """Create the entry exactly as the editor saved the prefilled form, then record it."""
+        await self._pending(candidate_id)
         try:
             entry = await self.service.add(raw, actor)
         except DuplicateSlug:
@@ -163,6 +167,10 @@ class ReviewQueue:
             candidate_id, "merge", actor, self.clock.now(), entry_slug=updated.slug
         )
         return updated
+
+    async def went_out(self, entry_id: int) -> bool:
+        """Whether a posted digest carried the entry (a merge into it is a correction)."""
+        return await self._went_out(entry_id)
 
     async def reject(self, candidate_id: int, actor: str, reason: str) -> None:
         if not reason.strip():

@@ -7,12 +7,14 @@ from typing import TypedDict
 
 from bot.app import App
 from bot.clock import Clock
+from bot.intake.wiring import intake_desk
 from bot.ports.app_state import AppStateStore
 from bot.ports.corrections import CorrectionNotices
 from bot.ports.ledger import DigestLedgerStore
 from bot.ports.servers import ServerSettingsStore
 from bot.service import BriefingService
 from bot.settings import Settings
+from bot.usecases.intake_desk import IntakeDesk
 
 
 class SharedDeps(TypedDict):
@@ -23,6 +25,7 @@ class SharedDeps(TypedDict):
     ledger: DigestLedgerStore
     corrections: CorrectionNotices
     clock: Clock
+    intake_desk: IntakeDesk | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +44,8 @@ class PlatformHost:
     ledger: DigestLedgerStore
     corrections: CorrectionNotices
     clock: Clock
+    # Feeds and the review queue; None where intake cannot run yet (PostgreSQL).
+    intake_desk: IntakeDesk | None
 
     def shared(self) -> SharedDeps:
         return SharedDeps(
@@ -49,6 +54,7 @@ class PlatformHost:
             ledger=self.ledger,
             corrections=self.corrections,
             clock=self.clock,
+            intake_desk=self.intake_desk,
         )
 
     @classmethod
@@ -64,4 +70,5 @@ class PlatformHost:
             ledger=storage.ledger({platform}),
             corrections=storage.corrections({platform}),
             clock=app.service.clock,
+            intake_desk=intake_desk(app) if storage.sqlite is not None else None,
         )

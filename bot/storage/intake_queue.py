@@ -150,6 +150,13 @@ class QueueStore:
             ids = [row[0] for row in await cursor.fetchall()]
         return [await self.get(i) for i in ids]
 
+    async def count_pending(self) -> int:
+        async with self._db.read.execute(
+            "SELECT COUNT(*) FROM intake_candidates WHERE state = 'pending'"
+        ) as cursor:
+            row = await cursor.fetchone()
+        return int(row[0]) if row else 0
+
     async def get(self, candidate_id: int) -> Candidate:
         async with self._db.read.execute(
             "SELECT * FROM intake_candidates WHERE id = ?", (candidate_id,)

@@ -185,9 +185,9 @@ def test_a_long_copy_reports_its_progress_on_the_way(
 ) -> None:
     asyncio.run(fill_sqlite(tmp_path / "data" / "briefbot.sqlite3"))
     # A million entries stand in: batches of 4 rows, a line every 4.
-    # (the CLI's progress reads transfer_sides.BATCH when it runs: the copy loads it lazily)
     monkeypatch.setattr("bot.storage.transfer_sides.BATCH", 4)
-    monkeypatch.setattr("bot.cli_db.PROGRESS_EVERY", 4)
+    monkeypatch.setattr("bot.cli_copy.BATCH", 4)
+    monkeypatch.setattr("bot.cli_copy.PROGRESS_EVERY", 4)
 
     code, _, err = cli("db", "copy", "--to", postgres_url)
 

@@ -12,6 +12,7 @@ from discord.ext import commands
 
 from bot.adapters.discord.cogs.digest import DigestCommands
 from bot.adapters.discord.cogs.editor import BriefEditor
+from bot.adapters.discord.cogs.intake import intake_commands
 from bot.adapters.discord.cogs.reader import BriefReader
 from bot.adapters.discord.deps import DiscordDeps
 from bot.adapters.discord.digest_poster import (
@@ -21,6 +22,7 @@ from bot.adapters.discord.digest_poster import (
     measure_digest,
 )
 from bot.adapters.discord.errors import ErrorHandlingTree
+from bot.adapters.discord.review_queue import QueueButton
 from bot.domain.errors import NotConfigured
 from bot.platforms.runtime import DigestRuntime
 
@@ -81,7 +83,13 @@ class BriefingBot(commands.Bot):
         await self.add_cog(BriefReader(self.deps))
         if (newsroom := self.newsroom_guild()) is not None:
             # Editor commands exist in the newsroom only; the global list is for readers.
-            await self.add_cog(BriefEditor(self.deps), guild=newsroom)
+            editor = BriefEditor(self.deps)
+            assert editor.app_command is not None  # a GroupCog always has its group
+            for command in intake_commands():
+                editor.app_command.add_command(command)
+            await self.add_cog(editor, guild=newsroom)
+        # Review-queue buttons work on any card ever sent, across restarts.
+        self.add_dynamic_items(QueueButton)
         await self.add_cog(DigestCommands(self.runtime.settings))
         if self.sync_on_start:
             await self.sync_commands_if_changed()

@@ -35,6 +35,7 @@ HELP_TEXT = (
     "`/brief figures [subject]` every claim about each key number, side by side\n\n"
     "**Editors**, in the newsroom server only (Manage Server or an editor role)\n"
     "`/brief-admin add|edit|delete|restore|history|import`, `/brief-admin editors add|remove`\n"
+    "`/brief-admin feeds …`, `/brief-admin suggest url`, `/brief-admin queue` intake review\n"
     "**Each server's admins** (Manage Server)\n"
     "`/digest setup|preview|now|status|off` the daily digest in a channel"
 )
