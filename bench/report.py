@@ -19,7 +19,11 @@ ROWS = (
     ("import_ratio", "importer ÷ raw executemany"),
     ("fanout_ratio", "digest fan-out ÷ requests at 50/s"),
     ("memory_ratio", "bot RSS idle ÷ bare discord.py bot RSS"),
-    ("ready_s", "process start → ready, s"),
+    ("ready_s", "process start → serving commands, s"),
+    ("ready_100k_schedules_s", "the same with 100,000 digest schedules, s"),
+    ("memory_100k_schedules_mb", "bot RSS idle with 100,000 digest schedules, MiB"),
+    ("pg_search_p99_ms", "PostgreSQL: `/brief search` p99 over the 6 queries, ms"),
+    ("pg_latest_ratio", "PostgreSQL: `/brief latest` ÷ no-op command"),
 )
 
 
@@ -36,17 +40,22 @@ def table(document: dict[str, Any]) -> str:
         f" · Python {machine['python']} · SQLite {machine['sqlite']}"
         f" · load average at the end {machine['load_average']}",
         "",
-        "| figure | what | p50 | p99 | target | met |",
-        "|---|---|---|---|---|---|",
+        *([document["note"], ""] if document.get("note") else []),
+        "| figure | what | p50 | p99 | samples | load (1 min) | target | met |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for name, what in ROWS:
         found = results.get(name)
         if found is None:
             continue
         met = {True: "yes", False: "**no**", None: "–"}[found.get("met")]
+        # The load average when the figure was taken (a busy machine moves every timing).
+        load = found.get("load_average") or found.get("measured", {}).get("load_average")
+        samples = found.get("samples", found.get("n"))
         lines.append(
             f"| `{name}` | {what} | {_cell(found.get(name + '_p50', found['value']))}"
-            f" | {_cell(found.get(name + '_p99'))} | {found['target']} | {met} |"
+            f" | {_cell(found.get(name + '_p99'))} | {_cell(samples)}"
+            f" | {_cell(load[0] if load else None)} | {found['target']} | {met} |"
         )
     total = results.get("total_s")
     if total is not None:

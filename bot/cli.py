@@ -18,6 +18,7 @@ from pydantic import ValidationError
 
 from bot.app import App, open_app, seed_if_empty
 from bot.brief_files import read_brief_files
+from bot.cli_db import cmd_db
 from bot.cli_parser import build_parser
 from bot.domain import errors
 from bot.domain.corrections import EditKind
@@ -29,8 +30,7 @@ from bot.rendering import text as render
 from bot.rendering.terminal import printable_streams, progress_bar
 from bot.service import ImportRejected
 from bot.settings import Settings
-from bot.storage.database import LATEST_VERSION, DatabaseError, schema_version
-from bot.storage.maintenance import backup, integrity_problems
+from bot.storage.database import DatabaseError
 
 log = logging.getLogger("briefbot")
 
@@ -145,36 +145,11 @@ async def cmd_digest(app: App, args: argparse.Namespace) -> int:
     return 0
 
 
-async def cmd_db(app: App, args: argparse.Namespace) -> int:
-    from bot.storage.search_topk import reindex  # loads the index engine: only when needed
-
-    if args.db_command == "migrate":
-        version = await schema_version(app.database.read)
-        print(f"Database {app.settings.db_path} is at schema {version} (latest {LATEST_VERSION}).")
-        await reindex(app.database, _index_progress, missing_only=True)
-    elif args.db_command == "reindex":
-        count = await reindex(app.database, _index_progress)
-        print(f"Search index rebuilt from the database: {count:,} entries.")
-    elif args.db_command == "backup":
-        await backup(app.database, args.target)
-        print(f"Backed up to {args.target}")
-    else:
-        problems = await integrity_problems(app.database)
-        if problems:
-            for problem in problems:
-                print(problem, file=sys.stderr)
-            return EXIT_FAILED
-        print("ok")
-    return 0
-
-
-def _index_progress(done: int, total: int) -> None:
-    print(f"Search index: {done:,} / {total:,} entries", file=sys.stderr, flush=True)
-
-
 async def cmd_run(app: App, args: argparse.Namespace) -> int:
-    from bot.runner import run
+    from bot.runner import choose_shards, run
 
+    if args.shards is not None or args.shard_count is not None:
+        choose_shards(args.shards, args.shard_count)
     return await run(app)
 
 
@@ -197,7 +172,7 @@ async def cmd_sync_commands(app: App, args: argparse.Namespace) -> int:
 
 
 async def cmd_health(app: App, args: argparse.Namespace) -> int:
-    await schema_version(app.database.read)
+    await app.storage.schema_version()
     heartbeat = app.settings.heartbeat_file
     if heartbeat.exists():
         age = time.time() - heartbeat.stat().st_mtime
@@ -227,6 +202,10 @@ COMMANDS: dict[str, Command] = {
 
 
 async def _main(args: argparse.Namespace, settings: Settings) -> int:
+    if args.command == "db" and args.db_command == "copy":
+        from bot.cli_copy import cmd_db_copy
+
+        return await cmd_db_copy(settings, args)
     async with open_app(settings) as app:
         return await COMMANDS[args.command](app, args)
 

@@ -79,8 +79,28 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("target", type=Path)
     db.add_parser("check", help="integrity check")
     db.add_parser("reindex", help="rebuild the search index from the database")
+    p = db.add_parser("copy", help="copy every table into a new, empty database")
+    p.add_argument(
+        "--to",
+        dest="target",
+        required=True,
+        metavar="URL",
+        help="sqlite:///new.sqlite3 or postgresql://user:password@host/db",
+    )
+    p.add_argument(
+        "--from",
+        dest="source",
+        metavar="URL",
+        help="copy this database instead of the configured one",
+    )
 
-    sub.add_parser("run", help="run the bot (Discord with DISCORD_TOKEN, else a console)")
+    p = sub.add_parser("run", help="run the bot (Discord with DISCORD_TOKEN, else a console)")
+    p.add_argument(
+        "--shards", metavar="IDS", help="run only these Discord shards, e.g. 0-3 or 0,2,5"
+    )
+    p.add_argument(
+        "--shard-count", type=int, metavar="N", help="total Discord shards across all processes"
+    )
     p = sub.add_parser("web", help="serve the read-only web archive")
     p.add_argument("--host", help="address to bind (default BRIEFBOT_WEB_HOST, 127.0.0.1)")
     p.add_argument("--port", type=int, help="port (default BRIEFBOT_WEB_PORT, 8080)")

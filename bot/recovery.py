@@ -39,6 +39,8 @@ from bot.ports.servers import ServerSchedules
 
 log = logging.getLogger(__name__)
 
+PAGE = 1000  # schedules read at a time
+
 Deliver = Callable[..., Awaitable[DeliveryResult]]
 Fulfil = Callable[[DigestSchedule, Claim], Awaitable[DeliveryResult]]
 
@@ -72,30 +74,20 @@ class Recovery:
         ``stale_before`` is when this process started (default ``now``): only claims older
         than that belong to a run that died; younger ones are this process's, in flight.
         """
-        active = {(s.platform, s.server_id): s for s in await self._servers.active_schedules()}
         jobs: list[tuple[DeliveryKey, Awaitable[DeliveryResult]]] = []
         started = now if stale_before is None else min(stale_before, now)
         for row in await self._ledger.stale_claims(stale_before=started):
             key = (row.platform, row.server_id, row.local_date)
-            server = active.get((row.platform, row.server_id))
+            server = await self._servers.get_schedule(row.platform, row.server_id)
             jobs.append((key, self._recover(key, server, now, grace, started, row.claimed_at)))
         recovering = {key for key, _ in jobs}
-        last_due: dict[DeliveryKey, tuple[ServerSchedule, datetime]] = {}
-        for server in active.values():
-            at = previous_run(server.schedule, now)
-            if owed(server, at):
-                day = run_date(server.schedule, at)
-                last_due[(server.platform, server.server_id, day)] = (server, at)
-        handled = await self._ledger.rows_for(last_due)
-        shared = SharedCompositions()
-        for key, (server, at) in last_due.items():
-            if key in handled or key in recovering:
-                continue
-            if now - at <= grace:
-                jobs.append((key, self._deliver(server, key[2], now, shared=shared)))
-            else:
-                jobs.append((key, self._miss(server, key[2], at, now, grace)))
         results = await gather_results(jobs)
+        shared = SharedCompositions()
+        # Only schedules whose next run has passed (a run no scheduler has handled), a page at
+        # a time: a restart reads the servers whose digests fell due while it was down.
+        async for page in self._servers.schedule_pages(PAGE, due_by=now):
+            jobs = await self._page_jobs(page, now, grace, recovering, shared)
+            results += await gather_results(jobs)
         for result in results:
             log.info(
                 "catch-up %s/%s %s: %s %s",
@@ -106,6 +98,32 @@ class Recovery:
                 result.reason or "",
             )
         return results
+
+    async def _page_jobs(
+        self,
+        page: list[ServerSchedule],
+        now: datetime,
+        grace: timedelta,
+        recovering: set[DeliveryKey],
+        shared: SharedCompositions,
+    ) -> list[tuple[DeliveryKey, Awaitable[DeliveryResult]]]:
+        """The page's last due runs with no ledger row: post them within grace, else missed."""
+        last_due: dict[DeliveryKey, tuple[ServerSchedule, datetime]] = {}
+        for server in page:
+            at = previous_run(server.schedule, now)
+            if owed(server, at):
+                day = run_date(server.schedule, at)
+                last_due[(server.platform, server.server_id, day)] = (server, at)
+        handled = await self._ledger.rows_for(last_due)
+        jobs: list[tuple[DeliveryKey, Awaitable[DeliveryResult]]] = []
+        for key, (server, at) in last_due.items():
+            if key in handled or key in recovering:
+                continue
+            if now - at <= grace:
+                jobs.append((key, self._deliver(server, key[2], now, shared=shared)))
+            else:
+                jobs.append((key, self._miss(server, key[2], at, now, grace)))
+        return jobs
 
     # -- steps ----------------------------------------------------------------------------
 

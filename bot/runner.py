@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import signal
 import sys
 from collections.abc import Mapping
@@ -14,7 +15,10 @@ from pydantic_settings import BaseSettings
 from bot import platforms
 from bot.adapters.console.shell import Console, run_console
 from bot.app import App, seed_if_empty
+from bot.domain.errors import InvalidInput
 from bot.domain.schedule import zone
+from bot.domain.shards import ShardSpec
+from bot.intake.compose import intake_notices, polling_in_background
 from bot.platforms.host import PlatformHost
 
 log = logging.getLogger(__name__)
@@ -26,8 +30,24 @@ NEWSROOMS = {
 }
 
 
+def choose_shards(ids: str | None, count: int | None) -> ShardSpec:
+    """``briefbot run --shards 0-3 --shard-count 8``: these win over ``DISCORD_SHARD_IDS`` /
+    ``DISCORD_SHARD_COUNT`` (which the Discord platform reads); checked here, so a typo is
+    one sentence before anything connects."""
+    if count is None:
+        env = os.environ.get("DISCORD_SHARD_COUNT", "").strip()
+        count = int(env) if env.isdigit() else None
+    if count is None:
+        raise InvalidInput("--shards needs --shard-count: the total number of shards of the bot.")
+    shards = ShardSpec.parse(ids if ids is not None else f"0-{max(count - 1, 0)}", count)
+    os.environ["DISCORD_SHARD_IDS"] = ",".join(map(str, shards.sorted_ids))
+    os.environ["DISCORD_SHARD_COUNT"] = str(shards.count)
+    return shards
+
+
 async def run(app: App, registry: Mapping[str, str] | None = None) -> int:
     """Run until stopped (SIGINT/SIGTERM, or end of input in the console)."""
+    log.info("database: %s", app.storage.url)  # the URL without its password
     await seed_if_empty(app)
     if app.settings.web_enabled:
         return await _with_web(app, registry)
@@ -46,7 +66,8 @@ async def _with_web(app: App, registry: Mapping[str, str] | None) -> int:
 async def _run_platforms(app: App, registry: Mapping[str, str] | None) -> int:
     chosen = platforms.configured(registry)
     if not chosen:
-        return await _run_console(app)
+        async with polling_in_background(app, intake_notices(app)):
+            return await _run_console(app)
     _log_editing_off(app, [platform.name for platform, _ in chosen])
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -63,18 +84,21 @@ async def _run_platforms(app: App, registry: Mapping[str, str] | None) -> int:
 async def run_platforms(
     app: App, chosen: list[tuple[platforms.AnyPlatform, BaseSettings]], stop: asyncio.Event
 ) -> None:
-    """Run each platform over its own scoped stores until ``stop`` or one fails."""
-    tasks: list[asyncio.Task[Any]] = [
-        asyncio.create_task(
-            platform.run(PlatformHost.of(app, platform.name), settings, stop),
-            name=f"platform-{platform.name}",
-        )
-        for platform, settings in chosen
-    ]
-    # One platform failing (e.g. a refused token) stops the others, then the error is shown.
-    await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
-    stop.set()
-    await asyncio.gather(*tasks)
+    """Run each platform over its own scoped stores until ``stop`` or one fails; the feeds
+    are polled in the background meanwhile, the newsroom told of new candidates."""
+    intake = intake_notices(app)
+    async with polling_in_background(app, intake):
+        tasks: list[asyncio.Task[Any]] = [
+            asyncio.create_task(
+                platform.run(PlatformHost.of(app, platform.name, intake), settings, stop),
+                name=f"platform-{platform.name}",
+            )
+            for platform, settings in chosen
+        ]
+        # One platform failing (e.g. a refused token) stops the others, then the error shows.
+        await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
+        stop.set()
+        await asyncio.gather(*tasks)
 
 
 def _log_editing_off(app: App, running: list[str]) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.domain.newsroom import Newsroom
@@ -18,6 +18,16 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
 
     db_path: Path = Field(default=Path("data/briefbot.sqlite3"), alias="BRIEFBOT_DB")
+    # sqlite:///path or postgresql://user:password@host/db; unset: the SQLite file above.
+    # A secret: repr() and logs show it as ******** (the URL may carry the password).
+    database_url: SecretStr | None = Field(default=None, alias="BRIEFBOT_DATABASE_URL")
+    # PostgreSQL only: connections per process, and how long one statement may run before
+    # the person reads "busy, try again" (0: no limit). Lock waits use busy_timeout_ms.
+    pg_pool_min: int = Field(default=1, ge=0, le=100, alias="BRIEFBOT_PG_POOL_MIN")
+    pg_pool_max: int = Field(default=10, ge=1, le=500, alias="BRIEFBOT_PG_POOL_MAX")
+    pg_statement_timeout_ms: int = Field(
+        default=15_000, ge=0, le=3_600_000, alias="BRIEFBOT_PG_STATEMENT_TIMEOUT_MS"
+    )
     briefs_dir: Path = Field(default=Path("briefs"), alias="BRIEFBOT_BRIEFS_DIR")
     timezone: str = Field(default="UTC", alias="BRIEFBOT_TIMEZONE")
     topics: tuple[str, ...] = Field(default=DEFAULT_TOPICS, alias="BRIEFBOT_TOPICS")
@@ -46,6 +56,10 @@ class Settings(BaseSettings):
     # intranet feeds); article text older than the retention is dropped (identities stay).
     intake_allow_private: bool = Field(default=False, alias="BRIEFBOT_INTAKE_ALLOW_PRIVATE")
     intake_retention_days: int = Field(default=30, ge=1, alias="BRIEFBOT_INTAKE_RETENTION_DAYS")
+    # ``briefbot run`` polls the feeds in the background (one process at a time); 0 turns it
+    # off (e.g. when a separate ``briefbot feeds poll`` does it). How often it looks, in s.
+    intake_enabled: bool = Field(default=True, alias="BRIEFBOT_INTAKE")
+    intake_check_s: float = Field(default=30.0, gt=0, le=3600, alias="BRIEFBOT_INTAKE_CHECK_S")
 
     @field_validator("public_url")
     @classmethod
@@ -57,7 +71,9 @@ class Settings(BaseSettings):
             raise ValueError("must be an http:// or https:// address")
         return text
 
-    @field_validator("newsroom_discord_guild_id", "newsroom_slack_team_id", mode="before")
+    @field_validator(
+        "newsroom_discord_guild_id", "newsroom_slack_team_id", "database_url", mode="before"
+    )
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
         # ``VAR=`` in a .env file means "not set", not an invalid id.

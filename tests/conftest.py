@@ -1,1 +1,1 @@
-pytest_plugins = ["tests.standins.discord.fixtures", "tests.fixtures"]
+pytest_plugins = ["tests.standins.discord.fixtures", "tests.fixtures", "tests.pg_cluster"]

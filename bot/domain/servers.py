@@ -20,6 +20,14 @@ class ServerSchedule:
 
 
 @dataclass(frozen=True, slots=True)
+class DueSchedule:
+    """A schedule with the instant its next digest is due (None: not computed yet)."""
+
+    server: ServerSchedule
+    next_run: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
 class ServerSettings:
     """Everything stored about one server; ``schedule`` is None when digests are off."""
 

@@ -15,11 +15,12 @@ from bot.clock import Clock
 from bot.domain.corrections import EditKind
 from bot.domain.entries import Entry
 from bot.domain.errors import DuplicateSlug, InvalidInput
+from bot.domain.intake_records import Candidate
 from bot.domain.text import slugify
 from bot.intake.drafts import raw_figure
+from bot.ports.intake import IntakeQueue
 from bot.service import BriefingService
 from bot.storage.codec import content_dict
-from bot.storage.intake_queue import Candidate, QueueStore
 
 MAX_FIGURES = 20
 DEFAULT_IMPORTANCE = 2
@@ -92,7 +93,7 @@ def _figures(candidate: CandidateView) -> list[dict[str, Any]]:
 class ReviewQueue:
     def __init__(
         self,
-        queue: QueueStore,
+        queue: IntakeQueue,
         service: BriefingService,
         clock: Clock,
         went_out: Callable[[int], Awaitable[bool]],
@@ -134,7 +135,11 @@ class ReviewQueue:
     ) -> Entry:
         """Create the entry from the candidate (validated like any form), then record it."""
         candidate = await self._pending(candidate_id)
-        raw = self.form(candidate, overrides or {})
+        return await self.approve_raw(candidate_id, self.form(candidate, overrides or {}), actor)
+
+    async def approve_raw(self, candidate_id: int, raw: Mapping[str, Any], actor: str) -> Entry:
+        """Create the entry exactly as the editor saved the prefilled form, then record it."""
+        await self._pending(candidate_id)
         try:
             entry = await self.service.add(raw, actor)
         except DuplicateSlug:
@@ -163,6 +168,10 @@ class ReviewQueue:
             candidate_id, "merge", actor, self.clock.now(), entry_slug=updated.slug
         )
         return updated
+
+    async def went_out(self, entry_id: int) -> bool:
+        """Whether a posted digest carried the entry (a merge into it is a correction)."""
+        return await self._went_out(entry_id)
 
     async def reject(self, candidate_id: int, actor: str, reason: str) -> None:
         if not reason.strip():

@@ -18,6 +18,8 @@ from bot.clock import Clock
 from bot.corrections import CorrectionSender, NoticeBell, NoticePoster
 from bot.delivery import DigestDelivery, DigestPoster, RetryPolicy
 from bot.domain.digest import Measure
+from bot.domain.shards import ShardSpec
+from bot.intake.notifier import IntakePoster
 from bot.platforms.host import PlatformHost
 from bot.ports.corrections import CorrectionNotices
 from bot.ports.ledger import DigestLedgerStore
@@ -29,8 +31,9 @@ from bot.usecases.digest_settings import DigestSettings
 log = logging.getLogger(__name__)
 
 
-class PlatformPoster(DigestPoster, NoticePoster, Protocol):
-    """What a platform implements to receive digests and correction notices."""
+class PlatformPoster(DigestPoster, NoticePoster, IntakePoster, Protocol):
+    """What a platform implements to receive digests, correction notices and the
+    newsroom's intake notices."""
 
 
 class RuntimeDeps(Protocol):
@@ -76,6 +79,7 @@ class DigestRuntime:
         notices: NoticeBell | None = None,
         budget: int | None = None,
         measure: Measure | None = None,
+        shards: ShardSpec | None = None,
     ) -> None:
         self.clock = clock
         self.grace = timedelta(hours=grace_hours)
@@ -90,7 +94,8 @@ class DigestRuntime:
             measure=measure,
             carried=corrections,
         )
-        self.scheduler = DigestScheduler(servers, self.delivery, clock)
+        # ``shards``: the Discord shards this process runs (None: every server).
+        self.scheduler = DigestScheduler(servers, self.delivery, clock, shards=shards)
         self.corrections = CorrectionSender(
             corrections, poster, clock, notices or NoticeBell(), retry=retry
         )
@@ -102,13 +107,13 @@ class DigestRuntime:
         self.catch_up_task: asyncio.Task[None] | None = None
 
     async def start(self, ready: Callable[[], Awaitable[None]] = _no_wait) -> None:
-        """Rebuild the digest jobs, then catch up and send owed notices in the background.
+        """Start the digest timer, catch up and send owed notices, all in the background.
 
         ``ready`` is awaited first by the background work (e.g. until the gateway is up).
         """
         # Claims from before this moment were left by a run that died; later ones are ours.
         started = self.clock.now()
-        await self.scheduler.start()
+        await self.scheduler.start(ready, catch_up_first=True)
         self.catch_up_task = asyncio.create_task(
             self._catch_up(started, ready), name="digest-catch-up"
         )
@@ -132,6 +137,8 @@ class DigestRuntime:
             await self.delivery.catch_up(self.clock.now(), self.grace, stale_before=started)
         except Exception:  # logged: a failed catch-up must not take the platform down
             log.exception("digest catch-up failed")
+        finally:
+            self.scheduler.caught_up()
 
     async def stop(self) -> None:
         """Stop the scheduler first so no digest starts, then the background work."""

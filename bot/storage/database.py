@@ -13,38 +13,28 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import re
 import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from importlib import resources
 from pathlib import Path
 
 import aiosqlite
 
 from bot.storage.connection import TranslatingConnection, connect
+from bot.storage.data_version import DataVersionProbe
 from bot.storage.errors import DatabaseDamaged, DatabaseError, translate
+from bot.storage.migration_files import numbered_migrations
 
 __all__ = ["BUSY_TIMEOUT_MS", "LATEST_VERSION", "Database", "DatabaseError", "open_database"]
 
 log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 5000
-_MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 
 
 def migrations() -> list[tuple[int, str, str]]:
-    """The numbered migrations shipped with the package: (version, name, sql), in order."""
-    found = []
-    for item in resources.files("bot.storage").joinpath("migrations").iterdir():
-        match = _MIGRATION_NAME.match(item.name)
-        if match:
-            found.append((int(match.group(1)), item.name, item.read_text(encoding="utf-8")))
-    found.sort()
-    for expected, (version, name, _) in enumerate(found, start=1):
-        if version != expected:
-            raise RuntimeError(f"migration {name} is out of sequence (expected {expected:04d})")
-    return found
+    """The numbered SQLite migrations shipped with the package: (version, name, sql), in order."""
+    return numbered_migrations("bot.storage")
 
 
 LATEST_VERSION = len(migrations())
@@ -80,6 +70,7 @@ class Database:
         writer: aiosqlite.Connection,
         reader: aiosqlite.Connection,
         searcher: aiosqlite.Connection,
+        probe: DataVersionProbe,
     ):
         self.path = path
         self._writer = writer
@@ -88,6 +79,9 @@ class Database:
         self.search = searcher
         self.search_lock = asyncio.Lock()
         self._write_lock = asyncio.Lock()
+        # Changes on every commit by any connection or process (read caches check it).
+        self.data_version = probe.version
+        self._probe = probe
 
     @asynccontextmanager
     async def write(self) -> AsyncIterator[aiosqlite.Connection]:
@@ -144,6 +138,7 @@ class Database:
 
     async def close(self) -> None:
         """Close the connections (an unclosed aiosqlite connection hangs interpreter exit)."""
+        self._probe.close()
         await self.search.close()
         await self.read.close()
         await self._writer.close()
@@ -183,7 +178,7 @@ async def open_database(
         await searcher.execute("PRAGMA query_only = ON")
         for opened in (writer, reader, searcher):
             opened.translate_errors()
-        return Database(path, writer, reader, searcher)
+        return Database(path, writer, reader, searcher, DataVersionProbe(path))
     except (sqlite3.DatabaseError, DatabaseError) as error:
         for connection in (writer, reader, searcher):
             if connection is not None:

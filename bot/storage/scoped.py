@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 
 from bot.clock import Clock
 from bot.domain.ledger import LedgerRow
@@ -26,6 +27,10 @@ class PlatformServers(ServerStore):
     ) -> None:
         super().__init__(database, clock)
         self.platforms = frozenset(platforms)
+
+    def _scope(self) -> tuple[str, tuple[Any, ...]]:
+        marks = ", ".join("?" for _ in self.platforms)
+        return f"platform IN ({marks})", tuple(sorted(self.platforms))
 
     async def active_schedules(self) -> list[ServerSchedule]:
         return [s for s in await super().active_schedules() if s.platform in self.platforms]

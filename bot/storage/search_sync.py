@@ -1,7 +1,7 @@
 """Keeping the top-k index (:mod:`bot.storage.search_index`) in step with the database.
 
 Every change to an entry's searchable text writes a ``search_outbox`` row in the same
-transaction (migration 0010's triggers), whichever process makes it. The indexer applies the
+transaction (migration 0012's triggers), whichever process makes it. The indexer applies the
 rows in order, commits the index, records the last ``seq`` applied, and only then deletes the
 rows: a crash anywhere leaves rows that are replayed (replacing an entry twice is harmless).
 A search first applies what is pending, so it sees every committed change; a large backlog

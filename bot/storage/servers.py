@@ -11,20 +11,18 @@ from typing import Any
 import aiosqlite
 
 from bot.clock import Clock, SystemClock
-from bot.domain.digest_schedule import DigestSchedule, QuietDays, parse_local_time
+from bot.domain.digest_schedule import DigestSchedule, QuietDays, next_run, parse_local_time
 from bot.domain.servers import ServerSchedule, ServerSettings
 from bot.storage.codec import parse_stamp, stamp
 from bot.storage.database import Database
+from bot.storage.due_schedules import ACTIVE, COLUMNS, DueScheduleQueries
 
 log = logging.getLogger(__name__)
 
-_COLUMNS = (
-    "platform, server_id, digest_channel_id, digest_time, timezone, topics, quiet_days,"
-    " editor_role_ids, updated_at, digest_since"
-)
+_COLUMNS = COLUMNS
 
 
-class ServerStore:
+class ServerStore(DueScheduleQueries):
     """Every query about server settings; the one place their SQL lives."""
 
     def __init__(self, database: Database, clock: Clock | None = None) -> None:
@@ -51,18 +49,22 @@ class ServerStore:
     async def set_schedule(
         self, platform: str, server_id: str, schedule: DigestSchedule, now: datetime | None = None
     ) -> ServerSchedule:
-        """Create or replace the server's digest schedule in one statement (atomic)."""
+        """Create or replace the server's digest schedule in one statement (atomic).
+
+        Its next run is written with it, so the scheduler never sees one without the other.
+        """
         now = now or self._clock.now()
         async with self._db.write() as connection:
             await connection.execute(
                 "INSERT INTO servers (platform, server_id, digest_channel_id, digest_time,"
-                " timezone, topics, quiet_days, updated_at, digest_since)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                " timezone, topics, quiet_days, updated_at, digest_since, next_run_utc)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                 " ON CONFLICT (platform, server_id) DO UPDATE SET"
                 " digest_channel_id = excluded.digest_channel_id,"
                 " digest_time = excluded.digest_time, timezone = excluded.timezone,"
                 " topics = excluded.topics, quiet_days = excluded.quiet_days,"
-                " updated_at = excluded.updated_at, digest_since = excluded.digest_since",
+                " updated_at = excluded.updated_at, digest_since = excluded.digest_since,"
+                " next_run_utc = excluded.next_run_utc",
                 (
                     platform,
                     server_id,
@@ -73,6 +75,7 @@ class ServerStore:
                     schedule.quiet_days.value,
                     stamp(now),
                     stamp(now),
+                    stamp(next_run(schedule, now)),
                 ),
             )
         return ServerSchedule(platform, server_id, schedule, now)
@@ -84,7 +87,7 @@ class ServerStore:
         async with self._db.write() as connection:
             cursor = await connection.execute(
                 "UPDATE servers SET digest_channel_id = NULL, digest_time = NULL,"
-                " timezone = NULL, digest_since = NULL, updated_at = ?"
+                " timezone = NULL, digest_since = NULL, next_run_utc = NULL, updated_at = ?"
                 " WHERE platform = ? AND server_id = ? AND digest_time IS NOT NULL",
                 (stamp(now or self._clock.now()), platform, server_id),
             )
@@ -93,17 +96,16 @@ class ServerStore:
     async def active_schedules(self) -> list[ServerSchedule]:
         """Every server with a digest schedule, in one query."""
         rows = await self._db.read.execute_fetchall(
-            f"SELECT {_COLUMNS} FROM servers WHERE digest_channel_id IS NOT NULL"
-            " AND digest_time IS NOT NULL AND timezone IS NOT NULL"
-            " ORDER BY platform, server_id"
+            f"SELECT {_COLUMNS} FROM servers WHERE {ACTIVE} ORDER BY platform, server_id"
         )
-        active = []
-        for row in rows:
-            schedule = _schedule(row)
-            if schedule is not None:
-                since = parse_stamp(row["digest_since"])
-                active.append(ServerSchedule(row["platform"], row["server_id"], schedule, since))
-        return active
+        return [s for row in rows if (s := self._server_schedule(row)) is not None]
+
+    def _server_schedule(self, row: Any) -> ServerSchedule | None:
+        schedule = _schedule(row)
+        if schedule is None:
+            return None
+        since = parse_stamp(row["digest_since"])
+        return ServerSchedule(row["platform"], row["server_id"], schedule, since)
 
     # -- editor roles ---------------------------------------------------------------------
 

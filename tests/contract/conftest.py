@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from bot.clock import FixedClock
-from tests.contract.backends import BACKENDS, Backend
+from tests.contract.backends import BACKENDS, Backend, IntakeStores, place_postgres
 
 NOW = datetime(2026, 3, 1, 12, tzinfo=UTC)
 
@@ -32,8 +32,12 @@ def backend_name(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture
-def reopen(backend_name: str, tmp_path: Path, clock: FixedClock) -> Reopen:
+def reopen(
+    backend_name: str, tmp_path: Path, clock: FixedClock, request: pytest.FixtureRequest
+) -> Reopen:
     """Open another handle on the test's storage (another process's view of it)."""
+    if backend_name == "postgres":
+        place_postgres(tmp_path, request.getfixturevalue("postgres_url"))
     return lambda: BACKENDS[backend_name](tmp_path, clock)
 
 
@@ -41,3 +45,15 @@ def reopen(backend_name: str, tmp_path: Path, clock: FixedClock) -> Reopen:
 async def backend(reopen: Reopen) -> AsyncIterator[Backend]:
     async with reopen() as opened:
         yield opened
+
+
+def intake_of(backend: Backend) -> IntakeStores:
+    """The backend's intake stores; the test is skipped on a backend that has none yet."""
+    if backend.intake is None:
+        pytest.skip(f"{backend.name} has no intake stores yet (intake runs on SQLite only)")
+    return backend.intake
+
+
+@pytest.fixture
+def intake(backend: Backend) -> IntakeStores:
+    return intake_of(backend)

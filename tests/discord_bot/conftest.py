@@ -15,6 +15,7 @@ from bot.adapters.discord.client import BriefingBot
 from bot.adapters.discord.deps import DiscordDeps
 from bot.app import App, open_app, seed_if_empty
 from bot.clock import FixedClock
+from bot.intake.wiring import intake_desk
 from bot.service import BriefingService
 from bot.settings import Settings
 from bot.storage.app_state import AppState
@@ -137,6 +138,7 @@ def make_deps(
         ledger=DigestLedger(app.database),
         clock=clock,
         corrections=CorrectionLedger(app.database),
+        intake_desk=intake_desk(app),
     )
 
 

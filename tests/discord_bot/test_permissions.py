@@ -18,6 +18,12 @@ EDITOR_COMMANDS: list[tuple[str, dict[str, Any]]] = [
     ("brief-admin import", {"file": ("new.md", brief_file("sneaky-import", "Sneaky"))}),
     ("brief-admin editors add", {"role": None}),
     ("brief-admin editors remove", {"role": None}),
+    ("brief-admin feeds add", {"url": "https://news.example/feed.xml"}),
+    ("brief-admin feeds list", {}),
+    ("brief-admin feeds pause", {"feed": "1"}),
+    ("brief-admin feeds remove", {"feed": "1"}),
+    ("brief-admin suggest", {"url": "https://news.example/article"}),
+    ("brief-admin queue", {}),
 ]
 
 

@@ -25,7 +25,7 @@ async def test_setup_answers_with_the_next_run_and_schedules_the_job(dw: DigestW
     schedule = await dw.schedule()
     assert schedule is not None and schedule.channel_id == str(dw.channel.id)
     assert schedule.timezone == SEOUL and schedule.time_text == "20:00"
-    job_time = dw.bot.scheduler.next_run_time(PLATFORM, dw.gid)
+    job_time = await dw.bot.scheduler.next_run_time(PLATFORM, dw.gid)
     assert job_time is not None
     assert job_time.astimezone(ZoneInfo(SEOUL)).time() == time(20, 0)
 
@@ -51,7 +51,7 @@ async def test_bad_time_or_zone_is_refused_and_settings_are_unchanged(
 ) -> None:
     await dw.setup()
     before = await dw.schedule()
-    job_before = dw.bot.scheduler.next_run_time(PLATFORM, dw.gid)
+    job_before = await dw.bot.scheduler.next_run_time(PLATFORM, dw.gid)
 
     reply = await dw.setup(time=time_text, timezone=zone)
 
@@ -59,7 +59,7 @@ async def test_bad_time_or_zone_is_refused_and_settings_are_unchanged(
     assert expected in reply.content
     assert "Something went wrong" not in reply.content
     assert await dw.schedule() == before
-    assert dw.bot.scheduler.next_run_time(PLATFORM, dw.gid) == job_before
+    assert await dw.bot.scheduler.next_run_time(PLATFORM, dw.gid) == job_before
 
 
 async def refused(dw: DigestWorld, channel: Channel) -> str:
@@ -67,7 +67,7 @@ async def refused(dw: DigestWorld, channel: Channel) -> str:
     assert reply.ephemeral
     assert "Something went wrong" not in reply.content
     assert await dw.schedule() is None
-    assert dw.bot.scheduler.next_run_time(PLATFORM, dw.gid) is None
+    assert await dw.bot.scheduler.next_run_time(PLATFORM, dw.gid) is None
     return reply.content
 
 
@@ -215,10 +215,10 @@ async def test_status_says_in_plain_words_that_permission_was_lost(dw: DigestWor
 
 async def test_off_removes_the_job_and_the_schedule(dw: DigestWorld) -> None:
     await dw.setup()
-    assert dw.bot.scheduler.next_run_time(PLATFORM, dw.gid) is not None
+    assert await dw.bot.scheduler.next_run_time(PLATFORM, dw.gid) is not None
     reply = await dw.run(dw.admin, "digest off")
     assert reply.ephemeral and reply.content == "The daily digest is off."
-    assert dw.bot.scheduler.next_run_time(PLATFORM, dw.gid) is None
+    assert await dw.bot.scheduler.next_run_time(PLATFORM, dw.gid) is None
     assert await dw.schedule() is None
     assert (await dw.run(dw.admin, "digest off")).content == "The daily digest was not on."
     status = await dw.run(dw.admin, "digest status")

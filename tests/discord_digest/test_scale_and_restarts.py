@@ -85,7 +85,7 @@ async def test_restart_before_the_time_posts_at_the_time(dw: DigestWorld) -> Non
     async with bot_running(dw.discord, dw.app, dw.clock) as bot:
         await catch_up_done(bot)
         assert dw.digests() == []
-        assert bot.scheduler.next_run_time(PLATFORM, dw.gid) is not None
+        assert await bot.scheduler.next_run_time(PLATFORM, dw.gid) is not None
         dw.clock.moment = DUE
         results = await bot.delivery.run_due(DUE)
         assert [r.status for r in results] == [DeliveryStatus.POSTED]

@@ -21,7 +21,7 @@ async def test_setup_into_a_channel_the_member_cannot_send_in_is_refused(
     assert reply.ephemeral
     assert reply.content.startswith(f"You can't send messages in <#{announcements.id}>")
     assert await dw.schedule() is None
-    assert dw.bot.scheduler.next_run_time(PLATFORM, dw.gid) is None
+    assert await dw.bot.scheduler.next_run_time(PLATFORM, dw.gid) is None
 
 
 async def test_an_editor_role_is_not_enough_to_change_the_digest(dw: DigestWorld) -> None:

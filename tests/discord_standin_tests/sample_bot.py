@@ -42,7 +42,7 @@ class FeedbackModal(discord.ui.Modal, title="Feedback"):
 class SampleBot(commands.Bot):
     """The bot under test in the stand-in's own suite."""
 
-    def __init__(self) -> None:
+    def __init__(self, **options: Any) -> None:
         intents = discord.Intents.none()
         intents.guilds = True
         super().__init__(
@@ -51,6 +51,7 @@ class SampleBot(commands.Bot):
             guild_ready_timeout=0.1,
             # The stand-in records any message that could ping (validation.mention_problems).
             allowed_mentions=discord.AllowedMentions.none(),
+            **options,
         )
         self.slow_delay = 0.0
         self.errors: list[BaseException] = []

@@ -46,6 +46,13 @@ REWRITE = (
     "Russian navy ships to Vladivostok, it said."
 )
 OFF_TOPIC = "The city council approved a new budget for parks and libraries on Tuesday."
+# An article page as outlets serve them: its own title and date, clutter around the text.
+ARTICLE_PAGE = (
+    "<html><head><title>NK troops | Outlet</title>"
+    '<meta property="article:published_time" content="2024-10-21"></head><body>'
+    f"<nav>Home | World</nav><article><h1>NK troops in Russia</h1><p>{STORY}</p>"
+    f"<p>{STORY}</p></article><footer>Copyright</footer></body></html>"
+)
 
 
 class FeedServer:

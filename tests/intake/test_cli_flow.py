@@ -70,7 +70,8 @@ def test_rejected_story_does_not_come_back(cli: Cli, server: FeedServer) -> None
     cli("feeds", "poll", "--once")
     assert cli("queue", "list")[1].strip() == "The review queue is empty."
     code, _, err = cli("queue", "approve", "1")
-    assert code == 1 and err.strip() == "briefbot: candidate 1 was already rejected"
+    assert code == 1
+    assert err.strip() == "briefbot: Candidate 1 was already rejected; nothing changed."
 
 
 def test_merge_adds_sources_and_figures_to_an_entry(cli: Cli, server: FeedServer) -> None:

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from tests.core.conftest import Cli
-from tests.intake.server import STORY, FeedServer
+from tests.intake.server import ARTICLE_PAGE, STORY, FeedServer
 
 
 def test_feed_commands_answer_in_one_line(cli: Cli, server: FeedServer) -> None:
@@ -84,13 +84,7 @@ def test_suggest_a_saved_article_and_extract_it(cli: Cli, tmp_path: pytest.TempP
 
 
 def test_suggest_a_link_reads_the_page(cli: Cli, server: FeedServer) -> None:
-    page = (
-        "<html><head><title>NK troops | Outlet</title>"
-        '<meta property="article:published_time" content="2024-10-21"></head><body>'
-        f"<nav>Home | World</nav><article><h1>NK troops in Russia</h1><p>{STORY}</p>"
-        f"<p>{STORY}</p></article><footer>Copyright</footer></body></html>"
-    )
-    server.text("/story.html", page, "text/html; charset=utf-8")
+    server.text("/story.html", ARTICLE_PAGE, "text/html; charset=utf-8")
     code, _, err = cli("suggest", server.url("/story.html"), "--outlet", "Outlet")
     assert code == 0, err
     queue = json.loads(cli("queue", "list", "--format", "json")[1])

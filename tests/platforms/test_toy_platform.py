@@ -28,14 +28,22 @@ NOW = datetime(2026, 11, 29, 9, 0, tzinfo=UTC)
 REGISTRY = {**platforms.REGISTRY, "toy": "tests.platforms.toy.platform:PLATFORM"}  # the line
 
 
-@pytest.fixture
-async def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[App]:
+@pytest.fixture(params=["sqlite", "postgres"])
+async def app(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
+) -> AsyncIterator[App]:
     # Only the toy has credentials: no .env from the checkout, no Discord or Slack tokens.
     monkeypatch.chdir(tmp_path)
     for name in ("DISCORD_TOKEN", "SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "TOY_TOKEN"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.delenv("BRIEFBOT_MEMORY_ON", raising=False)
-    settings = Settings(BRIEFBOT_DB=tmp_path / "bot.sqlite3", BRIEFBOT_BRIEFS_DIR=BRIEFS)
+    # The same digest story on either backend (PostgreSQL: the shared store of issue 15).
+    url = request.getfixturevalue("postgres_url") if request.param == "postgres" else None
+    settings = Settings(
+        BRIEFBOT_DB=tmp_path / "bot.sqlite3",
+        BRIEFBOT_DATABASE_URL=url,
+        BRIEFBOT_BRIEFS_DIR=BRIEFS,
+    )
     async with open_app(settings, FixedClock(NOW)) as opened:
         await seed_if_empty(opened)
         yield opened

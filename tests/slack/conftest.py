@@ -84,9 +84,16 @@ class SlackWorld:
         return Answer(ack, response, rid)
 
     async def press(
-        self, user: str, message: dict[str, Any], action_id: str, *, team: str = TEAM_ID
+        self,
+        user: str,
+        message: dict[str, Any],
+        action_id: str,
+        *,
+        team: str = TEAM_ID,
+        wait: bool = True,
     ) -> Answer:
-        """Click the button ``action_id`` of ``message`` (a recorded response) as ``user``."""
+        """Click the button ``action_id`` of ``message`` (a recorded response) as ``user``;
+        ``wait=False`` for a button that opens a form instead of answering."""
         button = next(
             e
             for b in message.get("blocks", [])
@@ -116,7 +123,7 @@ class SlackWorld:
             ],
         }
         ack = await self.driver.interactive(payload)
-        return Answer(ack, await self.standin.wait_response(rid), rid)
+        return Answer(ack, await self.standin.wait_response(rid) if wait else None, rid)
 
     async def submit(
         self, user: str, view: dict[str, Any], values: dict[str, Any], *, team: str = TEAM_ID

@@ -48,7 +48,7 @@ async def test_setup_then_now_posts_once(world: SlackWorld) -> None:
     assert f"{NOW.date().isoformat()}: posted" in status.text
     off = await world.command(ADMIN, "digest off")
     assert "is off" in off.text
-    assert world.bot.runtime.scheduler.next_run_time("slack", TEAM_ID) is None
+    assert await world.bot.runtime.scheduler.next_run_time("slack", TEAM_ID) is None
 
 
 async def test_setup_explains_private_channels_and_bad_input(world: SlackWorld) -> None:

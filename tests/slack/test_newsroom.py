@@ -39,6 +39,11 @@ EDITOR_COMMANDS = [
     f"import {SHARED_FILE}",
     "editors add <!subteam^SFAKES001|@fakes>",
     f"editors remove {EDITOR_GROUP}",
+    "feeds add https://news.example/feed.xml",
+    "feeds list",
+    "feeds pause 1",
+    "suggest https://news.example/article",
+    "queue",
 ]
 SLACK_BUSY = "Slack is limiting how fast I can check who you are; try again in a minute."
 

@@ -12,10 +12,17 @@ from discord.ext import commands
 
 from bot.adapters.discord.cogs.digest import DigestCommands
 from bot.adapters.discord.cogs.editor import BriefEditor
+from bot.adapters.discord.cogs.intake import intake_commands
 from bot.adapters.discord.cogs.reader import BriefReader
 from bot.adapters.discord.deps import DiscordDeps
-from bot.adapters.discord.digest_poster import DIGEST_BUDGET, DiscordDigestPoster, measure_digest
+from bot.adapters.discord.digest_poster import (
+    DIGEST_BUDGET,
+    DiscordDigestPoster,
+    GlobalPacer,
+    measure_digest,
+)
 from bot.adapters.discord.errors import ErrorHandlingTree
+from bot.adapters.discord.review_queue import QueueButton
 from bot.domain.errors import NotConfigured
 from bot.platforms.runtime import DigestRuntime
 
@@ -42,6 +49,8 @@ class BriefingBot(commands.Bot):
         guild_ready_timeout: float = 2.0,
         sync_on_start: bool = True,
         digests: bool = True,
+        pacer: GlobalPacer | None = None,
+        **options: Any,
     ) -> None:
         super().__init__(
             command_prefix=commands.when_mentioned,
@@ -50,6 +59,7 @@ class BriefingBot(commands.Bot):
             tree_cls=ErrorHandlingTree,
             help_command=None,
             guild_ready_timeout=guild_ready_timeout,
+            **options,
         )
         self.deps = deps
         if isinstance(self.tree, ErrorHandlingTree):
@@ -57,17 +67,29 @@ class BriefingBot(commands.Bot):
         self.sync_on_start = sync_on_start
         self.digests = digests
         self.runtime = DigestRuntime.of(
-            "discord", deps, DiscordDigestPoster(self), budget=DIGEST_BUDGET, measure=measure_digest
+            "discord",
+            deps,
+            DiscordDigestPoster(self, pacer),
+            budget=DIGEST_BUDGET,
+            measure=measure_digest,
         )
         self.delivery = self.runtime.delivery
         self.scheduler = self.runtime.scheduler
         self.corrections = self.runtime.corrections
+        self._serving_logged = False
+        self._arriving: set[int] = set()  # guilds READY listed that have not arrived yet
 
     async def setup_hook(self) -> None:
         await self.add_cog(BriefReader(self.deps))
         if (newsroom := self.newsroom_guild()) is not None:
             # Editor commands exist in the newsroom only; the global list is for readers.
-            await self.add_cog(BriefEditor(self.deps), guild=newsroom)
+            editor = BriefEditor(self.deps)
+            assert editor.app_command is not None  # a GroupCog always has its group
+            for command in intake_commands():
+                editor.app_command.add_command(command)
+            await self.add_cog(editor, guild=newsroom)
+        # Review-queue buttons work on any card ever sent, across restarts.
+        self.add_dynamic_items(QueueButton)
         await self.add_cog(DigestCommands(self.runtime.settings))
         if self.sync_on_start:
             await self.sync_commands_if_changed()
@@ -164,6 +186,29 @@ class BriefingBot(commands.Bot):
         self.tree.copy_global_to(guild=guild)
         return len(await self.tree.sync(guild=guild))
 
+    # discord.py's on_ready comes ``guild_ready_timeout`` (2 s) after the last GUILD_CREATE,
+    # a quiet period it waits for in case more guilds arrive. Commands are answered from the
+    # READY event on, and READY lists every guild, so "serving" is logged as soon as each of
+    # them has arrived: the moment a reader's command finds the bot fully there.
+    async def on_connect(self) -> None:
+        self._arriving = {guild.id for guild in self.guilds if guild.unavailable}
+        self._log_serving()
+
+    async def on_guild_available(self, guild: discord.Guild) -> None:
+        self._arriving.discard(guild.id)
+        self._log_serving()
+
+    def _log_serving(self, *, anyway: bool = False) -> None:
+        if not self._serving_logged and (anyway or not self._arriving):
+            self._serving_logged = True
+            log.info("serving commands in %d servers", len(self.guilds))
+
     async def on_ready(self) -> None:
+        self._log_serving(anyway=True)  # a guild in an outage never arrives
         user = self.user
         log.info("connected as %s (%s) to %d servers", user, user and user.id, len(self.guilds))
+
+
+class ShardedBriefingBot(BriefingBot, commands.AutoShardedBot):
+    """The same bot over one gateway connection per shard it runs (``shard_ids`` of
+    ``shard_count``): discord.py's AutoShardedClient. Other processes run the other shards."""

@@ -15,6 +15,7 @@ from bot.ports.servers import ServerSettingsStore
 from bot.service import BriefingService
 from bot.settings import Settings
 from bot.usecases.editor_access import EditorAccess
+from bot.usecases.intake_desk import IntakeDesk
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +30,8 @@ class DiscordDeps:
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     # Rung by an editor's correction: the notices it owes go out at once.
     notices: NoticeBell = field(default_factory=NoticeBell)
+    # Feeds, suggestions and the review queue (none: the intake commands say so).
+    intake_desk: IntakeDesk | None = None
 
     @property
     def grace_hours(self) -> float:

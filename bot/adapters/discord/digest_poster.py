@@ -10,16 +10,16 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections import deque
 
 import aiohttp
 import discord
 
 from bot.adapters.discord.embeds import MESSAGE_EMBED_BUDGET, digest_embeds, embeds_size
-from bot.adapters.discord.notices import correction_embed
+from bot.adapters.discord.notices import correction_embed, intake_embed
 from bot.delivery_port import DeliveryTarget, PermanentDeliveryError, TransientDeliveryError
 from bot.domain.corrections import CorrectionNotice
 from bot.domain.digest import Digest
+from bot.domain.intake_records import PollBatch
 
 log = logging.getLogger(__name__)
 
@@ -34,28 +34,31 @@ GLOBAL_PER_SECOND = 50
 
 
 class GlobalPacer:
-    """At most ``limit`` calls in any sliding ``window`` seconds (Discord counts per second).
+    """Calls spaced evenly, ``per_second`` of them a second (Discord counts per second).
 
-    The defaults stay a little under the limit: clocks and networks are not exact, and a
-    command answered during the fan-out also counts.
+    Evenly rather than in bursts: the limit is per bot, and bursts from several processes
+    (or one burst arriving a little late on a busy machine) add up past it. The default stays
+    a little under the limit: clocks and networks are not exact, and a command answered
+    during the fan-out also counts.
     """
 
-    def __init__(self, limit: int = GLOBAL_PER_SECOND - 2, window: float = 1.02) -> None:
-        self._limit = limit
-        self._window = window
-        self._sent: deque[float] = deque()
+    def __init__(self, per_second: float = GLOBAL_PER_SECOND - 2) -> None:
+        self._interval = 1.0 / per_second
+        self._next = 0.0
         self._lock = asyncio.Lock()
+
+    @classmethod
+    def for_share(cls, per_second: int, share: float) -> GlobalPacer:
+        """The pace of one process holding ``share`` of the bot's shards: the global limit is
+        per bot, so processes that each kept to all of it would meet 429s together."""
+        return cls((per_second - 2) * share)
 
     async def wait(self) -> None:
         async with self._lock:
-            while True:
-                now = time.monotonic()
-                while self._sent and now - self._sent[0] >= self._window:
-                    self._sent.popleft()
-                if len(self._sent) < self._limit:
-                    self._sent.append(now)
-                    return
-                await asyncio.sleep(self._window - (now - self._sent[0]))
+            now = time.monotonic()
+            start = max(now, self._next)
+            self._next = start + self._interval
+        await asyncio.sleep(start - now)
 
 
 def measure_digest(digest: Digest) -> int:
@@ -77,6 +80,11 @@ class DiscordDigestPoster:
         self, target: DeliveryTarget, notice: CorrectionNotice, nonce: str, marker: str
     ) -> str:
         return await self._send(target, [correction_embed(notice, marker)], nonce)
+
+    async def post_intake(
+        self, target: DeliveryTarget, batch: PollBatch, nonce: str, marker: str
+    ) -> str:
+        return await self._send(target, [intake_embed(batch, marker)], nonce)
 
     async def _send(self, target: DeliveryTarget, embeds: list[discord.Embed], nonce: str) -> str:
         channel = self._channel(target)

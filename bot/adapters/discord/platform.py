@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import dataclasses
 import logging
 from typing import TYPE_CHECKING
 
@@ -26,14 +28,38 @@ class DiscordPlatform:
         return bool(settings.token_text)
 
     def bot(self, host: PlatformHost, settings: DiscordSettings, *, serve: bool) -> BriefingBot:
-        """The bot; ``serve=False`` only logs in (no command sync at start, no digests)."""
-        from bot.adapters.discord.client import BriefingBot
-        from bot.adapters.discord.deps import DiscordDeps
-        from bot.adapters.discord.endpoints import configure_endpoints
+        """The bot; ``serve=False`` only logs in (no command sync at start, no digests).
 
+        With shards configured it runs only those, and its digests, catch-up and correction
+        notices cover only their servers; only shard 0's process syncs the commands.
+        """
+        from bot.adapters.discord.client import BriefingBot, ShardedBriefingBot
+        from bot.adapters.discord.deps import DiscordDeps
+        from bot.adapters.discord.digest_poster import GlobalPacer
+        from bot.adapters.discord.endpoints import configure_endpoints
+        from bot.platforms.shards import OwnedLedger, OwnedNotices, OwnedServers
+
+        shards = settings.shards
         configure_endpoints(settings.api_base_url, settings.gateway_url)
         deps = DiscordDeps(settings=host.settings, app_state=host.app_state, **host.shared())
-        return BriefingBot(deps, sync_on_start=serve, digests=serve)
+        pacer = GlobalPacer.for_share(settings.global_rate_limit, shards.share if shards else 1)
+        if shards is None:
+            return BriefingBot(deps, sync_on_start=serve, digests=serve, pacer=pacer)
+        log.info("running %s", shards)
+        owned = dataclasses.replace(
+            deps,
+            servers=OwnedServers(deps.servers, shards),
+            ledger=OwnedLedger(deps.ledger, shards),
+            corrections=OwnedNotices(deps.corrections, shards),
+        )
+        return ShardedBriefingBot(
+            owned,
+            sync_on_start=serve and shards.syncs_commands,
+            digests=serve,
+            pacer=pacer,
+            shard_ids=shards.sorted_ids,
+            shard_count=shards.count,
+        )
 
     async def sync_commands(
         self, host: PlatformHost, settings: DiscordSettings, guild_id: int | None
@@ -54,13 +80,15 @@ class DiscordPlatform:
         import discord
 
         bot = self.bot(host, settings, serve=True)
-        async with bot:
+        async with bot, contextlib.AsyncExitStack() as intake:
             runner = asyncio.create_task(bot.start(_token(settings)))
+            await _serve_intake_notices(bot, host, settings, intake)
             stopper = asyncio.create_task(stop.wait())
             await asyncio.wait({runner, stopper}, return_when=asyncio.FIRST_COMPLETED)
             stopper.cancel()
             if not runner.done():
                 log.info("stopping")
+                await intake.aclose()
                 await bot.close()
             try:
                 await runner
@@ -70,6 +98,31 @@ class DiscordPlatform:
                 raise NotConfigured(
                     "Discord asks for privileged intents this bot does not use"
                 ) from None
+
+
+async def _serve_intake_notices(
+    bot: BriefingBot,
+    host: PlatformHost,
+    settings: DiscordSettings,
+    stack: contextlib.AsyncExitStack,
+) -> None:
+    """The newsroom's intake channel told of each poll's new candidates, once connected."""
+    from bot.adapters.discord.digest_poster import DiscordDigestPoster
+    from bot.delivery_port import DeliveryTarget
+
+    channel, newsroom = settings.intake_channel_id, host.settings.discord_newsroom.server_id
+    if host.intake is None or channel is None:
+        return
+    if newsroom is None:
+        log.warning(
+            "DISCORD_INTAKE_CHANNEL_ID is set but no newsroom: set "
+            "BRIEFBOT_NEWSROOM_DISCORD_GUILD_ID to the guild of that channel"
+        )
+        return
+    target = DeliveryTarget("discord", newsroom, str(channel))
+    await stack.enter_async_context(
+        host.intake.serving(DiscordDigestPoster(bot), target, bot.wait_until_ready)
+    )
 
 
 def _token(settings: DiscordSettings) -> str:

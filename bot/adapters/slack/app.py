@@ -27,11 +27,12 @@ from bot.adapters.slack.deps import Invocation, SlackDeps
 from bot.adapters.slack.digest import DigestCommands
 from bot.adapters.slack.editor import CANCEL_ACTION, DELETE_ACTION, Editor
 from bot.adapters.slack.errors import answering
-from bot.adapters.slack.modals import ENTRY_CALLBACK, field_errors
+from bot.adapters.slack.modals import ENTRY_CALLBACK, ERROR_TEXT_LIMIT, field_errors
 from bot.adapters.slack.parsing import split_command
 from bot.adapters.slack.permissions import Access
 from bot.adapters.slack.poster import DIGEST_BUDGET, SlackDigestPoster, measure_digest
 from bot.adapters.slack.reader import PAGE_ACTION, Reader
+from bot.adapters.slack.review import QUEUE_ACTION, QUEUE_FORM, Review
 from bot.domain import errors
 from bot.domain.validation import EntryValidationError
 from bot.platforms.runtime import DigestRuntime
@@ -57,6 +58,7 @@ class SlackBot:
         self.reader = Reader(deps.service, deps.public_url)
         self.editor = Editor(deps, self.access)
         self.digests = DigestCommands(self.runtime.settings, self.access)
+        self.review = Review(deps)
         self.cooldowns = SlackCooldowns(time.monotonic)
         self.app = AsyncApp(
             client=client,
@@ -77,7 +79,7 @@ class SlackBot:
 
     def _commands(self) -> dict[str, tuple[bool, Handler]]:
         """Subcommand → (editors only, handler)."""
-        r, e, d = self.reader, self.editor, self.digests
+        r, e, d, q = self.reader, self.editor, self.digests, self.review
 
         def plain(method: Callable[[Invocation], Awaitable[Reply]]) -> Handler:
             async def call(inv: Invocation, client: AsyncWebClient) -> Reply | None:
@@ -100,6 +102,9 @@ class SlackBot:
             "history": (True, plain(e.history)),
             "import": (True, e.import_),
             "editors": (True, e.editors),
+            "feeds": (True, plain(q.feeds)),
+            "suggest": (True, plain(q.suggest)),
+            "queue": (True, plain(q.queue)),
             "digest": (False, d.run),  # any workspace's own admins: DigestCommands checks
         }
 
@@ -135,6 +140,8 @@ class SlackBot:
         app.action(DELETE_ACTION)(self._on_delete)
         app.action(CANCEL_ACTION)(self._on_cancel)
         app.view(ENTRY_CALLBACK)(self._on_entry_form)
+        app.action(re.compile(f"^{QUEUE_ACTION}_"))(self._on_queue_button)
+        app.view(re.compile(f"^{QUEUE_FORM}_"))(self._on_queue_form)
         app.error(self._on_error)
 
     async def _on_command(
@@ -210,8 +217,51 @@ class SlackBot:
         verb = "Saved" if meta.slug else "Added"
         await send(meta.response_url, self.editor.saved(entry, verb))
 
+    async def _on_queue_button(
+        self, ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient
+    ) -> None:
+        await ack()
+        user_id, team_id, url = _who(body)
+        action = body["actions"][0]
+
+        async def press() -> Reply | None:
+            await self.access.require_editor(client, team_id, user_id)
+            kind = str(action.get("action_id", "")).removeprefix(f"{QUEUE_ACTION}_")
+            trigger = str(body.get("trigger_id", ""))
+            value = str(action.get("value", ""))
+            return await self.review.press(kind, value, _actor(body), url, trigger, client)
+
+        reply = await answering(press, "review queue", team_id, user_id)
+        if reply is not None:
+            await send(url, reply)
+
+    async def _on_queue_form(
+        self, ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient
+    ) -> None:
+        user_id, team_id, _ = _who(body)
+        kind = str(view.get("callback_id", "")).removeprefix(f"{QUEUE_FORM}_")
+        try:
+            await self.access.require_editor(client, team_id, user_id)
+            url, reply = await self.review.submit(kind, view, _actor(body))
+        except Exception as error:  # shown in the form: under each field, or its one box
+            if isinstance(error, EntryValidationError) and kind == "approve":
+                await ack(response_action="errors", errors=field_errors(error.problems))
+                return
+            message = errors.sentence(error, f"review form (team {team_id}, user {user_id})", log)
+            block = view["blocks"][0]["block_id"]
+            await ack(response_action="errors", errors={block: message[:ERROR_TEXT_LIMIT]})
+            return
+        await ack()
+        await send(url, reply)
+
     async def _on_error(self, error: Exception, body: dict[str, Any]) -> None:
         log.error("unhandled Slack request %s", body.get("type"), exc_info=error)
+
+
+def _actor(body: dict[str, Any]) -> str:
+    """How editors appear in revisions and decisions: their name and their stable id."""
+    user = body.get("user") or {}
+    return f"{user.get('username', '')} ({user.get('id', '')})"
 
 
 def _who(body: dict[str, Any]) -> tuple[str, str, str]:

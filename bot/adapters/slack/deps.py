@@ -12,6 +12,7 @@ from bot.ports.corrections import CorrectionNotices
 from bot.ports.ledger import DigestLedgerStore
 from bot.ports.servers import ServerSettingsStore
 from bot.service import BriefingService
+from bot.usecases.intake_desk import IntakeDesk
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +30,8 @@ class SlackDeps:
     public_url: str | None = None
     # Rung by an editor's correction: the notices it owes go out at once.
     notices: NoticeBell = field(default_factory=NoticeBell)
+    # Feeds, suggestions and the review queue (none: the intake commands say so).
+    intake_desk: IntakeDesk | None = None
 
 
 @dataclass(frozen=True, slots=True)

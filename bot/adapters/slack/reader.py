@@ -36,6 +36,7 @@ HELP_TEXT = (
     "`/brief add`, `/brief edit <entry>` (forms), `/brief delete|restore|history <entry>`\n"
     "`/brief import <link to a shared .md, .yaml or .zip>`\n"
     "`/brief editors add|remove|list [@group]`\n"
+    "`/brief feeds add|list|remove|pause|resume`, `/brief suggest <url>`, `/brief queue` intake\n"
     "*Each workspace's admins and owners*\n"
     "`/brief digest setup #channel 08:00 Asia/Seoul [topics=a,b] [quiet=skip]`, "
     "`/brief digest preview [YYYY-MM-DD]|now|status|off`"

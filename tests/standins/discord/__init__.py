@@ -12,7 +12,7 @@ Typical use (the ``discord`` fixture yields a started :class:`DiscordStandIn`)::
 from . import permissions
 from .actions import CommandNotSynced, NoReply
 from .faults import Fault, Faults
-from .gateway import SessionEvent
+from .gateway_session import SessionEvent
 from .interactions import InteractionRecord, Reply
 from .model import Channel, Guild, Member, Message, Role, StoredFile, User
 from .permissions import (

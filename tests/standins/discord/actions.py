@@ -53,9 +53,12 @@ class UserActions:
 
     # --- declaring the world ----------------------------------------------------------------
 
-    def add_guild(self, name: str) -> Guild:
-        """Create a guild (the bot is in it); after connect this dispatches GUILD_CREATE."""
-        return self.world.add_guild(name)
+    def add_guild(self, name: str, *, shard: tuple[int, int] | None = None) -> Guild:
+        """Create a guild (the bot is in it); after connect this dispatches GUILD_CREATE.
+
+        ``shard=(shard_id, shard_count)``: a guild id on that shard (sharded bots' tests).
+        """
+        return self.world.add_guild(name, shard=shard)
 
     def add_user(self, name: str) -> User:
         """A user outside any guild (for DMs)."""
@@ -180,8 +183,8 @@ class UserActions:
         data: JSON,
         message: Message | None = None,
     ) -> InteractionRecord:
-        if self.gateway.session is None:
-            raise RuntimeError("the bot is not connected to the stand-in")
+        if self.gateway.session_for(None if guild is None else guild.id) is None:
+            raise RuntimeError("no session of the bot hears this guild (not connected?)")
         user = member.user if isinstance(member, Member) else member
         if guild is not None and channel is None:
             channel = next((c for c in guild.channels if c.type in (0, 5)), None)

@@ -1,8 +1,13 @@
 """The gateway websocket: HELLO, heartbeats, IDENTIFY/READY, RESUME/RESUMED and test hooks.
 
-One bot session at a time (the product runs a single shard). Dispatches are numbered and kept,
-so a client that resumes gets what it missed; the test hooks drop the connection, close it with
-a code, or send RECONNECT / INVALID_SESSION, and ``wait_for_session`` awaits the comeback.
+Sharding as on Discord: a session IDENTIFYs with ``shard: [shard_id, shard_count]`` (none
+means ``[0, 1]``) and hears only the guilds with ``(guild_id >> 22) % shard_count ==
+shard_id``: their GUILD_CREATEs, their interactions and every other event about them (events
+about no guild go to shard 0). Several processes may hold different shards of one bot at
+once. Dispatches are numbered and kept per session, so a client that resumes gets what it
+missed; the test hooks (on shard 0, the only one of an unsharded bot) drop the connection,
+close it with a code, or send RECONNECT / INVALID_SESSION, and ``wait_for_session`` awaits
+the comeback.
 """
 
 # ruff: noqa: ASYNC109 -- a test API: callers pass per-call timeouts, the waits apply them.
@@ -15,11 +20,11 @@ import json
 import logging
 import secrets
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import WSMsgType, web
 
+from .gateway_session import Connection, Session, SessionEvent, guild_of, shard_of
 from .model import World
 
 JSON = dict[str, Any]
@@ -30,57 +35,15 @@ OP_DISPATCH, OP_HEARTBEAT, OP_IDENTIFY, OP_RESUME = 0, 1, 2, 6
 OP_RECONNECT, OP_INVALID_SESSION, OP_HELLO, OP_HEARTBEAT_ACK = 7, 9, 10, 11
 
 
-@dataclass(eq=False)
-class Connection:
-    """One websocket connection and the task that writes to it in order."""
-
-    ws: web.WebSocketResponse
-    request: web.Request
-    queue: asyncio.Queue[str | None] = field(default_factory=asyncio.Queue)
-    writer: asyncio.Task[None] | None = None
-
-    async def run_writer(self) -> None:
-        """Send queued frames in order (dispatches are produced by synchronous code)."""
-        while (frame := await self.queue.get()) is not None:
-            if self.ws.closed:
-                return
-            try:
-                await self.ws.send_str(frame)
-            except (ConnectionError, RuntimeError):
-                return
-
-    def send(self, payload: JSON) -> None:
-        """Queue one gateway payload."""
-        self.queue.put_nowait(json.dumps(payload))
-
-
-@dataclass
-class Session:
-    """A gateway session: its id, sequence and the dispatches sent (for replay on RESUME)."""
-
-    session_id: str
-    seq: int = 0
-    sent: list[JSON] = field(default_factory=list)
-    resumable: bool = True
-
-
-@dataclass
-class SessionEvent:
-    """A successful IDENTIFY ("identify") or RESUME ("resume")."""
-
-    kind: str
-    session_id: str
-
-
 class Gateway:
-    """Serves the gateway websocket for one stand-in."""
+    """Serves the gateway websocket for one stand-in (every shard of its bot)."""
 
     def __init__(self, world: World, token: str, resume_url: Callable[[], str]) -> None:
         self.world = world
         self.token = token
         self._resume_url = resume_url
-        self.session: Session | None = None
-        self.connection: Connection | None = None
+        self.sessions: dict[int, Session] = {}  # shard id → its current session
+        self.shard_count = 1  # as the last IDENTIFY said
         self.events: list[SessionEvent] = []
         self.intents = 0
         self.heartbeats = 0
@@ -88,24 +51,49 @@ class Gateway:
         self._changed = asyncio.Condition()
         self._mark = 0
         self._connections: set[Connection] = set()
+        # While set and not yet released, IDENTIFYs wait (see ``DiscordStandIn.hold_identify``).
+        self.identify_gate: asyncio.Event | None = None
+        self.held = 0
+
+    @property
+    def session(self) -> Session | None:
+        """Shard 0's session (an unsharded bot's only one)."""
+        return self.sessions.get(0)
+
+    @property
+    def connection(self) -> Connection | None:
+        session = self.session
+        return None if session is None else session.connection
+
+    def session_for(self, guild_id: int | None) -> Session | None:
+        """The session that hears ``guild_id`` (None: events about no guild, shard 0)."""
+        if guild_id is None:
+            return self.session
+        return self.sessions.get(shard_of(guild_id, self.shard_count))
 
     # --- dispatching ------------------------------------------------------------------------
 
     def dispatch(self, event: str, data: JSON) -> None:
-        """Send a dispatch now, or keep it for replay if the bot is between connections."""
-        session = self.session
+        """Send a dispatch to the guild's shard now, or keep it for replay if that shard is
+        between connections."""
+        session = self.session_for(guild_of(event, data))
         if session is None:
             return  # nobody identified yet: GUILD_CREATE at IDENTIFY will carry the state
+        self._send(session, event, data)
+
+    def _send(self, session: Session, event: str, data: JSON) -> None:
         session.seq += 1
         payload = {"op": OP_DISPATCH, "t": event, "s": session.seq, "d": data}
         session.sent.append(payload)
-        if self.connection is not None:
-            self.connection.send(payload)
+        if session.connection is not None:
+            session.connection.send(payload)
 
     @property
     def connected(self) -> bool:
         """Whether a bot session is live on an open connection."""
-        return self.connection is not None and not self.connection.ws.closed
+        return any(
+            s.connection is not None and not s.connection.ws.closed for s in self.sessions.values()
+        )
 
     # --- the websocket handler --------------------------------------------------------------
 
@@ -125,8 +113,9 @@ class Gateway:
                 self.received.append(payload)
                 await self._on_payload(conn, payload)
         finally:
-            if self.connection is conn:
-                self.connection = None
+            for session in self.sessions.values():
+                if session.connection is conn:
+                    session.connection = None
             conn.queue.put_nowait(None)
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await conn.writer
@@ -152,51 +141,60 @@ class Gateway:
             conn.queue.put_nowait(None)
             await conn.ws.close(code=4004, message=b"Authentication failed.")
             return
-        self.session = Session(secrets.token_hex(16))
+        if self.identify_gate is not None:
+            async with self._changed:
+                self.held += 1
+                self._changed.notify_all()
+            await self.identify_gate.wait()
+        shard = data.get("shard") or [0, 1]
+        shard_id, count = int(shard[0]), int(shard[1])
+        if not 0 <= shard_id < count:
+            conn.queue.put_nowait(None)
+            await conn.ws.close(code=4010, message=b"Invalid shard.")
+            return
+        session = Session(secrets.token_hex(16), shard=(shard_id, count), connection=conn)
+        self.shard_count = count
+        self.sessions[shard_id] = session
         self.intents = int(data.get("intents") or 0)
-        self.connection = conn
-        guilds = self.world.guilds
-        self.dispatch(
+        guilds = [g for g in self.world.guilds if shard_of(g.id, count) == shard_id]
+        self._send(
+            session,
             "READY",
             {
                 "v": 10,
                 "user": self.world.bot_user.to_payload(),
                 "guilds": [{"id": str(g.id), "unavailable": True} for g in guilds],
-                "session_id": self.session.session_id,
+                "session_id": session.session_id,
                 "resume_gateway_url": self._resume_url(),
                 "application": {"id": str(self.world.application_id), "flags": 0},
                 "private_channels": [],
                 "relationships": [],
                 "presences": [],
-                "shard": data.get("shard", [0, 1]),
+                "shard": [shard_id, count],
             },
         )
         for guild in guilds:
-            self.dispatch("GUILD_CREATE", guild.to_payload())
-        await self._record("identify")
+            self._send(session, "GUILD_CREATE", guild.to_payload())
+        await self._record("identify", session)
 
     async def _resume(self, conn: Connection, data: JSON) -> None:
-        session = self.session
-        if (
-            session is None
-            or not session.resumable
-            or data.get("session_id") != session.session_id
-            or data.get("token") != self.token
-        ):
+        session = next(
+            (s for s in self.sessions.values() if s.session_id == data.get("session_id")), None
+        )
+        if session is None or not session.resumable or data.get("token") != self.token:
             conn.send({"op": OP_INVALID_SESSION, "d": False})
             return
-        self.connection = conn
+        session.connection = conn
         since = int(data.get("seq") or 0)
         for payload in session.sent:
             if payload["s"] > since:
                 conn.send(payload)
-        self.dispatch("RESUMED", {})  # d must be {} — null ends Client.start()
-        await self._record("resume")
+        self._send(session, "RESUMED", {})  # d must be {} — null ends Client.start()
+        await self._record("resume", session)
 
-    async def _record(self, kind: str) -> None:
-        assert self.session is not None
+    async def _record(self, kind: str, session: Session) -> None:
         async with self._changed:
-            self.events.append(SessionEvent(kind, self.session.session_id))
+            self.events.append(SessionEvent(kind, session.session_id, session.shard))
             self._changed.notify_all()
 
     # --- test hooks -------------------------------------------------------------------------
@@ -227,26 +225,43 @@ class Gateway:
         assert result is not None
         return result
 
+    async def release(self, identifies: int, timeout: float = 30.0) -> None:
+        """Once ``identifies`` IDENTIFYs wait at the gate, answer them all at once."""
+        gate = self.identify_gate
+        assert gate is not None, "hold IDENTIFYs first"
+        async with asyncio.timeout(timeout), self._changed:
+            await self._changed.wait_for(lambda: self.held >= identifies)
+        gate.set()
+
     async def flush(self, timeout: float = 5.0) -> None:
-        """Return once the client has processed every dispatch sent so far.
+        """Return once the client has processed every dispatch sent so far, on every shard.
 
         The server asks for a heartbeat (op 1); discord.py handles gateway messages one at a
         time, so its answer proves that everything queued before it was parsed.
         """
-        conn = self.connection
-        if conn is None:
+        live = [s for s in self.sessions.values() if s.connection is not None]
+        if not live:
             return
         before = self.heartbeats
-        conn.send({"op": OP_HEARTBEAT, "d": self.session.seq if self.session else None})
+        for session in live:
+            assert session.connection is not None
+            session.connection.send({"op": OP_HEARTBEAT, "d": session.seq})
         async with asyncio.timeout(timeout), self._changed:
-            await self._changed.wait_for(lambda: self.heartbeats > before)
+            await self._changed.wait_for(lambda: self.heartbeats >= before + len(live))
+
+    def _detach(self) -> Connection | None:
+        """Take shard 0's connection away from its session (the hooks act on shard 0)."""
+        session = self.session
+        if session is None:
+            return None
+        conn, session.connection = session.connection, None
+        return conn
 
     async def drop(self) -> None:
         """Cut the TCP connection without a close frame (a network failure)."""
         self.mark()
-        conn = self.connection
+        conn = self._detach()
         if conn is not None:
-            self.connection = None
             transport = conn.request.transport
             if transport is not None:
                 transport.close()
@@ -254,9 +269,8 @@ class Gateway:
     async def close(self, code: int = 4000) -> None:
         """Close the websocket with ``code`` (4000 → the bot resumes; 4004 → it gives up)."""
         self.mark()
-        conn = self.connection
+        conn = self._detach()
         if conn is not None:
-            self.connection = None
             await conn.ws.close(code=code)
 
     async def reconnect(self) -> None:

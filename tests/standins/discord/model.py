@@ -427,9 +427,19 @@ class World:
         self.dm_channels: dict[int, Channel] = {}
         self.emit: Callable[[str, JSON], None] = lambda event, data: None
 
-    def add_guild(self, name: str) -> Guild:
-        """Create a guild (the bot is a member); dispatches GUILD_CREATE if already connected."""
-        guild = Guild(self, self.new_id(), name)
+    def add_guild(self, name: str, *, shard: tuple[int, int] | None = None) -> Guild:
+        """Create a guild (the bot is a member); dispatches GUILD_CREATE if already connected.
+
+        ``shard=(shard_id, shard_count)`` picks an id that Discord's formula puts on that
+        shard (ids made in one burst would otherwise share a millisecond, so one shard).
+        """
+        guild_id = self.new_id()
+        if shard is not None:
+            shard_id, count = shard
+            stamp = guild_id >> 22
+            stamp += (shard_id - stamp) % count  # a few ms later: same guild, chosen shard
+            guild_id = (stamp << 22) | (guild_id & 0x3FFFFF)
+        guild = Guild(self, guild_id, name)
         self.guilds.append(guild)
         self.emit("GUILD_CREATE", guild.to_payload())
         return guild

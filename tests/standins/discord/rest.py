@@ -284,9 +284,11 @@ class Rest:
         return self.ok({"url": self.s.gateway_url})
 
     async def get_gateway_bot(self, req: ApiRequest) -> web.Response:
-        """``GET /gateway/bot`` (AutoShardedClient)."""
+        """``GET /gateway/bot`` (AutoShardedClient): the recommended shard count, one per
+        ``guilds_per_shard`` guilds as Discord recommends (it requires sharding from 2,500)."""
         limit = {"total": 1000, "remaining": 999, "reset_after": 0, "max_concurrency": 1}
-        return self.ok({"url": self.s.gateway_url, "shards": 1, "session_start_limit": limit})
+        shards = max(1, -(-len(self.s.world.guilds) // self.s.guilds_per_shard))
+        return self.ok({"url": self.s.gateway_url, "shards": shards, "session_start_limit": limit})
 
     # --- commands ---------------------------------------------------------------------------
 

@@ -17,7 +17,8 @@ from aiohttp import web
 from . import permissions as p
 from .actions import UserActions
 from .faults import Faults, GlobalRateLimiter
-from .gateway import Gateway, SessionEvent
+from .gateway import Gateway
+from .gateway_session import SessionEvent
 from .interactions import Interactions
 from .model import Channel, Member, Message, Role, World
 from .rest import API_PREFIX, Rest, SentBody, serve_attachment
@@ -46,7 +47,9 @@ class DiscordStandIn(UserActions):
         self.reply_timeout = reply_timeout
         self.world = World(bot_name=bot_name, bot_permissions=bot_permissions)
         self.faults = Faults()
+        # One limiter per bot token: every session and process of the bot shares it.
         self.rate_limiter = GlobalRateLimiter()
+        self.guilds_per_shard = 1000  # GET /gateway/bot recommends one shard per this many
         self.violations: list[Violation] = []
         self.requests: list[tuple[str, str, str]] = []
         # Every JSON body received (after faults), with method, path and route template.
@@ -191,6 +194,15 @@ class DiscordStandIn(UserActions):
     async def invalidate_session(self, *, resumable: bool = False) -> None:
         """Send op 9 INVALID_SESSION."""
         await self.gateway.invalidate_session(resumable=resumable)
+
+    def hold_identify(self) -> None:
+        """Make IDENTIFYs wait (e.g. several bot processes starting) until released."""
+        self.gateway.identify_gate = asyncio.Event()
+
+    async def release_identify(self, identifies: int, timeout: float = 30.0) -> None:
+        """Answer the held IDENTIFYs together once ``identifies`` of them wait, so the bot
+        processes become ready at the same moment (and race for the same digests)."""
+        await self.gateway.release(identifies, timeout)
 
     async def wait_for_session(
         self, *, resumed: bool | None = None, timeout: float = 15.0

@@ -1,0 +1,237 @@
+"""Entry writes on PostgreSQL: every change one transaction that keeps a revision.
+
+Every entry write holds the ``entries`` advisory lock for its transaction, so writes take
+turns across processes as SQLite's ``BEGIN IMMEDIATE`` makes them: an edit's revision check
+cannot race another edit, and new ids are ``max(id) + 1`` like SQLite's rowids (a copy
+between the backends keeps them). Readers never wait for it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Sequence
+from datetime import datetime
+
+import asyncpg
+
+from bot.domain.entries import (
+    Changes,
+    Entry,
+    EntryContent,
+    ImportResult,
+    ProgressCallback,
+    RevisionAction,
+)
+from bot.domain.errors import DuplicateSlug, InvalidInput, StaleRevision
+from bot.storage.codec import changed_fields, content_dict, stamp
+from bot.storage.entry_rows import content_columns, figure_rows, insert_rows, tag_rows
+from bot.storage.entry_writes import IMPORT_BATCH
+from bot.storage.postgres.corrections import enqueue_correction
+from bot.storage.postgres.database import Connection, PgDatabase
+from bot.storage.postgres.entry_reads import entries_by_slug, fetch_one
+
+ENTRIES_LOCK = "entries"
+_ENTRY_INSERT = (
+    "INSERT INTO entries (id, slug, title, summary, body, event_date, reported_at, status,"
+    " importance, topics, actors, sources, figures, event_date_basis, created_by,"
+    " created_at, updated_by, updated_at, revision)"
+    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, 1)"
+)
+_TAG_INSERT = "INSERT INTO entry_tags (kind, tag, event_date, entry_id) VALUES ($1, $2, $3, $4)"
+_FIGURE_INSERT = (
+    "INSERT INTO figures (entry_id, position, subject, value, display, counts, claimed_by,"
+    " status, claim) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
+)
+_REVISION_INSERT = (
+    "INSERT INTO revisions (entry_id, revision, action, actor, at, changed_fields, content)"
+    " VALUES ($1, $2, $3, $4, $5, $6, $7)"
+)
+
+
+def _duplicate(slug: str) -> DuplicateSlug:
+    return DuplicateSlug(f"another entry already uses the slug '{slug}'")
+
+
+class PgEntryWriter:
+    """Add, edit, delete/restore and import; each returns the entry as stored."""
+
+    def __init__(self, database: PgDatabase) -> None:
+        self._db = database
+
+    async def _stored(self, entry_id: int) -> Entry:
+        return await fetch_one(self._db, str(entry_id), include_deleted=True)
+
+    async def add(self, content: EntryContent, actor: str, now: datetime) -> Entry:
+        async with self._db.write(lock=ENTRIES_LOCK) as connection:
+            if await connection.fetchval("SELECT 1 FROM entries WHERE slug = $1", content.slug):
+                raise _duplicate(content.slug)
+            entry_id = await _next_id(connection)
+            await _insert_many(connection, [content], entry_id, actor, now)
+        return await self._stored(entry_id)
+
+    async def edit(
+        self,
+        ref: str,
+        content: EntryContent,
+        actor: str,
+        now: datetime,
+        expected_revision: int | None = None,
+        correction: Changes | None = None,
+    ) -> Entry:
+        async with self._db.write(lock=ENTRIES_LOCK) as connection:
+            current = await fetch_one(connection, ref, include_deleted=True)
+            if current.is_deleted:
+                raise InvalidInput(f"{current.slug} is deleted; restore it before editing")
+            if expected_revision is not None and current.revision != expected_revision:
+                raise StaleRevision(
+                    f"{current.slug} was changed by {current.updated_by} "
+                    f"(now revision {current.revision}); reopen it and try again"
+                )
+            await _update(connection, current, content, actor, now)
+            if correction is not None:
+                changes = correction(current.content, content)
+                await enqueue_correction(connection, current.id, current.revision + 1, changes, now)
+        return await self._stored(current.id)
+
+    async def set_deleted(self, ref: str, deleted: bool, actor: str, now: datetime) -> Entry:
+        action = RevisionAction.DELETE if deleted else RevisionAction.RESTORE
+        async with self._db.write(lock=ENTRIES_LOCK) as connection:
+            current = await fetch_one(connection, ref, include_deleted=True)
+            if current.is_deleted == deleted:
+                state = "already deleted" if deleted else "not deleted"
+                raise InvalidInput(f"{current.slug} is {state}")
+            revision = current.revision + 1
+            await connection.execute(
+                "UPDATE entries SET deleted_at = $1, updated_by = $2, updated_at = $3,"
+                " revision = $4 WHERE id = $5",
+                stamp(now) if deleted else None,
+                actor,
+                stamp(now),
+                revision,
+                current.id,
+            )
+            await _record(connection, current.id, revision, action, actor, now, (), current.content)
+        return await self._stored(current.id)
+
+    async def import_many(
+        self,
+        contents: Sequence[EntryContent],
+        actor: str,
+        now: datetime,
+        progress: ProgressCallback | None = None,
+        correction: Changes | None = None,
+    ) -> ImportResult:
+        """Add or update many entries by slug in one transaction: all or nothing."""
+        added: list[str] = []
+        updated: list[str] = []
+        unchanged: list[str] = []
+        skipped: list[str] = []
+        async with self._db.write(lock=ENTRIES_LOCK) as connection:
+            existing = await entries_by_slug(connection, [c.slug for c in contents])
+            new: list[EntryContent] = []
+            for content in contents:
+                current = existing.get(content.slug)
+                if current is None:
+                    new.append(content)
+                    added.append(content.slug)
+                elif current.is_deleted:
+                    skipped.append(content.slug)
+                elif current.content == content:
+                    unchanged.append(content.slug)
+                else:
+                    await _update(connection, current, content, actor, now)
+                    updated.append(content.slug)
+                    if correction is not None:
+                        changes = correction(current.content, content)
+                        revision = current.revision + 1
+                        await enqueue_correction(connection, current.id, revision, changes, now)
+            done = len(contents) - len(new)
+            first = await _next_id(connection)
+            for start in range(0, len(new), IMPORT_BATCH):
+                chunk = new[start : start + IMPORT_BATCH]
+                await _insert_many(connection, chunk, first + start, actor, now)
+                if progress is not None:
+                    for _ in chunk:
+                        done += 1
+                        progress(done, len(contents))
+        return ImportResult(tuple(added), tuple(updated), tuple(unchanged), tuple(skipped))
+
+
+async def _next_id(connection: Connection) -> int:
+    return int(await connection.fetchval("SELECT coalesce(max(id), 0) + 1 FROM entries"))
+
+
+async def _insert_many(
+    connection: Connection,
+    contents: Sequence[EntryContent],
+    first: int,
+    actor: str,
+    now: datetime,
+) -> None:
+    """Insert new entries numbered from ``first`` with their tags, figures and revision 1.
+
+    The rows are SQLite's (:func:`bot.storage.entry_rows.insert_rows`), built on a worker
+    thread so that the bot keeps answering during a large import.
+    """
+    entries, tags, figures, revisions = await asyncio.to_thread(
+        insert_rows, contents, first, actor, stamp(now)
+    )
+    try:
+        await connection.executemany(_ENTRY_INSERT, entries)
+    except asyncpg.UniqueViolationError:
+        raise _duplicate(contents[0].slug if len(contents) == 1 else "…") from None
+    await connection.executemany(_TAG_INSERT, tags)
+    await connection.executemany(_FIGURE_INSERT, figures)
+    await connection.executemany(_REVISION_INSERT, revisions)
+
+
+async def _update(
+    connection: Connection, current: Entry, content: EntryContent, actor: str, now: datetime
+) -> None:
+    if content.slug != current.slug and await connection.fetchval(
+        "SELECT 1 FROM entries WHERE slug = $1", content.slug
+    ):
+        raise _duplicate(content.slug)
+    revision = current.revision + 1
+    await connection.execute(
+        "UPDATE entries SET slug = $1, title = $2, summary = $3, body = $4, event_date = $5,"
+        " reported_at = $6, status = $7, importance = $8, topics = $9, actors = $10,"
+        " sources = $11, figures = $12, event_date_basis = $13, updated_by = $14,"
+        " updated_at = $15, revision = $16 WHERE id = $17",
+        *content_columns(content),
+        actor,
+        stamp(now),
+        revision,
+        current.id,
+    )
+    await connection.execute("DELETE FROM entry_tags WHERE entry_id = $1", current.id)
+    await connection.execute("DELETE FROM figures WHERE entry_id = $1", current.id)
+    await connection.executemany(_TAG_INSERT, tag_rows(current.id, content))
+    await connection.executemany(_FIGURE_INSERT, figure_rows(current.id, content))
+    changes = changed_fields(current.content, content)
+    await _record(
+        connection, current.id, revision, RevisionAction.EDIT, actor, now, changes, content
+    )
+
+
+async def _record(
+    connection: Connection,
+    entry_id: int,
+    revision: int,
+    action: RevisionAction,
+    actor: str,
+    now: datetime,
+    changes: tuple[str, ...],
+    content: EntryContent,
+) -> None:
+    await connection.execute(
+        _REVISION_INSERT,
+        entry_id,
+        revision,
+        action.value,
+        actor,
+        stamp(now),
+        json.dumps(list(changes)),
+        json.dumps(content_dict(content), ensure_ascii=False),
+    )
