@@ -7,6 +7,7 @@ from typing import TypedDict
 
 from bot.app import App
 from bot.clock import Clock
+from bot.intake.notifier import IntakeNotices
 from bot.intake.wiring import intake_desk
 from bot.ports.app_state import AppStateStore
 from bot.ports.corrections import CorrectionNotices
@@ -44,8 +45,10 @@ class PlatformHost:
     ledger: DigestLedgerStore
     corrections: CorrectionNotices
     clock: Clock
-    # Feeds and the review queue; None where intake cannot run yet (PostgreSQL).
+    # Feeds and the review queue, on every backend (None only in tests that wire no intake).
     intake_desk: IntakeDesk | None
+    # The newsroom's poll notices, shared by the run's platforms (None: not wired, e.g. CLI).
+    intake: IntakeNotices | None = None
 
     def shared(self) -> SharedDeps:
         return SharedDeps(
@@ -58,7 +61,7 @@ class PlatformHost:
         )
 
     @classmethod
-    def of(cls, app: App, platform: str) -> PlatformHost:
+    def of(cls, app: App, platform: str, intake: IntakeNotices | None = None) -> PlatformHost:
         # Scoped to the platform, on whichever backend the deployment runs (bot.backends).
         storage = app.storage
         return cls(
@@ -70,5 +73,6 @@ class PlatformHost:
             ledger=storage.ledger({platform}),
             corrections=storage.corrections({platform}),
             clock=app.service.clock,
-            intake_desk=intake_desk(app) if storage.sqlite is not None else None,
+            intake_desk=intake_desk(app),
+            intake=intake,
         )
