@@ -20,6 +20,7 @@ from bot.clock import Clock
 from bot.ports.app_state import AppStateStore
 from bot.ports.corrections import CorrectionNotices
 from bot.ports.entries import EntryRepository
+from bot.ports.intake import IntakeFeeds, IntakeQueue, Leases, PollNotices
 from bot.ports.ledger import DigestLedgerStore
 from bot.ports.servers import ServerSettingsStore
 from bot.storage import database as sqlite
@@ -27,10 +28,18 @@ from bot.storage.app_state import AppState
 from bot.storage.corrections import CorrectionLedger
 from bot.storage.digests import DigestLedger
 from bot.storage.entry_store import EntryStore
+from bot.storage.intake_feeds import FeedStore
+from bot.storage.intake_notices import PollNoticeStore
+from bot.storage.intake_queue import QueueStore, went_out
+from bot.storage.leases import LeaseStore
 from bot.storage.postgres import database as postgres
 from bot.storage.postgres.app_state import PgAppState
 from bot.storage.postgres.corrections import PgCorrectionLedger
 from bot.storage.postgres.entry_store import PgEntryStore
+from bot.storage.postgres.intake_feeds import PgFeedStore
+from bot.storage.postgres.intake_notices import PgPollNoticeStore
+from bot.storage.postgres.intake_queue import PgQueueStore, pg_went_out
+from bot.storage.postgres.leases import PgLeaseStore
 from bot.storage.postgres.ledger import PgDigestLedger
 from bot.storage.postgres.scoped import PgPlatformLedger, PgPlatformServers
 from bot.storage.postgres.servers import PgServerStore
@@ -42,13 +51,26 @@ Platforms = Iterable[str] | None  # None: every platform
 
 
 @dataclass(frozen=True, slots=True)
+class IntakeStores:
+    """Intake over one backend: feeds, the review queue, poll notices, leases, and whether a
+    posted digest carried an entry (a merge into it is then a correction)."""
+
+    feeds: IntakeFeeds
+    queue: IntakeQueue
+    notices: PollNotices
+    leases: Leases
+    went_out: Callable[[int], Awaitable[bool]]
+
+
+@dataclass(frozen=True, slots=True)
 class Storage:
     """One open backend. ``sqlite`` is the SQLite handle for the SQLite-only maintenance
-    commands (backup, check) and the intake stores; None on PostgreSQL."""
+    commands (backup, check); None on PostgreSQL."""
 
     url: DatabaseUrl
     entries: EntryRepository
     app_state: AppStateStore
+    intake: IntakeStores
     latest_version: int
     sqlite: sqlite.Database | None
     _servers: Callable[[frozenset[str] | None, Clock | None], ServerSettingsStore]
@@ -137,6 +159,13 @@ async def _open_sqlite(url: DatabaseUrl, settings: StorageSettings, migrate: boo
         url=url,
         entries=EntryStore(db),
         app_state=AppState(db),
+        intake=IntakeStores(
+            FeedStore(db),
+            QueueStore(db),
+            PollNoticeStore(db),
+            LeaseStore(db),
+            lambda entry_id: went_out(db, entry_id),
+        ),
         latest_version=sqlite.LATEST_VERSION,
         sqlite=db,
         _servers=servers,
@@ -172,6 +201,13 @@ async def _open_postgres(url: DatabaseUrl, settings: StorageSettings, migrate: b
         url=url,
         entries=PgEntryStore(db),
         app_state=PgAppState(db),
+        intake=IntakeStores(
+            PgFeedStore(db),
+            PgQueueStore(db),
+            PgPollNoticeStore(db),
+            PgLeaseStore(db),
+            lambda entry_id: pg_went_out(db, entry_id),
+        ),
         latest_version=postgres.LATEST_VERSION,
         sqlite=None,
         _servers=servers,

@@ -36,6 +36,10 @@ from bot.storage.postgres.app_state import PgAppState
 from bot.storage.postgres.corrections import PgCorrectionLedger
 from bot.storage.postgres.database import open_postgres
 from bot.storage.postgres.entry_store import PgEntryStore
+from bot.storage.postgres.intake_feeds import PgFeedStore
+from bot.storage.postgres.intake_notices import PgPollNoticeStore
+from bot.storage.postgres.intake_queue import PgQueueStore
+from bot.storage.postgres.leases import PgLeaseStore
 from bot.storage.postgres.ledger import PgDigestLedger
 from bot.storage.postgres.servers import PgServerStore
 from bot.storage.servers import ServerStore
@@ -64,8 +68,7 @@ class Backend:
     ledger: DigestLedgerStore
     app_state: AppStateStore
     corrections: CorrectionNotices
-    # None: the backend has no intake stores yet (PostgreSQL: intake runs on SQLite only).
-    intake: IntakeStores | None = None
+    intake: IntakeStores
 
 
 BackendOpener = Callable[[Path, Clock], AbstractAsyncContextManager[Backend]]
@@ -110,6 +113,12 @@ async def postgres_backend(location: Path, clock: Clock) -> AsyncIterator[Backen
             PgDigestLedger(database),
             PgAppState(database),
             PgCorrectionLedger(database),
+            IntakeStores(
+                PgFeedStore(database),
+                PgQueueStore(database),
+                PgPollNoticeStore(database),
+                PgLeaseStore(database),
+            ),
         )
     finally:
         await database.close()

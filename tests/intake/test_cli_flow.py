@@ -1,11 +1,23 @@
-"""The story of the issue: two feeds carry one story; an editor approves it from the queue."""
+"""The story of the issue: two feeds carry one story; an editor approves it from the queue.
+
+Every story here runs on both backends: the operator's SQLite file and a PostgreSQL database
+(``BRIEFBOT_DATABASE_URL``), through the same commands."""
 
 from __future__ import annotations
 
 import json
 
+import pytest
+
 from tests.core.conftest import NIS_SLUG, Cli
 from tests.intake.server import OFF_TOPIC, REWRITE, STORY, FeedServer, rss
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def cli(request: pytest.FixtureRequest, cli: Cli, monkeypatch: pytest.MonkeyPatch) -> Cli:
+    if request.param == "postgres":
+        monkeypatch.setenv("BRIEFBOT_DATABASE_URL", request.getfixturevalue("postgres_url"))
+    return cli
 
 
 def test_two_feeds_one_story_to_an_approved_entry(cli: Cli, server: FeedServer) -> None:
