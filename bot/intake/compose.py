@@ -17,9 +17,11 @@ from bot.intake.notifier import IntakeNotices
 if TYPE_CHECKING:
     from bot.intake.poller import Poller
 
+
 def intake_notices(app: App) -> IntakeNotices:
     """The platforms' shared poll notices."""
     return IntakeNotices(app.storage.intake.notices, app.service.clock)
+
 
 @asynccontextmanager
 async def open_poller(app: App) -> AsyncIterator[Poller]:
@@ -41,6 +43,7 @@ async def open_poller(app: App) -> AsyncIterator[Poller]:
         )
     finally:
         await fetcher.close()
+
 
 @asynccontextmanager
 async def polling_in_background(

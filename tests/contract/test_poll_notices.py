@@ -47,10 +47,7 @@ async def test_each_platform_claims_a_batch_once(intake: IntakeStores, reopen: R
     assert [b.id for b in await notices.pending_batches("discord", NOW)] == [batch.id]
     async with reopen() as other:
         won = await asyncio.gather(
-            *(
-                h.notices.claim(batch.id, "discord", "c1", NOW)
-                for h in [intake, other.intake] * 3
-            )
+            *(h.notices.claim(batch.id, "discord", "c1", NOW) for h in [intake, other.intake] * 3)
         )
     assert sum(won) == 1
     assert await notices.pending_batches("discord", NOW) == []
