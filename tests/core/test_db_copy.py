@@ -111,9 +111,7 @@ async def fill_sqlite(path: Path) -> None:
         notices = storage.intake.notices
         batch = await notices.close_poll(NOW)
         assert batch is not None and await notices.claim(batch.id, "discord", "c1", NOW)
-        await storage.intake.leases.acquire(
-            "intake-poller", "host:1", NOW, timedelta(minutes=2)
-        )
+        await storage.intake.leases.acquire("intake-poller", "host:1", NOW, timedelta(minutes=2))
 
 
 def test_sqlite_to_postgresql_and_back_keeps_every_row(

@@ -119,3 +119,18 @@ def test_later_sends_a_candidate_to_the_back(cli: Cli, server: FeedServer) -> No
     assert "moved to the back" in cli("queue", "later", str(first[0]))[1]
     again = [c["id"] for c in json.loads(cli("queue", "list", "--format", "json")[1])]
     assert again == [first[1], first[0]]
+
+
+def test_a_feed_carrying_nul_characters_is_read_without_them(cli: Cli, server: FeedServer) -> None:
+    # "&#0;" is a NUL once parsed; PostgreSQL text cannot hold one, so it is dropped everywhere.
+    server.text("/wire.xml", rss([("w&#0;1", "NK sends 1,500&#0; troops to Russia", STORY)]))
+    cli("feeds", "add", server.url("/wire.xml"), "--name", "Wire")
+
+    code, out, err = cli("feeds", "poll", "--once")
+
+    assert code == 0, err
+    assert "Polled 1 feed(s), 0 failed; 1 new candidate(s)." in out
+    [candidate] = json.loads(cli("queue", "list", "--format", "json")[1])
+    assert candidate["title"] == "NK sends 1,500 troops to Russia"
+    server.text("/wire.xml", rss([("w&#0;1", "NK sends 1,500&#0; troops to Russia", STORY)]))
+    assert "0 new candidate(s)" in cli("feeds", "poll", "--once")[1]  # the same item again
