@@ -21,6 +21,8 @@ ROWS = (
     ("ready_s", "process start → serving commands, s"),
     ("ready_100k_schedules_s", "the same with 100,000 digest schedules, s"),
     ("memory_100k_schedules_mb", "bot RSS idle with 100,000 digest schedules, MiB"),
+    ("pg_search_p99_ms", "PostgreSQL: `/brief search` p99 over the 6 queries, ms"),
+    ("pg_latest_ratio", "PostgreSQL: `/brief latest` ÷ no-op command"),
 )
 
 

@@ -28,12 +28,14 @@ from typing import Any
 import discord
 from discord import app_commands
 from discord.ext import commands
+from pydantic import SecretStr
 
 from bench import synth
 from bench.fanout_procs import bench_fanout_processes
 from bench.flood import bench_flood
 from bench.generate import create_schema, ensure_archive, insert_batch
 from bench.intake import bench_cluster, bench_extract, bench_poll
+from bench.postgres import archive_cluster, bench_pg_commands
 from bench.report import write_markdown
 from bench.startup import BARE_MILESTONES, MILESTONES, bench_schedules, process_start
 from bench.stats import Budget, p50, p99, repeat, summary
@@ -46,10 +48,7 @@ from bot.delivery import DeliveryStatus
 from bot.domain.digest_schedule import DigestSchedule
 from bot.domain.search_query import TOO_SLOW_NOTE, parse_search
 from bot.settings import Settings
-from bot.storage.app_state import AppState
 from bot.storage.budget import SearchTooSlow
-from bot.storage.corrections import CorrectionLedger
-from bot.storage.digests import DigestLedger
 from bot.storage.entry_store import EntryStore
 from bot.storage.servers import ServerStore
 from tests.standins.discord import Channel, DiscordStandIn, Guild, Member, running_bot
@@ -150,9 +149,12 @@ def _stamp_callbacks(standin: DiscordStandIn) -> dict[int, float]:
 
 
 @asynccontextmanager
-async def bot_world(db: Path, guilds: int = 1) -> AsyncIterator[World]:
+async def bot_world(
+    db: Path, guilds: int = 1, settings: Settings | None = None
+) -> AsyncIterator[World]:
+    """The bot on the archive ``db``, or on the database ``settings`` name (PostgreSQL)."""
     clock = FixedClock(NOW)
-    settings = Settings(BRIEFBOT_DB=db, BRIEFBOT_BRIEFS_DIR=ROOT / "no-briefs")
+    settings = settings or Settings(BRIEFBOT_DB=db, BRIEFBOT_BRIEFS_DIR=ROOT / "no-briefs")
     standin = DiscordStandIn(reply_timeout=60.0, interaction_deadline=60.0)
     await standin.start()
     try:
@@ -164,11 +166,11 @@ async def bot_world(db: Path, guilds: int = 1) -> AsyncIterator[World]:
             deps = DiscordDeps(
                 settings=settings,
                 service=app.service,
-                app_state=AppState(app.database),
-                servers=ServerStore(app.database, clock),
-                ledger=DigestLedger(app.database),
+                app_state=app.storage.app_state,
+                servers=app.storage.servers(clock=clock),
+                ledger=app.storage.ledger(),
                 clock=clock,
-                corrections=CorrectionLedger(app.database),
+                corrections=app.storage.corrections(),
             )
             bot = BenchBot(deps, guild_ready_timeout=0.5, digests=False)
             async with running_bot(bot, standin, sync_commands=True, ready_timeout=120.0):
@@ -314,6 +316,18 @@ async def bench_search_store(report: Report, db: Path, quick: bool) -> None:
         note="value = worst of the six queries' median ratios",
         per_query=per_query,
     )
+
+
+async def bench_postgres(report: Report, db: Path, entries: int, quick: bool) -> None:
+    """The PostgreSQL figures (bench/postgres.py) with this module's bot world."""
+    async with archive_cluster(entries, db, say) as url:
+        if url is None:
+            return
+        settings = Settings(
+            BRIEFBOT_DATABASE_URL=SecretStr(url), BRIEFBOT_BRIEFS_DIR=ROOT / "no-briefs"
+        )
+        async with bot_world(db, settings=settings) as world:
+            await bench_pg_commands(report, world, quick, TYPICAL_QUERIES + WORST_QUERIES)
 
 
 async def bench_reader_flood(report: Report, db: Path, quick: bool) -> None:
@@ -522,7 +536,17 @@ def machine() -> dict[str, Any]:
     }
 
 
-STEPS = ("commands", "search", "flood", "import", "fanout", "fanout3", "process", "intake")
+STEPS = (
+    "commands",
+    "search",
+    "flood",
+    "import",
+    "fanout",
+    "fanout3",
+    "process",
+    "intake",
+    "postgres",
+)
 
 
 async def run(
@@ -547,6 +571,7 @@ async def run(
         ("process", lambda: bench_process(report, db, args.quick)),
         ("process", lambda: bench_schedules(report, db, args.quick, say)),
         ("intake", lambda: bench_intake(report, args)),
+        ("postgres", lambda: bench_postgres(report, db, args.entries, args.quick)),
     ]
     for name, step in steps:
         if name in chosen:

@@ -18,7 +18,7 @@ from pydantic import ValidationError
 
 from bot.app import App, open_app, seed_if_empty
 from bot.brief_files import read_brief_files
-from bot.cli_db import cmd_db, cmd_db_copy
+from bot.cli_db import cmd_db
 from bot.cli_parser import build_parser
 from bot.domain import errors
 from bot.domain.corrections import EditKind
@@ -203,6 +203,8 @@ COMMANDS: dict[str, Command] = {
 
 async def _main(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "db" and args.db_command == "copy":
+        from bot.cli_copy import cmd_db_copy
+
         return await cmd_db_copy(settings, args)
     async with open_app(settings) as app:
         return await COMMANDS[args.command](app, args)

@@ -26,7 +26,10 @@ _WORD = re.compile(r"[^\W_]+")
 
 
 @dataclass(frozen=True, slots=True)
-class _Part:
+class SearchPart:
+    """One searched piece: a word, a phrase (several words) or a prefix (``prefix`` applies to
+    the last word)."""
+
     words: tuple[str, ...]
     prefix: bool
 
@@ -37,11 +40,15 @@ class _Part:
 
 @dataclass(frozen=True, slots=True)
 class SearchQuery:
-    """A parsed search: the FTS5 expression to run (None when nothing is searchable)."""
+    """A parsed search: the FTS5 expression to run (None when nothing is searchable), and the
+    same search as parts for engines other than FTS5: every group must match (a group is parts
+    joined by OR) and no excluded part may."""
 
     text: str
     fts: str | None
     words: tuple[str, ...]
+    groups: tuple[tuple[SearchPart, ...], ...] = ()
+    excluded: tuple[SearchPart, ...] = ()
 
     @property
     def is_empty(self) -> bool:
@@ -50,8 +57,8 @@ class SearchQuery:
 
 def parse_search(text: str) -> SearchQuery:
     """Parse free text into a :class:`SearchQuery`; never raises."""
-    groups: list[list[_Part]] = []
-    excluded: list[_Part] = []
+    groups: list[list[SearchPart]] = []
+    excluded: list[SearchPart] = []
     join_next = False
     for token in _TOKEN.findall(text)[: MAX_PARTS * 2]:
         if token == "OR":
@@ -78,20 +85,21 @@ def parse_search(text: str) -> SearchQuery:
     if excluded:
         fts = f"({positive}) NOT ({' OR '.join(p.to_fts() for p in excluded[:MAX_PARTS])})"
     words = tuple(word for group in groups for part in group for word in part.words)
-    return SearchQuery(text, fts, words)
+    kept = tuple(tuple(group) for group in groups)
+    return SearchQuery(text, fts, words, kept, tuple(excluded[:MAX_PARTS]))
 
 
-def _group_fts(group: list[_Part]) -> str:
+def _group_fts(group: list[SearchPart]) -> str:
     if len(group) == 1:
         return group[0].to_fts()
     return "(" + " OR ".join(part.to_fts() for part in group) + ")"
 
 
-def _part(token: str) -> _Part | None:
+def _part(token: str) -> SearchPart | None:
     is_phrase = token.startswith('"')
     prefix = not is_phrase and token.endswith("*")
     words = tuple(word.lower() for word in _WORD.findall(token))
     if not words:
         return None
     # A prefix applies to the last word only; "north-kor*" means "north" then "kor…".
-    return _Part(words, prefix and len(words[-1]) >= MIN_PREFIX)
+    return SearchPart(words, prefix and len(words[-1]) >= MIN_PREFIX)

@@ -50,22 +50,3 @@ async def backend(reopen: Reopen) -> AsyncIterator[Backend]:
 @pytest.fixture
 def intake(backend: Backend) -> IntakeStores:
     return backend.intake
-
-
-# The PostgreSQL search is a placeholder (ILIKE, newest first) until the full-text search of
-# branch pg-search replaces bot/storage/postgres/search.py; it then removes this list.
-SEARCH_PENDING_ON_POSTGRES = {
-    "test_single_word_finds_entry_with_marked_snippet",
-    "test_exact_phrase_only_matches_words_together",
-    "test_exclusion_removes_matching_entries",
-    "test_or_matches_either_word",
-    "test_prefix_matches_word_beginnings",
-}
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    for item in items:
-        params = getattr(getattr(item, "callspec", None), "params", {})
-        name = getattr(item, "originalname", item.name)
-        if params.get("search") == "postgres" and name in SEARCH_PENDING_ON_POSTGRES:
-            item.add_marker(pytest.mark.xfail(reason="PostgreSQL full-text search: pg-search"))

@@ -1,5 +1,11 @@
 """Search port: documented syntax works, and no text typed by a user can break it (moved
-from tests/core; over every backend)."""
+from tests/core; over every backend).
+
+Ranking may differ between backends (bm25 on SQLite, ts_rank_cd on PostgreSQL), so these tests
+compare sets of matches, never their order, except
+:func:`test_a_title_match_ranks_above_a_body_only_match`, the one ordering every backend
+promises ("titles weigh most"). That both backends find the very same sets is
+tests/contract/test_search_parity.py."""
 
 from __future__ import annotations
 
@@ -13,9 +19,9 @@ from hypothesis import strategies as st
 from bot.clock import FixedClock
 from bot.domain.entries import MARK_END, MARK_START, SearchPage
 from bot.domain.search_query import parse_search
-from tests.contract.backends import BACKENDS, place_postgres
+from tests.contract.backends import BACKENDS, Backend, place_postgres
 from tests.contract.conftest import NOW
-from tests.factories import NIS_SLUG, shipped_briefs
+from tests.factories import NIS_SLUG, entry_content, shipped_briefs
 from tests.pg_cluster import new_database
 
 Search = Callable[[str], SearchPage]
@@ -108,3 +114,21 @@ def test_prefix_matches_word_beginnings(search: Search) -> None:
 def test_nothing_searchable_is_an_empty_query() -> None:
     for text in ["", "   ", '"', "*", "-", "^ : {}", "AND", "-word"]:
         assert parse_search(text).is_empty, text
+
+
+async def test_a_title_match_ranks_above_a_body_only_match(backend: Backend) -> None:
+    """Order-sensitive: the entry naming the word in its title comes first, whatever the
+    order they were recorded in."""
+    await backend.entries.add(
+        entry_content(slug="in-the-title", title="Zephyr rockets shipped to Russia"), "ana", NOW
+    )
+    await backend.entries.add(
+        entry_content(slug="in-the-body", body="The zephyr rockets were mentioned in passing."),
+        "ana",
+        NOW,
+    )
+
+    page = await backend.entries.search(parse_search("zephyr"), 10)
+
+    assert [hit.entry.slug for hit in page.hits] == ["in-the-title", "in-the-body"]
+    assert page.ranked is True

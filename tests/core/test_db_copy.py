@@ -199,8 +199,8 @@ def test_a_long_copy_reports_its_progress_on_the_way(
     asyncio.run(fill_sqlite(tmp_path / "data" / "briefbot.sqlite3"))
     # A million entries stand in: batches of 4 rows, a line every 4.
     monkeypatch.setattr("bot.storage.transfer_sides.BATCH", 4)
-    monkeypatch.setattr("bot.cli_db.BATCH", 4)
-    monkeypatch.setattr("bot.cli_db.PROGRESS_EVERY", 4)
+    monkeypatch.setattr("bot.cli_copy.BATCH", 4)
+    monkeypatch.setattr("bot.cli_copy.PROGRESS_EVERY", 4)
 
     code, _, err = cli("db", "copy", "--to", postgres_url)
 

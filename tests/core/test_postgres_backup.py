@@ -37,5 +37,7 @@ def test_pg_dump_and_pg_restore_give_a_database_the_bot_reads(
     monkeypatch.setenv("BRIEFBOT_DATABASE_URL", restored)
     code, out, _ = cli("show", NIS_SLUG)
     assert code == 0 and "[CONFIRMED]" in out
+    code, out, _ = cli("search", "commandos")  # the search vectors are computed on restore
+    assert code == 0 and NIS_SLUG in out and "[commandos]" in out
     code, out, _ = cli("db", "migrate")
     assert code == 0 and f"is at schema {LATEST_VERSION} (latest {LATEST_VERSION})" in out

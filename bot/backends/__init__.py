@@ -24,27 +24,6 @@ from bot.ports.intake import IntakeFeeds, IntakeQueue, Leases, PollNotices
 from bot.ports.ledger import DigestLedgerStore
 from bot.ports.servers import ServerSettingsStore
 from bot.storage import database as sqlite
-from bot.storage.app_state import AppState
-from bot.storage.corrections import CorrectionLedger
-from bot.storage.digests import DigestLedger
-from bot.storage.entry_store import EntryStore
-from bot.storage.intake_feeds import FeedStore
-from bot.storage.intake_notices import PollNoticeStore
-from bot.storage.intake_queue import QueueStore, went_out
-from bot.storage.leases import LeaseStore
-from bot.storage.postgres import database as postgres
-from bot.storage.postgres.app_state import PgAppState
-from bot.storage.postgres.corrections import PgCorrectionLedger
-from bot.storage.postgres.entry_store import PgEntryStore
-from bot.storage.postgres.intake_feeds import PgFeedStore
-from bot.storage.postgres.intake_notices import PgPollNoticeStore
-from bot.storage.postgres.intake_queue import PgQueueStore, pg_went_out
-from bot.storage.postgres.leases import PgLeaseStore
-from bot.storage.postgres.ledger import PgDigestLedger
-from bot.storage.postgres.scoped import PgPlatformLedger, PgPlatformServers
-from bot.storage.postgres.servers import PgServerStore
-from bot.storage.scoped import PlatformLedger, PlatformServers
-from bot.storage.servers import ServerStore
 from bot.storage.url import SQLITE, DatabaseUrl
 
 Platforms = Iterable[str] | None  # None: every platform
@@ -122,9 +101,15 @@ async def open_storage(
 ) -> Storage:
     """Open (creating and migrating unless ``migrate`` is False) the backend at ``url``."""
     settings = settings or StorageSettings()
+    # Imported when chosen: a SQLite deployment never loads asyncpg and the PostgreSQL
+    # stores (and the reverse), which keeps the bot's memory at start-up down.
     if url.kind == SQLITE:
-        return await _open_sqlite(url, settings, migrate)
-    return await _open_postgres(url, settings, migrate)
+        from bot.backends.sqlite import open_sqlite_storage
+
+        return await open_sqlite_storage(url, settings, migrate)
+    from bot.backends.postgres import open_postgres_storage
+
+    return await open_postgres_storage(url, settings, migrate)
 
 
 @asynccontextmanager
@@ -136,83 +121,3 @@ async def opened_storage(
         yield storage
     finally:
         await storage.close()
-
-
-async def _open_sqlite(url: DatabaseUrl, settings: StorageSettings, migrate: bool) -> Storage:
-    assert url.path is not None
-    db = await sqlite.open_database(
-        url.path, migrate=migrate, busy_timeout_ms=settings.busy_timeout_ms
-    )
-
-    def servers(platforms: frozenset[str] | None, clock: Clock | None) -> ServerSettingsStore:
-        if platforms is None:
-            return ServerStore(db, clock)
-        return PlatformServers(db, platforms, clock)
-
-    def ledger(platforms: frozenset[str] | None) -> DigestLedgerStore:
-        return DigestLedger(db) if platforms is None else PlatformLedger(db, platforms)
-
-    async def version() -> int:
-        return await sqlite.schema_version(db.read)
-
-    return Storage(
-        url=url,
-        entries=EntryStore(db),
-        app_state=AppState(db),
-        intake=IntakeStores(
-            FeedStore(db),
-            QueueStore(db),
-            PollNoticeStore(db),
-            LeaseStore(db),
-            lambda entry_id: went_out(db, entry_id),
-        ),
-        latest_version=sqlite.LATEST_VERSION,
-        sqlite=db,
-        _servers=servers,
-        _ledger=ledger,
-        _corrections=lambda platforms: CorrectionLedger(db, platforms),
-        _version=version,
-        _close=db.close,
-    )
-
-
-async def _open_postgres(url: DatabaseUrl, settings: StorageSettings, migrate: bool) -> Storage:
-    pool = postgres.PoolSettings(
-        min_size=min(settings.pool_min, settings.pool_max),
-        max_size=settings.pool_max,
-        statement_timeout_ms=settings.statement_timeout_ms,
-        lock_timeout_ms=settings.busy_timeout_ms,
-    )
-    db = await postgres.open_postgres(url, pool, migrate=migrate)
-
-    def servers(platforms: frozenset[str] | None, clock: Clock | None) -> ServerSettingsStore:
-        if platforms is None:
-            return PgServerStore(db, clock)
-        return PgPlatformServers(db, platforms, clock)
-
-    def ledger(platforms: frozenset[str] | None) -> DigestLedgerStore:
-        return PgDigestLedger(db) if platforms is None else PgPlatformLedger(db, platforms)
-
-    async def version() -> int:
-        async with db.connection() as connection:
-            return await postgres.schema_version(connection)
-
-    return Storage(
-        url=url,
-        entries=PgEntryStore(db),
-        app_state=PgAppState(db),
-        intake=IntakeStores(
-            PgFeedStore(db),
-            PgQueueStore(db),
-            PgPollNoticeStore(db),
-            PgLeaseStore(db),
-            lambda entry_id: pg_went_out(db, entry_id),
-        ),
-        latest_version=postgres.LATEST_VERSION,
-        sqlite=None,
-        _servers=servers,
-        _ledger=ledger,
-        _corrections=lambda platforms: PgCorrectionLedger(db, platforms),
-        _version=version,
-        _close=db.close,
-    )
