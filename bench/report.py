@@ -39,17 +39,22 @@ def table(document: dict[str, Any]) -> str:
         f" · Python {machine['python']} · SQLite {machine['sqlite']}"
         f" · load average at the end {machine['load_average']}",
         "",
-        "| figure | what | p50 | p99 | target | met |",
-        "|---|---|---|---|---|---|",
+        *([document["note"], ""] if document.get("note") else []),
+        "| figure | what | p50 | p99 | samples | load (1 min) | target | met |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for name, what in ROWS:
         found = results.get(name)
         if found is None:
             continue
         met = {True: "yes", False: "**no**", None: "–"}[found.get("met")]
+        # The load average when the figure was taken (a busy machine moves every timing).
+        load = found.get("load_average") or found.get("measured", {}).get("load_average")
+        samples = found.get("samples", found.get("n"))
         lines.append(
             f"| `{name}` | {what} | {_cell(found.get(name + '_p50', found['value']))}"
-            f" | {_cell(found.get(name + '_p99'))} | {found['target']} | {met} |"
+            f" | {_cell(found.get(name + '_p99'))} | {_cell(samples)}"
+            f" | {_cell(load[0] if load else None)} | {found['target']} | {met} |"
         )
     total = results.get("total_s")
     if total is not None:

@@ -208,6 +208,16 @@ async def bench_commands(report: Report, db: Path, quick: bool) -> None:
                 return await world.command("brief latest", **options)
 
             variants[label] = summary(await repeat(Budget(10, 60, 5.0).scaled(scale), variant))
+        # Pages are cached until anything is committed: right after a write, the cache is cold.
+        state = world.app.storage.app_state
+
+        async def after_write() -> float:
+            await state.set("bench-latest", str(time.time()))
+            return await world.command("brief latest")
+
+        variants["after_a_write"] = summary(
+            await repeat(Budget(10, 60, 5.0).scaled(scale), after_write)
+        )
         ratio = p50(latest) / p50(noop)
         report.add(
             "latest_ratio",
@@ -219,6 +229,8 @@ async def bench_commands(report: Report, db: Path, quick: bool) -> None:
             latest=summary(latest),
             noop=summary(noop),
             filtered=variants,
+            samples=len(latest),
+            load_average=load_average(),
         )
 
         commands_ms: dict[str, dict[str, float]] = {}
@@ -382,13 +394,15 @@ async def bench_import(report: Report, count: int, quick: bool) -> None:
     report.add(
         "import_ratio",
         ratio,
-        "<= 3.0",
-        ratio <= 3.0,
+        "<= 2.0",
+        ratio <= 2.0,
         import_ratio_p50=round(ratio, 3),
         import_ratio_p99=round(max(ours) / min(floor), 3),
         entries=count,
         ours_s=[round(s, 3) for s in ours],
         floor_s=[round(s, 3) for s in floor],
+        samples=len(ours),
+        load_average=load_average(),
     )
 
 
@@ -427,11 +441,11 @@ async def bench_fanout(report: Report, db: Path, servers: int) -> None:
         async with database.write() as connection:
             await connection.execute("DELETE FROM digests")
             await connection.execute("DELETE FROM servers")
-        ok = ratio <= 1.2 and not failed and duplicates == 0 and len(posted) == servers
+        ok = ratio <= 1.1 and not failed and duplicates == 0 and len(posted) == servers
         report.add(
             "fanout_ratio",
             ratio,
-            "<= 1.2, no failures, no duplicates",
+            "<= 1.1, no failures, no duplicates",
             ok,
             fanout_ratio_p50=round(ratio, 3),
             fanout_ratio_p99=round(ratio, 3),
@@ -443,6 +457,8 @@ async def bench_fanout(report: Report, db: Path, servers: int) -> None:
             failures=sorted({str(r.reason) for r in failed})[:5],
             duplicates=duplicates,
             requests_refused_429=refused,
+            samples=1,
+            load_average=load_average(),
         )
 
 
@@ -489,12 +505,14 @@ async def bench_process(report: Report, db: Path, quick: bool) -> None:
     report.add(
         "memory_ratio",
         ratio,
-        "<= 1.5",
-        ratio <= 1.5,
+        "<= 1.3",
+        ratio <= 1.3,
         memory_ratio_p50=round(ratio, 3),
         memory_ratio_p99=round(max(bot_rss) / min(bare_rss), 3),
         bot_rss_mib=[round(x / 1024, 1) for x in bot_rss],
         bare_rss_mib=[round(x / 1024, 1) for x in bare_rss],
+        samples=len(bot_rss),
+        load_average=load_average(),
     )
     report.add(
         "ready_s",
@@ -519,6 +537,11 @@ async def bench_intake(report: Report, args: argparse.Namespace) -> None:
     await asyncio.to_thread(bench_cluster, report, args.cluster_items)
 
 
+def load_average() -> list[float]:
+    """The 1, 5 and 15 minute load averages now (a figure is only as quiet as its machine)."""
+    return [round(x, 2) for x in os.getloadavg()]
+
+
 def machine() -> dict[str, Any]:
     cpu = "unknown"
     cpuinfo = Path("/proc/cpuinfo")
@@ -532,7 +555,7 @@ def machine() -> dict[str, Any]:
         "discord.py": discord.__version__,
         "cpu": cpu,
         "cores": os.cpu_count(),
-        "load_average": [round(x, 2) for x in os.getloadavg()],
+        "load_average": load_average(),
     }
 
 

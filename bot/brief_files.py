@@ -9,10 +9,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import frontmatter
-import yaml
-from frontmatter.default_handlers import YAMLHandler
-
 from bot.domain.entries import EntryContent
 from bot.safe_yaml import ParseBudget, load_untrusted
 from bot.storage.codec import content_dict
@@ -20,20 +16,6 @@ from bot.storage.codec import content_dict
 MAX_FILE_BYTES = 256 * 1024
 SUFFIXES = (".md", ".markdown", ".yaml", ".yml")
 SKIPPED_NAMES = frozenset({"readme.md"})
-
-
-class _FrontMatter(YAMLHandler):
-    """python-frontmatter's YAML handler, reading with :func:`load_untrusted`."""
-
-    def __init__(self, budget: ParseBudget | None) -> None:
-        super().__init__()
-        self.budget = budget
-
-    def load(self, fm: str, **kwargs: object) -> Any:
-        fields = load_untrusted(fm, self.budget)
-        if isinstance(fields, dict):  # python-frontmatter passes the keys as **kwargs: text only
-            return {str(key): value for key, value in fields.items()}
-        return fields
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +75,8 @@ def parse_brief(name: str, data: bytes, budget: ParseBudget | None = None) -> Br
     ``budget`` is what the whole upload may still spend (see :mod:`bot.safe_yaml`); every file
     is capped on its own anyway.
     """
+    from bot import yaml_reader  # PyYAML loads with the first file read, not at start-up
+
     if len(data) > MAX_FILE_BYTES:
         raise ValueError(f"file is over {MAX_FILE_BYTES:,} bytes")
     try:
@@ -103,11 +87,10 @@ def parse_brief(name: str, data: bytes, budget: ParseBudget | None = None) -> Br
         if Path(name).suffix.lower() in (".yaml", ".yml"):
             fields: Any = load_untrusted(text, budget)
         else:
-            post = frontmatter.loads(text, handler=_FrontMatter(budget))
-            fields = dict(post.metadata)
-            if fields and post.content.strip():
-                fields["body"] = post.content.strip()
-    except yaml.YAMLError as error:
+            fields, body = yaml_reader.front_matter(text, budget)
+            if fields and body.strip():
+                fields["body"] = body.strip()
+    except yaml_reader.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f" (line {mark.line + 1})" if mark is not None else ""
         raise ValueError(f"malformed YAML{where}") from None
@@ -137,7 +120,9 @@ def render_brief(content: EntryContent) -> str:
                 del figure[key]
     if not fields["figures"]:
         del fields["figures"]
-    front = yaml.safe_dump(fields, sort_keys=False, allow_unicode=True, width=100)
+    from bot import yaml_reader
+
+    front = yaml_reader.dump(fields)
     return f"---\n{front}---\n{body}\n" if body else f"---\n{front}---\n"
 
 

@@ -6,6 +6,9 @@ Brief files never need anchors, aliases or tags, so they are refused outright; t
 values and the nesting depth are capped too, so that a file's size bounds the work done on it.
 The parser's events are checked before composing: cheap (under a microsecond a value with the
 C parser), and nothing is built for a refused file.
+
+PyYAML itself is imported with the first file read (:mod:`bot.yaml_reader`): a bot that
+never reads a brief file does not load it.
 """
 
 from __future__ import annotations
@@ -14,14 +17,10 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-import yaml
-from yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEvent, NodeEvent
-
 MAX_NODES = 10_000  # a full entry (10 sources, 25 figures) has about 350
 MAX_DEPTH = 32  # a brief file needs 3 (fields → sources → a source)
 ALIASES_REFUSED = "YAML aliases are not allowed"
 TAGS_REFUSED = "YAML tags (such as !!int) are not allowed"
-_TIME_CHECK_EVERY = 1024  # values between deadline checks: a clock read per value would cost
 
 
 class BudgetExhausted(Exception):
@@ -53,57 +52,8 @@ class ParseBudget:
             raise BudgetExhausted("holds too many YAML values in all; split it into smaller ones")
 
 
-class BriefLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
-    """YAML's safe loader, except that an impossible date (``2024-02-30``) stays text.
-
-    PyYAML raises a bare ValueError for such dates, which would hide the field's name and
-    every other problem in the file; as text, validation reports it against its field.
-    """
-
-
-def _timestamp_or_text(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
-    try:
-        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
-    except ValueError:
-        return loader.construct_scalar(node)
-
-
-BriefLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_or_text)
-
-
 def load_untrusted(text: str, budget: ParseBudget | None = None) -> Any:
     """The YAML in ``text``; raises ValueError for a refused one, YAMLError if malformed."""
-    _check_events(text, budget)
-    return yaml.load(text, Loader=BriefLoader)
+    from bot import yaml_reader
 
-
-def _check_events(text: str, budget: ParseBudget | None = None) -> None:
-    """Refuse anchors and aliases, more than MAX_NODES values or MAX_DEPTH levels of nesting."""
-    parser = BriefLoader(text)
-    nodes = depth = 0
-    try:
-        while parser.check_event():
-            event = parser.get_event()
-            if isinstance(event, CollectionEndEvent):
-                depth -= 1
-            if not isinstance(event, NodeEvent):
-                continue
-            if isinstance(event, AliasEvent) or event.anchor is not None:
-                raise ValueError(ALIASES_REFUSED)
-            if getattr(event, "tag", None) is not None:
-                # PyYAML's constructors meet a mistagged value (``!!bool title``, ``!!int x``)
-                # with bare KeyError/ValueError/TypeError; brief files never need tags.
-                raise ValueError(TAGS_REFUSED)
-            nodes += 1
-            if nodes > MAX_NODES:
-                raise ValueError(f"has too many YAML values (at most {MAX_NODES:,})")
-            if budget is not None and nodes % _TIME_CHECK_EVERY == 0:
-                budget.check_time()
-            if isinstance(event, CollectionStartEvent):
-                depth += 1
-                if depth > MAX_DEPTH:
-                    raise ValueError(f"YAML is nested over {MAX_DEPTH} levels deep")
-    finally:
-        parser.dispose()
-    if budget is not None:
-        budget.spend(nodes)
+    return yaml_reader.load_untrusted(text, budget)

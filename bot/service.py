@@ -34,6 +34,7 @@ from bot.domain.validation import EntryValidationError, validate_entry
 from bot.domain.vocabulary import Vocabulary
 from bot.ports.entries import EntryRepository
 from bot.results import FiguresView, Page, SearchResults
+from bot.usecases.page_cache import VersionedCache
 
 MAX_PAGE_SIZE = 25
 QUIET_DAY_SUBJECTS = 3
@@ -60,18 +61,23 @@ class BriefingService:
         self._store = store
         self.clock = clock
         self.vocabulary = vocabulary
+        self._latest_pages: VersionedCache[Page] = VersionedCache(store.data_version)
 
     # -- readers --------------------------------------------------------------------------
 
     async def latest(
         self, per_page: int = 5, page: int = 0, topic: str | None = None, actor: str | None = None
     ) -> Page:
-        """The newest entries, ``per_page`` at a time."""
+        """The newest entries, ``per_page`` at a time; the same Page while nothing changes."""
         per_page = _page_size(per_page)
         self._check_choice("topic", topic, self.vocabulary.topics)
         self._check_choice("actor", actor, self.vocabulary.actors)
-        rows = await self._store.latest(per_page + 1, page * per_page, topic, actor)
-        return Page(tuple(rows[:per_page]), page, len(rows) > per_page)
+
+        async def load() -> Page:
+            rows = await self._store.latest(per_page + 1, page * per_page, topic, actor)
+            return Page(tuple(rows[:per_page]), page, len(rows) > per_page)
+
+        return await self._latest_pages.get((per_page, page, topic, actor), load)
 
     async def show(self, ref: str) -> Entry:
         """One entry by slug or id (raises ``EntryNotFound``)."""

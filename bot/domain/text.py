@@ -36,4 +36,9 @@ def shorten(text: str, limit: int, ellipsis: str = "…") -> str:
 def has_control_characters(text: str, allow_newlines: bool) -> bool:
     """True if ``text`` holds control characters (newlines and tabs allowed on request)."""
     allowed = {"\n", "\t", "\r"} if allow_newlines else set()
+    visible = text
+    for char in allowed:
+        visible = visible.replace(char, "")
+    if visible.isprintable():  # no control character at all: checked at C speed
+        return False
     return any(unicodedata.category(ch) == "Cc" and ch not in allowed for ch in text)

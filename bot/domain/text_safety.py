@@ -40,11 +40,16 @@ def is_hidden(char: str) -> bool:
     return unicodedata.category(char) == "Cf" or char in _BLANK_LETTERS or char in _INVISIBLE_OTHERS
 
 
+def _printable(text: str) -> bool:
+    """``str.isprintable`` allowing newlines and tabs: then no character but
+    :data:`_PRINTABLE_HIDDEN` can be hidden (every other one is a format or separator)."""
+    return text.replace("\n", "").replace("\t", "").isprintable()
+
+
 def without_hidden(text: str) -> str:
     """``text`` minus hidden characters: how renderers show text stored before they were
     refused (the record keeps what was stored; readers are not misled by it)."""
-    visible = text.replace("\n", "").replace("\t", "")
-    if visible.isprintable() and not any(char in text for char in _PRINTABLE_HIDDEN):
+    if _printable(text) and not any(char in text for char in _PRINTABLE_HIDDEN):
         return text  # the usual case, checked at C speed
     return "".join(char for char in text if not is_hidden(char))
 
@@ -56,6 +61,8 @@ def code_point(char: str) -> str:
 
 def hidden_character_problem(text: str) -> str | None:
     """The sentence for the first hidden character in ``text``, or None if there is none."""
+    if _printable(text) and not any(char in text for char in _PRINTABLE_HIDDEN):
+        return None  # the usual case, checked at C speed (validation runs on every field)
     for char in text:
         if is_hidden(char):
             return f"contains an invisible or direction-changing character ({code_point(char)})"

@@ -124,7 +124,22 @@ class FigureSubjectIndex(Protocol):
         ...
 
 
-class EntryRepository(EntryReads, EntryWrites, EntryHistory, EntrySearch, FigureClaims, Protocol):
+class DataVersion(Protocol):
+    async def data_version(self) -> int:
+        """A number that changes whenever anything is committed, by any connection or process.
+
+        Read caches compare it before each use (``bot.usecases.page_cache``), so it must be
+        cheap: SQLite reads ``PRAGMA data_version`` on the event loop (no thread hop);
+        PostgreSQL hashes ``pg_current_snapshot()`` (two equal snapshots see the same
+        commits; one round trip, no table). Only equality matters; when the backend cannot
+        tell, it returns a value it never returned before (the cache then reads afresh).
+        """
+        ...
+
+
+class EntryRepository(
+    EntryReads, EntryWrites, EntryHistory, EntrySearch, FigureClaims, DataVersion, Protocol
+):
     """Everything the briefing use cases ask of entries, in one object."""
 
     @property

@@ -21,6 +21,7 @@ from pathlib import Path
 import aiosqlite
 
 from bot.storage.connection import TranslatingConnection, connect
+from bot.storage.data_version import DataVersionProbe
 from bot.storage.errors import DatabaseDamaged, DatabaseError, translate
 from bot.storage.migration_files import numbered_migrations
 
@@ -69,6 +70,7 @@ class Database:
         writer: aiosqlite.Connection,
         reader: aiosqlite.Connection,
         searcher: aiosqlite.Connection,
+        probe: DataVersionProbe,
     ):
         self.path = path
         self._writer = writer
@@ -77,6 +79,9 @@ class Database:
         self.search = searcher
         self.search_lock = asyncio.Lock()
         self._write_lock = asyncio.Lock()
+        # Changes on every commit by any connection or process (read caches check it).
+        self.data_version = probe.version
+        self._probe = probe
 
     @asynccontextmanager
     async def write(self) -> AsyncIterator[aiosqlite.Connection]:
@@ -133,6 +138,7 @@ class Database:
 
     async def close(self) -> None:
         """Close the connections (an unclosed aiosqlite connection hangs interpreter exit)."""
+        self._probe.close()
         await self.search.close()
         await self.read.close()
         await self._writer.close()
@@ -172,7 +178,7 @@ async def open_database(
         await searcher.execute("PRAGMA query_only = ON")
         for opened in (writer, reader, searcher):
             opened.translate_errors()
-        return Database(path, writer, reader, searcher)
+        return Database(path, writer, reader, searcher, DataVersionProbe(path))
     except (sqlite3.DatabaseError, DatabaseError) as error:
         for connection in (writer, reader, searcher):
             if connection is not None:

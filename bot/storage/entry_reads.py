@@ -45,6 +45,10 @@ class EntryReader:
     async def get_by_id(self, entry_id: int, include_deleted: bool = False) -> Entry:
         return await fetch_one(self._db.read, str(entry_id), include_deleted)
 
+    async def data_version(self) -> int:
+        """Changes on every commit, by any process; no thread hop (see ``data_version``)."""
+        return self._db.data_version()
+
     async def count(self) -> int:
         rows = await self._db.read.execute_fetchall(
             "SELECT count(*) FROM entries WHERE deleted_at IS NULL"

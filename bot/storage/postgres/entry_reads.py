@@ -40,6 +40,11 @@ class PgEntryReader:
     async def get_by_id(self, entry_id: int, include_deleted: bool = False) -> Entry:
         return await fetch_one(self._db, str(entry_id), include_deleted)
 
+    async def data_version(self) -> int:
+        """Moves whenever any transaction commits: two equal snapshots (oldest and next
+        transaction id, those in progress) see the same commits. One round trip, no table."""
+        return hash(await self._db.fetchval("SELECT pg_current_snapshot()::text"))
+
     async def count(self) -> int:
         return int(await self._db.fetchval("SELECT count(*) FROM entries WHERE deleted_at IS NULL"))
 

@@ -11,10 +11,12 @@ from discord.ext import commands
 from bot.adapters.discord import embeds
 from bot.adapters.discord.charts import chart_attachment
 from bot.adapters.discord.deps import DiscordDeps
+from bot.adapters.discord.drawn_pages import DrawnPages
 from bot.adapters.discord.errors import UserFacingError
 from bot.adapters.discord.views import PageContent, send_paged, source_links
 from bot.domain.cooldowns import FIGURES, SEARCH
 from bot.domain.entries import STATUS_SCOPE
+from bot.results import Page
 from bot.service import BriefingService
 
 PAGE_SIZE = 5
@@ -58,6 +60,7 @@ class BriefReader(commands.GroupCog, group_name="brief", group_description="The 
 
     def __init__(self, deps: DiscordDeps) -> None:
         self.deps = deps
+        self._latest_cards: DrawnPages[PageContent] = DrawnPages()
         super().__init__()
 
     @property
@@ -77,14 +80,18 @@ class BriefReader(commands.GroupCog, group_name="brief", group_description="The 
         topic: str | None = None,
         actor: str | None = None,
     ) -> None:
-        async def fetch(page: int) -> PageContent:
-            result = await self.service.latest(PAGE_SIZE, page, topic, actor)
+        def draw(result: Page, page: int) -> PageContent:
             shown = result.entries[: max(count - page * PAGE_SIZE, 0)]
             more = result.has_next and (page + 1) * PAGE_SIZE < count
             cards = [embeds.entry_card(e, self.deps.settings.public_url) for e in shown]
             if not cards:
                 cards = [discord.Embed(description="No entries match.")]
             return PageContent(cards, more)
+
+        async def fetch(page: int) -> PageContent:
+            result = await self.service.latest(PAGE_SIZE, page, topic, actor)
+            key = (page, count, topic, actor)
+            return self._latest_cards.get(key, result, lambda: draw(result, page))
 
         await send_paged(interaction, fetch)
 
