@@ -27,7 +27,7 @@ class App:
 
     @property
     def database(self) -> Database:
-        """The SQLite handle, for what only SQLite has yet (file backup and check, intake)."""
+        """The SQLite handle, for what only SQLite has yet (file backup and check)."""
         if self.storage.sqlite is None:
             raise NotConfigured(
                 "this command needs the SQLite backend; it does not run on PostgreSQL yet"

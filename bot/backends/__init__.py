@@ -20,6 +20,7 @@ from bot.clock import Clock
 from bot.ports.app_state import AppStateStore
 from bot.ports.corrections import CorrectionNotices
 from bot.ports.entries import EntryRepository
+from bot.ports.intake import IntakeFeeds, IntakeQueue, Leases, PollNotices
 from bot.ports.ledger import DigestLedgerStore
 from bot.ports.servers import ServerSettingsStore
 from bot.storage import database as sqlite
@@ -29,13 +30,26 @@ Platforms = Iterable[str] | None  # None: every platform
 
 
 @dataclass(frozen=True, slots=True)
+class IntakeStores:
+    """Intake over one backend: feeds, the review queue, poll notices, leases, and whether a
+    posted digest carried an entry (a merge into it is then a correction)."""
+
+    feeds: IntakeFeeds
+    queue: IntakeQueue
+    notices: PollNotices
+    leases: Leases
+    went_out: Callable[[int], Awaitable[bool]]
+
+
+@dataclass(frozen=True, slots=True)
 class Storage:
     """One open backend. ``sqlite`` is the SQLite handle for the SQLite-only maintenance
-    commands (backup, check) and the intake stores; None on PostgreSQL."""
+    commands (backup, check); None on PostgreSQL."""
 
     url: DatabaseUrl
     entries: EntryRepository
     app_state: AppStateStore
+    intake: IntakeStores
     latest_version: int
     sqlite: sqlite.Database | None
     _servers: Callable[[frozenset[str] | None, Clock | None], ServerSettingsStore]

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from bot.backends import Storage, StorageSettings
+from bot.backends import IntakeStores, Storage, StorageSettings
 from bot.clock import Clock
 from bot.ports.ledger import DigestLedgerStore
 from bot.ports.servers import ServerSettingsStore
@@ -11,6 +11,10 @@ from bot.storage.postgres import database as postgres
 from bot.storage.postgres.app_state import PgAppState
 from bot.storage.postgres.corrections import PgCorrectionLedger
 from bot.storage.postgres.entry_store import PgEntryStore
+from bot.storage.postgres.intake_feeds import PgFeedStore
+from bot.storage.postgres.intake_notices import PgPollNoticeStore
+from bot.storage.postgres.intake_queue import PgQueueStore, pg_went_out
+from bot.storage.postgres.leases import PgLeaseStore
 from bot.storage.postgres.ledger import PgDigestLedger
 from bot.storage.postgres.scoped import PgPlatformLedger, PgPlatformServers
 from bot.storage.postgres.servers import PgServerStore
@@ -44,6 +48,13 @@ async def open_postgres_storage(
         url=url,
         entries=PgEntryStore(db),
         app_state=PgAppState(db),
+        intake=IntakeStores(
+            PgFeedStore(db),
+            PgQueueStore(db),
+            PgPollNoticeStore(db),
+            PgLeaseStore(db),
+            lambda entry_id: pg_went_out(db, entry_id),
+        ),
         latest_version=postgres.LATEST_VERSION,
         sqlite=None,
         _servers=servers,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.backends import Storage, StorageSettings
+from bot.backends import IntakeStores, Storage, StorageSettings
 from bot.clock import Clock
 from bot.ports.ledger import DigestLedgerStore
 from bot.ports.servers import ServerSettingsStore
@@ -11,6 +11,10 @@ from bot.storage.app_state import AppState
 from bot.storage.corrections import CorrectionLedger
 from bot.storage.digests import DigestLedger
 from bot.storage.entry_store import EntryStore
+from bot.storage.intake_feeds import FeedStore
+from bot.storage.intake_notices import PollNoticeStore
+from bot.storage.intake_queue import QueueStore, went_out
+from bot.storage.leases import LeaseStore
 from bot.storage.scoped import PlatformLedger, PlatformServers
 from bot.storage.servers import ServerStore
 from bot.storage.url import DatabaseUrl
@@ -39,6 +43,13 @@ async def open_sqlite_storage(
         url=url,
         entries=EntryStore(db),
         app_state=AppState(db),
+        intake=IntakeStores(
+            FeedStore(db),
+            QueueStore(db),
+            PollNoticeStore(db),
+            LeaseStore(db),
+            lambda entry_id: went_out(db, entry_id),
+        ),
         latest_version=sqlite.LATEST_VERSION,
         sqlite=db,
         _servers=servers,

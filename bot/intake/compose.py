@@ -1,13 +1,10 @@
 """Intake wired for ``briefbot run``: the poller over the app's stores, polling in the
-background, and the platforms' shared poll notices.
-
-The intake stores run on SQLite only for now (``bot.backends``): on PostgreSQL there is no
-background polling and no notice, said once in the log."""
+background, and the platforms' shared poll notices, over whichever backend the deployment
+runs (``bot.backends`` builds the intake stores for SQLite and PostgreSQL alike)."""
 
 from __future__ import annotations
 
 import asyncio
-import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
@@ -16,23 +13,14 @@ from typing import TYPE_CHECKING
 from bot.app import App
 from bot.intake.background import BackgroundPolling
 from bot.intake.notifier import IntakeNotices
-from bot.storage.intake_feeds import FeedStore
-from bot.storage.intake_notices import PollNoticeStore
-from bot.storage.intake_queue import QueueStore
-from bot.storage.leases import LeaseStore
 
 if TYPE_CHECKING:
     from bot.intake.poller import Poller
 
 
-log = logging.getLogger(__name__)
-
-
-def intake_notices(app: App) -> IntakeNotices | None:
-    """The platforms' shared poll notices (None where intake cannot run: PostgreSQL)."""
-    if app.storage.sqlite is None:
-        return None
-    return IntakeNotices(PollNoticeStore(app.storage.sqlite), app.service.clock)
+def intake_notices(app: App) -> IntakeNotices:
+    """The platforms' shared poll notices."""
+    return IntakeNotices(app.storage.intake.notices, app.service.clock)
 
 
 @asynccontextmanager
@@ -42,15 +30,16 @@ async def open_poller(app: App) -> AsyncIterator[Poller]:
     from bot.intake.poller import Poller
 
     fetcher = Fetcher(app.settings.intake_allow_private)
+    intake = app.storage.intake
     try:
         yield Poller(
-            FeedStore(app.database),
-            QueueStore(app.database),
+            intake.feeds,
+            intake.queue,
             fetcher,
             app.service.clock,
             app.settings.vocabulary,
             retention=timedelta(days=app.settings.intake_retention_days),
-            notices=PollNoticeStore(app.database),
+            notices=intake.notices,
         )
     finally:
         await fetcher.close()
@@ -58,20 +47,16 @@ async def open_poller(app: App) -> AsyncIterator[Poller]:
 
 @asynccontextmanager
 async def polling_in_background(
-    app: App, notices: IntakeNotices | None
+    app: App, notices: IntakeNotices
 ) -> AsyncIterator[BackgroundPolling | None]:
     """Feeds polled in the background for the block's duration (unless ``BRIEFBOT_INTAKE=0``)."""
     if not app.settings.intake_enabled:
         yield None
         return
-    if notices is None:
-        log.info("intake polling is off: the intake stores run on the SQLite backend only")
-        yield None
-        return
     polling = BackgroundPolling(
         lambda: open_poller(app),
-        FeedStore(app.database),
-        LeaseStore(app.database),
+        app.storage.intake.feeds,
+        app.storage.intake.leases,
         app.service.clock,
         notices.ring,
         check_s=app.settings.intake_check_s,

@@ -65,8 +65,14 @@ def body_digest(body: bytes) -> str:
     return f"{len(body)}:{zlib.crc32(body):08x}"
 
 
+def _no_nul(text: str) -> str:
+    # A feed may carry NUL ("&#0;"), which PostgreSQL text cannot hold: dropped on every
+    # backend alike, so the same item has the same key and text wherever it is stored.
+    return text.replace("\x00", "")
+
+
 def key_of(item: Item) -> str:
-    return item_key(item.guid, item.url, item.title)
+    return _no_nul(item_key(item.guid, item.url, item.title))
 
 
 def span_key(guid: str | None, link: str | None) -> str:
@@ -78,16 +84,17 @@ def new_item(
 ) -> NewItem:
     """An item as stored: its identity, its draft and its story signature."""
     published = item.published or today
-    found = draft(item.title, item.text, published, vocabulary, tagged)
+    title, text = _no_nul(item.title), _no_nul(item.text)
+    found = draft(title, text, published, vocabulary, tagged)
     return NewItem(
         key=key_of(item),
-        outlet=outlet,
-        url=item.url,
-        title=item.title,
+        outlet=_no_nul(outlet),
+        url=_no_nul(item.url) if item.url else item.url,
+        title=title,
         published=published.isoformat(),
-        body=item.text,
+        body=text,
         draft=draft_dict(found),
-        signature=to_bytes(signature(item.title, item.text)),
+        signature=to_bytes(signature(title, text)),
     )
 
 

@@ -45,7 +45,7 @@ class PlatformHost:
     ledger: DigestLedgerStore
     corrections: CorrectionNotices
     clock: Clock
-    # Feeds and the review queue; None where intake cannot run yet (PostgreSQL).
+    # Feeds and the review queue, on every backend (None only in tests that wire no intake).
     intake_desk: IntakeDesk | None
     # The newsroom's poll notices, shared by the run's platforms (None: not wired, e.g. CLI).
     intake: IntakeNotices | None = None
@@ -73,6 +73,6 @@ class PlatformHost:
             ledger=storage.ledger({platform}),
             corrections=storage.corrections({platform}),
             clock=app.service.clock,
-            intake_desk=intake_desk(app) if storage.sqlite is not None else None,
+            intake_desk=intake_desk(app),
             intake=intake,
         )

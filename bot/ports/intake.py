@@ -78,6 +78,10 @@ class IntakeQueue(Protocol):
         """Pending candidates, the longest waiting first."""
         ...
 
+    async def count_pending(self) -> int:
+        """How many candidates wait for a decision (the desk's "N waiting")."""
+        ...
+
     async def get(self, candidate_id: int) -> Candidate: ...
 
     async def decide(

@@ -4,7 +4,7 @@ One code path for every surface: the CLI, Discord's ``/brief-admin`` and Slack's
 parse input, call a method here and render what it returns. Every problem an editor can fix
 is a :class:`~bot.domain.errors.UserError` with one sentence; nothing here knows a platform.
 
-Typed against the concrete intake stores for now (their ports are being added alongside).
+Typed against the intake ports (:mod:`bot.ports.intake`): the same desk on every backend.
 """
 
 from __future__ import annotations
@@ -18,12 +18,12 @@ from urllib.parse import urlsplit
 from bot.domain.entries import Entry
 from bot.domain.entry_lines import keep_published, keep_values
 from bot.domain.errors import EntryNotFound, InvalidInput
+from bot.domain.intake_records import CandidateNotFound, Feed
 from bot.domain.text_safety import without_hidden
 from bot.intake.guard import Refused, check_url
 from bot.intake.review import CandidateView, ReviewQueue, view
+from bot.ports.intake import IntakeFeeds, IntakeQueue
 from bot.service import BriefingService
-from bot.storage.intake_feeds import Feed, FeedStore
-from bot.storage.intake_queue import CandidateNotFound, QueueStore
 from bot.usecases.intake_cards import (
     AlreadyDecided,
     Card,
@@ -43,8 +43,8 @@ NAME_MAX = 100
 URL_MAX = 2000
 MATCHES = 3
 EDITOR_PAUSE = "paused by an editor"
-# What chat says where the host could not build a desk (intake needs SQLite for now).
-NO_INTAKE = "Intake is not available on this deployment: it needs the SQLite database for now."
+# What chat says where the host was given no desk (a deployment wired without intake).
+NO_INTAKE = "Intake is not available on this deployment."
 T = TypeVar("T")
 
 
@@ -52,7 +52,7 @@ class IntakeDesk:
     """Feeds, suggestions and the review queue over the intake stores and the review use case."""
 
     def __init__(
-        self, feeds: FeedStore, queue: QueueStore, review: ReviewQueue, allow_private: bool
+        self, feeds: IntakeFeeds, queue: IntakeQueue, review: ReviewQueue, allow_private: bool
     ) -> None:
         self.feeds, self.queue, self.review = feeds, queue, review
         self.allow_private = allow_private

@@ -11,7 +11,7 @@ folder holds the URL of the test's database (:func:`place_postgres`), written be
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,12 +30,16 @@ from bot.storage.digests import DigestLedger
 from bot.storage.entry_store import EntryStore
 from bot.storage.intake_feeds import FeedStore
 from bot.storage.intake_notices import PollNoticeStore
-from bot.storage.intake_queue import QueueStore
+from bot.storage.intake_queue import QueueStore, went_out
 from bot.storage.leases import LeaseStore
 from bot.storage.postgres.app_state import PgAppState
 from bot.storage.postgres.corrections import PgCorrectionLedger
 from bot.storage.postgres.database import open_postgres
 from bot.storage.postgres.entry_store import PgEntryStore
+from bot.storage.postgres.intake_feeds import PgFeedStore
+from bot.storage.postgres.intake_notices import PgPollNoticeStore
+from bot.storage.postgres.intake_queue import PgQueueStore, pg_went_out
+from bot.storage.postgres.leases import PgLeaseStore
 from bot.storage.postgres.ledger import PgDigestLedger
 from bot.storage.postgres.servers import PgServerStore
 from bot.storage.servers import ServerStore
@@ -52,6 +56,7 @@ class IntakeStores:
     queue: IntakeQueue
     notices: PollNotices
     leases: Leases
+    went_out: Callable[[int], Awaitable[bool]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,8 +69,7 @@ class Backend:
     ledger: DigestLedgerStore
     app_state: AppStateStore
     corrections: CorrectionNotices
-    # None: the backend has no intake stores yet (PostgreSQL: intake runs on SQLite only).
-    intake: IntakeStores | None = None
+    intake: IntakeStores
 
 
 BackendOpener = Callable[[Path, Clock], AbstractAsyncContextManager[Backend]]
@@ -87,6 +91,7 @@ async def sqlite_backend(location: Path, clock: Clock) -> AsyncIterator[Backend]
                 QueueStore(database),
                 PollNoticeStore(database),
                 LeaseStore(database),
+                lambda entry_id: went_out(database, entry_id),
             ),
         )
     finally:
@@ -110,6 +115,13 @@ async def postgres_backend(location: Path, clock: Clock) -> AsyncIterator[Backen
             PgDigestLedger(database),
             PgAppState(database),
             PgCorrectionLedger(database),
+            IntakeStores(
+                PgFeedStore(database),
+                PgQueueStore(database),
+                PgPollNoticeStore(database),
+                PgLeaseStore(database),
+                lambda entry_id: pg_went_out(database, entry_id),
+            ),
         )
     finally:
         await database.close()

@@ -47,13 +47,6 @@ async def backend(reopen: Reopen) -> AsyncIterator[Backend]:
         yield opened
 
 
-def intake_of(backend: Backend) -> IntakeStores:
-    """The backend's intake stores; the test is skipped on a backend that has none yet."""
-    if backend.intake is None:
-        pytest.skip(f"{backend.name} has no intake stores yet (intake runs on SQLite only)")
-    return backend.intake
-
-
 @pytest.fixture
 def intake(backend: Backend) -> IntakeStores:
-    return intake_of(backend)
+    return backend.intake

@@ -83,3 +83,17 @@ async def test_a_claim_left_by_a_crash_is_taken_over_once(backend: Backend) -> N
     assert await backend.corrections.stale_claims(restart) == []
     await backend.corrections.mark_failed(key, "no permission", restart)
     assert await backend.corrections.status(key) == ("failed", None)
+
+
+async def test_intake_knows_an_entry_went_out_only_once_a_digest_carrying_it_was_posted(
+    backend: Backend,
+) -> None:
+    # A merge from the review queue into such an entry is a correction (bot.intake.review).
+    added = await backend.entries.add(entry_content(), "ana", NOW)
+    await backend.ledger.claim("discord", "s3", DAY, "c3", NOW)  # claimed, never posted
+    await backend.corrections.record_digest_entries("discord", "s3", DAY, [added.id])
+    assert not await backend.intake.went_out(added.id)
+
+    await post_digest(backend, "s1", "c1", [added.id])
+
+    assert await backend.intake.went_out(added.id)

@@ -10,7 +10,7 @@ import pytest
 
 from bot.domain.intake_records import CandidateNotFound
 from tests.contract.backends import IntakeStores
-from tests.contract.conftest import NOW, Reopen, intake_of
+from tests.contract.conftest import NOW, Reopen
 from tests.contract.intake_helpers import SameStory, item, later, outcome
 
 
@@ -68,7 +68,7 @@ async def test_two_processes_storing_the_same_items_store_them_once(
     async with reopen() as other:
         results = await asyncio.gather(
             intake.queue.record_items(items, SameStory(), NOW, None),
-            intake_of(other).queue.record_items(items, SameStory(), NOW, None),
+            other.intake.queue.record_items(items, SameStory(), NOW, None),
         )
     assert sorted(len(r) for r in results) == [0, 20]
     assert len(await intake.queue.pending(100)) == 20
@@ -112,9 +112,9 @@ async def test_a_rejected_story_is_remembered_and_its_rewrites_do_not_come_back(
     await queue.decide(rejected, "reject", "ana", later(1), reason="duplicate of an entry")
     # Another process, later, with the stories of the window: the rewrite joins the rejected.
     async with reopen() as other:
-        known = await intake_of(other).queue.signatures(NOW - timedelta(days=30))
+        known = await other.intake.queue.signatures(NOW - timedelta(days=30))
         assert known == [(rejected, b"troops")]
-        created = await intake_of(other).queue.record_items(
+        created = await other.intake.queue.record_items(
             [item("b", "troops", "Daily")], SameStory(known), later(60), None
         )
     assert created == []

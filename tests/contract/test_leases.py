@@ -7,7 +7,7 @@ import asyncio
 from datetime import timedelta
 
 from tests.contract.backends import IntakeStores
-from tests.contract.conftest import NOW, Reopen, intake_of
+from tests.contract.conftest import NOW, Reopen
 
 TTL = timedelta(minutes=2)
 LEASE = "intake-poller"
@@ -28,7 +28,7 @@ async def test_processes_asking_at_once_get_one_lease(intake: IntakeStores, reop
         won = await asyncio.gather(
             *(
                 handle.leases.acquire(LEASE, f"p{n}", NOW, TTL)
-                for n, handle in enumerate([intake, intake_of(other)] * 5)
+                for n, handle in enumerate([intake, other.intake] * 5)
             )
         )
     assert sum(won) == 1
@@ -39,10 +39,10 @@ async def test_a_holder_that_died_hands_over_at_expiry(
 ) -> None:
     assert await intake.leases.acquire(LEASE, "dead", NOW, TTL)
     async with reopen() as other:
-        assert not await intake_of(other).leases.acquire(
+        assert not await other.intake.leases.acquire(
             LEASE, "next", NOW + TTL - timedelta(seconds=1), TTL
         )
-        assert await intake_of(other).leases.acquire(LEASE, "next", NOW + TTL, TTL)
+        assert await other.intake.leases.acquire(LEASE, "next", NOW + TTL, TTL)
     assert await intake.leases.holder(LEASE, NOW + TTL) == "next"
     # The old holder, back from a long pause, cannot renew what it lost.
     assert not await intake.leases.renew(LEASE, "dead", NOW + TTL, TTL)

@@ -7,7 +7,7 @@ import asyncio
 from datetime import timedelta
 
 from tests.contract.backends import IntakeStores
-from tests.contract.conftest import NOW, Reopen, intake_of
+from tests.contract.conftest import NOW, Reopen
 from tests.contract.intake_helpers import SameStory, item, later
 
 
@@ -47,10 +47,7 @@ async def test_each_platform_claims_a_batch_once(intake: IntakeStores, reopen: R
     assert [b.id for b in await notices.pending_batches("discord", NOW)] == [batch.id]
     async with reopen() as other:
         won = await asyncio.gather(
-            *(
-                h.notices.claim(batch.id, "discord", "c1", NOW)
-                for h in [intake, intake_of(other)] * 3
-            )
+            *(h.notices.claim(batch.id, "discord", "c1", NOW) for h in [intake, other.intake] * 3)
         )
     assert sum(won) == 1
     assert await notices.pending_batches("discord", NOW) == []
@@ -87,7 +84,7 @@ async def test_a_claim_left_by_a_dead_sender_is_taken_over_once(
     async with reopen() as other:
         taken = await asyncio.gather(
             notices.reclaim_stale(batch.id, "discord", started, later(6)),
-            intake_of(other).notices.reclaim_stale(batch.id, "discord", started, later(6)),
+            other.intake.notices.reclaim_stale(batch.id, "discord", started, later(6)),
         )
     assert sorted(taken) == [False, True]
     assert await notices.stale_claims("discord", started) == []

@@ -16,9 +16,6 @@ from bot.domain.corrections import substantive_changes
 from bot.domain.digest_schedule import DigestSchedule
 from bot.domain.ledger import NoticeKey
 from bot.storage.database import open_database
-from bot.storage.intake_feeds import FeedStore
-from bot.storage.intake_notices import PollNoticeStore
-from bot.storage.leases import LeaseStore
 from bot.storage.search_index import folder_for
 from bot.storage.url import parse_database_url, sqlite_url
 from tests.factories import entry_content, shipped_briefs
@@ -95,8 +92,8 @@ async def fill_sqlite(path: Path) -> None:
     async with opened_storage(sqlite_url(path)) as storage:
         await populate(storage)
         assert storage.sqlite is not None
-        feed = await FeedStore(storage.sqlite).add("https://example.org/feed", "Ex", 30, NOW)
-        # The review queue as intake leaves it (its stores run on SQLite only so far).
+        feed = await storage.intake.feeds.add("https://example.org/feed", "Ex", 30, NOW)
+        # Rows written directly: a signature with every byte value must cross both ways.
         async with storage.sqlite.write() as connection:
             await connection.execute(
                 "INSERT INTO intake_candidates (id, title, signature, queued_at, created_at)"
@@ -114,16 +111,14 @@ async def fill_sqlite(path: Path) -> None:
                 (NOW.isoformat(),),
             )
         # The poll's notice, claimed by one platform, and the poller's lease.
-        notices = PollNoticeStore(storage.sqlite)
+        notices = storage.intake.notices
         batch = await notices.close_poll(NOW)
         assert batch is not None and await notices.claim(batch.id, "discord", "c1", NOW)
-        await LeaseStore(storage.sqlite).acquire(
-            "intake-poller", "host:1", NOW, timedelta(minutes=2)
-        )
+        await storage.intake.leases.acquire("intake-poller", "host:1", NOW, timedelta(minutes=2))
 
 
 def test_sqlite_to_postgresql_and_back_keeps_every_row(
-    cli: Cli, tmp_path: Path, postgres_url: str
+    cli: Cli, tmp_path: Path, postgres_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     source = tmp_path / "data" / "briefbot.sqlite3"  # the configured database (BRIEFBOT_DB)
     asyncio.run(fill_sqlite(source))
@@ -143,6 +138,15 @@ def test_sqlite_to_postgresql_and_back_keeps_every_row(
     assert {t: len(rows) for t, rows in on_postgres.items()} == {
         t: len(rows) for t, rows in original.items()
     }
+    # The editors carry on from the copied review queue on PostgreSQL (a new decision needs
+    # the decisions' id sequence moved past the copied rows).
+    monkeypatch.setenv("BRIEFBOT_DATABASE_URL", postgres_url)
+    code, out, err = cli("queue", "list")
+    assert code == 0, err
+    assert "Troops seen" in out
+    code, out, err = cli("queue", "later", "1")
+    assert code == 0, err
+    assert "moved to the back" in out
 
 
 def test_postgresql_to_sqlite_and_back_keeps_every_row(

@@ -18,10 +18,6 @@ from bot.clock import FixedClock
 from bot.intake.wiring import intake_desk
 from bot.service import BriefingService
 from bot.settings import Settings
-from bot.storage.app_state import AppState
-from bot.storage.corrections import CorrectionLedger
-from bot.storage.digests import DigestLedger
-from bot.storage.servers import ServerStore
 from tests.standins.discord import (
     MANAGE_GUILD,
     Channel,
@@ -133,11 +129,12 @@ def make_deps(
     return DiscordDeps(
         settings=settings,
         service=service or app.service,
-        app_state=AppState(app.database),
-        servers=ServerStore(app.database),
-        ledger=DigestLedger(app.database),
+        # Through the ports, so a test whose settings name PostgreSQL runs the bot on it.
+        app_state=app.storage.app_state,
+        servers=app.storage.servers(),
+        ledger=app.storage.ledger(),
         clock=clock,
-        corrections=CorrectionLedger(app.database),
+        corrections=app.storage.corrections(),
         intake_desk=intake_desk(app),
     )
 

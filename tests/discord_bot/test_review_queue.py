@@ -30,10 +30,13 @@ from tests.standins.discord import interactions as ix
 EMPTY = "The review queue is empty: nothing is waiting for a decision."
 
 
-@pytest.fixture
-def settings(tmp_path: Path) -> Settings:
+@pytest.fixture(params=["sqlite", "postgres"])
+def settings(request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
+    """Each story on both backends: the SQLite file, or a PostgreSQL database."""
+    url = request.getfixturevalue("postgres_url") if request.param == "postgres" else None
     # The feed server listens on 127.0.0.1, which intake refuses unless told otherwise.
     return Settings(
+        BRIEFBOT_DATABASE_URL=url,
         BRIEFBOT_DB=tmp_path / "bot.sqlite3",
         BRIEFBOT_BRIEFS_DIR=BRIEFS,
         BRIEFBOT_INTAKE_ALLOW_PRIVATE=True,

@@ -5,8 +5,6 @@ from __future__ import annotations
 from bot.app import App
 from bot.intake.fetch import Fetcher
 from bot.intake.poller import Poller, PollReport
-from bot.storage.intake_feeds import FeedStore
-from bot.storage.intake_queue import QueueStore
 from tests.intake.server import REWRITE, STORY, FeedServer, rss
 
 WIRE = "/wire.xml"
@@ -24,8 +22,8 @@ async def poll_once(app: App) -> PollReport:
     fetcher = Fetcher(allow_private=True)
     try:
         poller = Poller(
-            FeedStore(app.database),
-            QueueStore(app.database),
+            app.storage.intake.feeds,
+            app.storage.intake.queue,
             fetcher,
             app.service.clock,
             app.settings.vocabulary,

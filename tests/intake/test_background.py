@@ -1,5 +1,6 @@
 """``briefbot run`` polls the feeds itself: one process at a time (a lease), and the
-newsroom's intake channel gets ONE message per poll that found new candidates."""
+newsroom's intake channel gets ONE message per poll that found new candidates. Each story
+runs on both backends: processes sharing a SQLite file, or a PostgreSQL database."""
 
 from __future__ import annotations
 
@@ -20,8 +21,6 @@ from bot.platforms import AnyPlatform
 from bot.platforms.memory import MemoryMessage, MemoryPlatform, MemoryPoster, MemorySettings
 from bot.runner import run_platforms
 from bot.settings import Settings
-from bot.storage.intake_feeds import FeedStore
-from bot.storage.leases import LeaseStore
 from tests.discord_digest.conftest import eventually
 from tests.intake.server import OFF_TOPIC, REWRITE, STORY, FeedServer, rss
 
@@ -31,13 +30,17 @@ SHELLS = "North Korea shipped millions of artillery shells to Russia, Ukraine's 
 Process = Callable[[], AbstractAsyncContextManager[App]]
 
 
-@pytest.fixture
-def process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Process:
+@pytest.fixture(params=["sqlite", "postgres"])
+def process(
+    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Process:
     """Opens the app as one more ``briefbot run`` process on the same database would."""
     monkeypatch.chdir(tmp_path)  # no .env from the checkout
+    url = request.getfixturevalue("postgres_url") if request.param == "postgres" else None
 
     def opened() -> AbstractAsyncContextManager[App]:
         settings = Settings(
+            BRIEFBOT_DATABASE_URL=url,
             BRIEFBOT_DB=tmp_path / "bot.sqlite3",
             BRIEFBOT_BRIEFS_DIR=tmp_path / "none",
             BRIEFBOT_INTAKE_ALLOW_PRIVATE=True,
@@ -81,10 +84,10 @@ async def test_one_process_polls_and_the_newsroom_hears_once(
                                    ("d2", "Shells for Moscow", SHELLS)]))  # fmt: skip
     channel = MemoryPoster()  # the one newsroom both processes post into
     async with process() as first, process() as second:
-        feeds = FeedStore(first.database)
+        feeds = first.storage.intake.feeds
         for path, name in (("/wire.xml", "Wire"), ("/daily.xml", "Daily")):
             await feeds.add(server.url(path), name, 15, SystemClock().now())
-        leases = LeaseStore(first.database)
+        leases = first.storage.intake.leases
         async with running(first, channel), running(second, channel):
             [message] = await notices(channel, 1)
             assert await leases.holder(LEASE, SystemClock().now()) is not None
@@ -105,15 +108,15 @@ async def test_the_next_process_takes_over_and_nothing_is_said_twice(
     server.text("/wire.xml", rss([("w1", "NK sends 1,500 troops to Russia", STORY)]))
     channel = MemoryPoster()
     async with process() as first:
-        await FeedStore(first.database).add(server.url("/wire.xml"), "Wire", 15,
-                                            SystemClock().now())  # fmt: skip
+        await first.storage.intake.feeds.add(server.url("/wire.xml"), "Wire", 15,
+                                             SystemClock().now())  # fmt: skip
         async with running(first, channel):
             await notices(channel, 1)
     # The first process is gone; the next one polls and says only what is new.
     server.text("/wire.xml", rss([("w2", "Shells for Moscow", SHELLS),
                                   ("w1", "NK sends 1,500 troops to Russia", STORY)]))  # fmt: skip
     async with process() as second:
-        await FeedStore(second.database).set_paused("1", False, None, SystemClock().now())
+        await second.storage.intake.feeds.set_paused("1", False, None, SystemClock().now())
         async with running(second, channel):
             messages = await notices(channel, 2)
     assert [m.heading for m in messages] == [
@@ -129,8 +132,8 @@ async def test_polling_in_the_bot_can_be_switched_off(
     monkeypatch.setenv("BRIEFBOT_INTAKE", "0")
     channel = MemoryPoster()
     async with process() as app:
-        await FeedStore(app.database).add(server.url("/wire.xml"), "Wire", 15,
-                                          SystemClock().now())  # fmt: skip
+        await app.storage.intake.feeds.add(server.url("/wire.xml"), "Wire", 15,
+                                           SystemClock().now())  # fmt: skip
         async with running(app, channel):
             assert await notices(channel, 1, rounds=20) == []  # 20 rounds of 0.05 s
     assert server.hits == {}
@@ -142,12 +145,12 @@ async def test_a_poller_that_died_hands_over_when_its_lease_expires(
     server.text("/wire.xml", rss([("w1", "NK sends 1,500 troops to Russia", STORY)]))
     clock = FixedClock(datetime(2026, 3, 1, 12, tzinfo=UTC))
     async with process() as app:
-        feeds = FeedStore(app.database)
+        feeds, leases = app.storage.intake.feeds, app.storage.intake.leases
         await feeds.add(server.url("/wire.xml"), "Wire", 15, clock.now())
 
         def polling(holder: str) -> BackgroundPolling:
             return BackgroundPolling(
-                lambda: open_poller(app), feeds, LeaseStore(app.database), clock, lambda: None,
+                lambda: open_poller(app), feeds, leases, clock, lambda: None,
                 holder=holder, check_s=0.01,
             )  # fmt: skip
 
@@ -163,7 +166,7 @@ async def test_a_poller_that_died_hands_over_when_its_lease_expires(
             clock.moment += TTL
             await feeds.set_paused("1", False, None, clock.now())  # the feed is due again
             await eventually(lambda: successor.polled > 0)
-            holder = await LeaseStore(app.database).holder(LEASE, clock.now())
+            holder = await leases.holder(LEASE, clock.now())
         finally:
             task.cancel()
             await asyncio.gather(task, return_exceptions=True)

@@ -41,6 +41,13 @@ def allow_private(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("BRIEFBOT_INTAKE_ALLOW_PRIVATE", "1")
 
 
+@pytest.fixture(autouse=True, params=["sqlite", "postgres"])
+def on_backend(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each story on both backends: the SQLite file, or a PostgreSQL database."""
+    if request.param == "postgres":
+        monkeypatch.setenv("BRIEFBOT_DATABASE_URL", request.getfixturevalue("postgres_url"))
+
+
 @pytest.fixture
 def server() -> Iterator[FeedServer]:
     with FeedServer().running() as running:
