@@ -9,6 +9,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -109,7 +110,18 @@ async def _fetch_only(urls: list[str]) -> float:
         await fetcher.close()
 
 
-async def _ours(urls: list[str], folder: Path) -> tuple[float, int]:
+@dataclass(frozen=True, slots=True)
+class PollTimes:
+    first_s: float  # every item new (a fresh install's first poll)
+    candidates: int
+    again_s: float  # the same bytes again (a server without ETag/Last-Modified)
+    one_new_s: float  # one new item at the top of each feed (the usual poll)
+    one_new_candidates: int
+
+
+async def _ours(urls: list[str], base: str, folder: Path) -> PollTimes:
+    """Three polls of the same feeds, as an install lives them (the whole poll: fetch,
+    parse, relevance, extraction, clustering, SQLite)."""
     database = await open_database(folder / "intake.sqlite3")
     fetcher = Fetcher(allow_private=True)
     try:
@@ -117,9 +129,18 @@ async def _ours(urls: list[str], folder: Path) -> tuple[float, int]:
         for n, url in enumerate(urls):
             await feeds.add(url, f"Feed {n}", 15, clock.now())
         poller = Poller(feeds, queue, fetcher, clock, Vocabulary())
-        started = time.perf_counter()
-        result = await poller.poll(everything=True)
-        return time.perf_counter() - started, len(result.new_candidates)
+
+        async def timed() -> tuple[float, int]:
+            started = time.perf_counter()
+            result = await poller.poll(everything=True)
+            return time.perf_counter() - started, len(result.new_candidates)
+
+        first, candidates = await timed()
+        again, _ = await timed()
+        async with aiohttp.ClientSession() as session, session.post(base + "/advance") as sent:
+            await sent.read()
+        one_new, new_candidates = await timed()
+        return PollTimes(first, candidates, again, one_new, new_candidates)
     finally:
         await fetcher.close()
         await database.close()
@@ -139,14 +160,31 @@ def bench_poll(report: Reports, feeds: int, items: int, say: Callable[[str], Non
         floor = min(asyncio.run(_floor(urls)) for _ in range(3))
         fetch = min(asyncio.run(_fetch_only(urls)) for _ in range(3))
         say(f"intake: plain aiohttp fetched {feeds} feeds in {floor:.2f}s, ours {fetch:.2f}s")
+        with tempfile.TemporaryDirectory() as folder:
+            polls = asyncio.run(_ours(urls, f"http://127.0.0.1:{port}", Path(folder)))
+        # The floor again after the polls (the machine's load drifts): the lower one counts,
+        # so the comparison is never made easier by a slow moment of the floor.
+        floor = min([floor, *(asyncio.run(_floor(urls)) for _ in range(3))])
         report.add("intake_fetch_ratio", fetch / floor, "<= 1.2", fetch / floor <= 1.2,
                    floor_s=round(floor, 3), fetch_s=round(fetch, 3), feeds=feeds)  # fmt: skip
-        with tempfile.TemporaryDirectory() as folder:
-            ours, candidates = asyncio.run(_ours(urls, Path(folder)))
-        ratio = ours / floor
-        report.add("intake_poll_s", ours, f"<= 1.2 x plain aiohttp ({1.2 * floor:.2f} s)",
-                   ratio <= 1.2, floor_s=round(floor, 3), ratio=round(ratio, 2), feeds=feeds,
-                   items_per_feed=items, candidates=candidates)  # fmt: skip
+        target = f"<= 1.2 x plain aiohttp ({1.2 * floor:.2f} s)"
+        polled: tuple[tuple[str, float, dict[str, Any]], ...] = (
+            ("intake_poll_s", polls.first_s,
+             {"candidates": polls.candidates, "new_items": feeds * items}),
+            ("intake_repoll_s", polls.again_s, {"new_items": 0}),
+            ("intake_poll_one_new_s", polls.one_new_s,
+             {"candidates": polls.one_new_candidates, "new_items": feeds}),
+        )  # fmt: skip
+        for name, took, detail in polled:
+            ratio = took / floor
+            if ratio > 1.2 and detail["new_items"]:
+                # The measured reason: what each new item costs beyond the transfer.
+                per_item = (took - fetch) / detail["new_items"] * 1000
+                detail["why"] = (f"CPU per new item: {per_item:.1f} ms (feedparser, relevance, "
+                                 "extraction, signature, SQLite) beyond the fetch")  # fmt: skip
+            report.add(name, took, target, ratio <= 1.2, floor_s=round(floor, 3),
+                       ratio=round(ratio, 2), feeds=feeds, items_per_feed=items,
+                       **detail)  # fmt: skip
     finally:
         server.kill()
         server.wait()

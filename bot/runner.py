@@ -18,6 +18,7 @@ from bot.app import App, seed_if_empty
 from bot.domain.errors import InvalidInput
 from bot.domain.schedule import zone
 from bot.domain.shards import ShardSpec
+from bot.intake.compose import intake_notices, polling_in_background
 from bot.platforms.host import PlatformHost
 
 log = logging.getLogger(__name__)
@@ -65,7 +66,8 @@ async def _with_web(app: App, registry: Mapping[str, str] | None) -> int:
 async def _run_platforms(app: App, registry: Mapping[str, str] | None) -> int:
     chosen = platforms.configured(registry)
     if not chosen:
-        return await _run_console(app)
+        async with polling_in_background(app, intake_notices(app)):
+            return await _run_console(app)
     _log_editing_off(app, [platform.name for platform, _ in chosen])
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -82,18 +84,21 @@ async def _run_platforms(app: App, registry: Mapping[str, str] | None) -> int:
 async def run_platforms(
     app: App, chosen: list[tuple[platforms.AnyPlatform, BaseSettings]], stop: asyncio.Event
 ) -> None:
-    """Run each platform over its own scoped stores until ``stop`` or one fails."""
-    tasks: list[asyncio.Task[Any]] = [
-        asyncio.create_task(
-            platform.run(PlatformHost.of(app, platform.name), settings, stop),
-            name=f"platform-{platform.name}",
-        )
-        for platform, settings in chosen
-    ]
-    # One platform failing (e.g. a refused token) stops the others, then the error is shown.
-    await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
-    stop.set()
-    await asyncio.gather(*tasks)
+    """Run each platform over its own scoped stores until ``stop`` or one fails; the feeds
+    are polled in the background meanwhile, the newsroom told of new candidates."""
+    intake = intake_notices(app)
+    async with polling_in_background(app, intake):
+        tasks: list[asyncio.Task[Any]] = [
+            asyncio.create_task(
+                platform.run(PlatformHost.of(app, platform.name, intake), settings, stop),
+                name=f"platform-{platform.name}",
+            )
+            for platform, settings in chosen
+        ]
+        # One platform failing (e.g. a refused token) stops the others, then the error shows.
+        await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
+        stop.set()
+        await asyncio.gather(*tasks)
 
 
 def _log_editing_off(app: App, running: list[str]) -> None:

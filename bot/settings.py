@@ -56,6 +56,10 @@ class Settings(BaseSettings):
     # intranet feeds); article text older than the retention is dropped (identities stay).
     intake_allow_private: bool = Field(default=False, alias="BRIEFBOT_INTAKE_ALLOW_PRIVATE")
     intake_retention_days: int = Field(default=30, ge=1, alias="BRIEFBOT_INTAKE_RETENTION_DAYS")
+    # ``briefbot run`` polls the feeds in the background (one process at a time); 0 turns it
+    # off (e.g. when a separate ``briefbot feeds poll`` does it). How often it looks, in s.
+    intake_enabled: bool = Field(default=True, alias="BRIEFBOT_INTAKE")
+    intake_check_s: float = Field(default=30.0, gt=0, le=3600, alias="BRIEFBOT_INTAKE_CHECK_S")
 
     @field_validator("public_url")
     @classmethod

@@ -97,15 +97,25 @@ class Rules:
     exclude: tuple[str, ...] = ()
 
 
-def relevant(text: str, vocabulary: Vocabulary, rules: Rules = Rules()) -> bool:
-    """Kept: mentions North Korea with another actor or a topic, passes the feed's rules."""
+Tags = tuple[tuple[str, ...], tuple[str, ...]]
+
+
+def kept_tags(text: str, vocabulary: Vocabulary, rules: Rules = Rules()) -> Tags | None:
+    """The text's (topics, actors) when it is kept, else None (one pass for both)."""
     low = text.lower()
     if any(_mentions(low, w.lower()) for w in rules.exclude):
-        return False
+        return None
     if rules.include and not any(_mentions(low, w.lower()) for w in rules.include):
-        return False
+        return None
     topics, actors = tags(text, vocabulary)
-    return "north-korea" in actors and (len(actors) > 1 or bool(topics))
+    if "north-korea" in actors and (len(actors) > 1 or bool(topics)):
+        return topics, actors
+    return None
+
+
+def relevant(text: str, vocabulary: Vocabulary, rules: Rules = Rules()) -> bool:
+    """Kept: mentions North Korea with another actor or a topic, passes the feed's rules."""
+    return kept_tags(text, vocabulary, rules) is not None
 
 
 def event_date(text: str, published: date) -> tuple[date, DateBasis]:
@@ -133,9 +143,12 @@ class Draft:
     figures: tuple[FoundFigure, ...] = field(default=())
 
 
-def draft(title: str, text: str, published: date, vocabulary: Vocabulary) -> Draft:
-    """A draft entry from one article: the lead as summary, tags, date and figures."""
+def draft(
+    title: str, text: str, published: date, vocabulary: Vocabulary, tagged: Tags | None = None
+) -> Draft:
+    """A draft entry from one article: the lead as summary, tags (``tagged``: found already,
+    by :func:`kept_tags` on the title and text), date and figures."""
     lead = " ".join(sentences(text)[:LEAD_SENTENCES])
-    topics, actors = tags(f"{title}\n{text}", vocabulary)
+    topics, actors = tagged or tags(f"{title}\n{text}", vocabulary)
     when, inferred = event_date(text, published)
     return Draft(title.strip(), lead, when, inferred, topics, actors, tuple(extract_figures(text)))

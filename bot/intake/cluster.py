@@ -39,8 +39,12 @@ def to_bytes(minhash: MinHash) -> bytes:
 
 
 def from_bytes(data: bytes) -> MinHash:
+    # The shared permutations: without them datasketch draws new ones (a millisecond each).
     return MinHash(
-        num_perm=NUM_PERM, hashvalues=np.frombuffer(data, dtype=np.uint64), scheme=SCHEME
+        num_perm=NUM_PERM,
+        hashvalues=np.frombuffer(data, dtype=np.uint64),
+        scheme=SCHEME,
+        permutations=_TEMPLATE.permutations,
     )
 
 
@@ -53,7 +57,12 @@ class Clusters:
         for key, data in known:
             self.add(key, from_bytes(data))
 
+    def __contains__(self, key: int) -> bool:
+        return key in self._signatures
+
     def add(self, key: int, minhash: MinHash) -> None:
+        if key in self._signatures:  # read again from the store after this process made it
+            return
         self._lsh.insert(str(key), minhash)
         self._signatures[key] = minhash
 
@@ -73,9 +82,17 @@ class StoryMatcher:
 
     def __init__(self, known: Iterable[tuple[int, bytes]] = ()) -> None:
         self.clusters = Clusters(known)
+        self._last: tuple[bytes, MinHash] | None = None
 
     def match_bytes(self, signature: bytes) -> int | None:
-        return self.clusters.match(from_bytes(signature))
+        return self.clusters.match(self._decoded(signature))
 
     def add_bytes(self, key: int, signature: bytes) -> None:
-        self.clusters.add(key, from_bytes(signature))
+        if key not in self.clusters:  # this process's own stories come back from the store
+            self.clusters.add(key, self._decoded(signature))
+
+    def _decoded(self, signature: bytes) -> MinHash:
+        # A new story is matched, then added: decoded once for both.
+        if self._last is None or self._last[0] != signature:
+            self._last = (signature, from_bytes(signature))
+        return self._last[1]

@@ -112,6 +112,9 @@ class Fetcher:
         declared = resp.content_length
         if declared is not None and declared > self.max_bytes:
             raise FetchFailed(f"larger than {self.max_bytes // (1024 * 1024)} MiB")
+        if declared is not None and resp.headers.get("Content-Encoding", "identity") == "identity":
+            # A declared, plain length within the cap: aiohttp reads no more than that.
+            return await resp.read()
         chunks: list[bytes] = []
         size = 0
         async for chunk in resp.content.iter_chunked(65536):

@@ -9,8 +9,8 @@ from typing import Any
 
 from bot.domain.claims import Qualifier
 from bot.domain.entries import Status
+from bot.domain.intake_records import Feed
 from bot.intake.review import CandidateView
-from bot.storage.intake_feeds import Feed
 
 
 def _when(moment: datetime | None) -> str:

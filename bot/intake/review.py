@@ -15,11 +15,12 @@ from bot.clock import Clock
 from bot.domain.corrections import EditKind
 from bot.domain.entries import Entry
 from bot.domain.errors import DuplicateSlug, InvalidInput
+from bot.domain.intake_records import Candidate
 from bot.domain.text import slugify
 from bot.intake.drafts import raw_figure
+from bot.ports.intake import IntakeQueue
 from bot.service import BriefingService
 from bot.storage.codec import content_dict
-from bot.storage.intake_queue import Candidate, QueueStore
 
 MAX_FIGURES = 20
 DEFAULT_IMPORTANCE = 2
@@ -92,7 +93,7 @@ def _figures(candidate: CandidateView) -> list[dict[str, Any]]:
 class ReviewQueue:
     def __init__(
         self,
-        queue: QueueStore,
+        queue: IntakeQueue,
         service: BriefingService,
         clock: Clock,
         went_out: Callable[[int], Awaitable[bool]],

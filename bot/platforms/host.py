@@ -7,6 +7,7 @@ from typing import TypedDict
 
 from bot.app import App
 from bot.clock import Clock
+from bot.intake.notifier import IntakeNotices
 from bot.intake.wiring import intake_desk
 from bot.ports.app_state import AppStateStore
 from bot.ports.corrections import CorrectionNotices
@@ -46,6 +47,8 @@ class PlatformHost:
     clock: Clock
     # Feeds and the review queue; None where intake cannot run yet (PostgreSQL).
     intake_desk: IntakeDesk | None
+    # The newsroom's poll notices, shared by the run's platforms (None: not wired, e.g. CLI).
+    intake: IntakeNotices | None = None
 
     def shared(self) -> SharedDeps:
         return SharedDeps(
@@ -58,7 +61,7 @@ class PlatformHost:
         )
 
     @classmethod
-    def of(cls, app: App, platform: str) -> PlatformHost:
+    def of(cls, app: App, platform: str, intake: IntakeNotices | None = None) -> PlatformHost:
         # Scoped to the platform, on whichever backend the deployment runs (bot.backends).
         storage = app.storage
         return cls(
@@ -71,4 +74,5 @@ class PlatformHost:
             corrections=storage.corrections({platform}),
             clock=app.service.clock,
             intake_desk=intake_desk(app) if storage.sqlite is not None else None,
+            intake=intake,
         )

@@ -8,6 +8,7 @@ or a toy platform posts digests to without any network.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 from dataclasses import dataclass, field
 
@@ -16,6 +17,7 @@ from pydantic_settings import SettingsConfigDict
 from bot.delivery import DeliveryTarget, PermanentDeliveryError, TransientDeliveryError
 from bot.domain.corrections import CorrectionNotice
 from bot.domain.digest import Digest, digest_title
+from bot.domain.intake_records import PollBatch, notice_text
 from bot.platforms import PlatformSettings
 from bot.platforms.host import PlatformHost
 from bot.platforms.runtime import DigestRuntime
@@ -64,6 +66,12 @@ class MemoryPoster:
         await self._fault(target)
         return self.add(target.channel_id, self.me, notice.heading, marker).id
 
+    async def post_intake(
+        self, target: DeliveryTarget, batch: PollBatch, nonce: str, marker: str
+    ) -> str:
+        await self._fault(target)
+        return self.add(target.channel_id, self.me, notice_text(batch), marker).id
+
     async def find_posted(self, target: DeliveryTarget, marker: str) -> str | None:
         for message in reversed(self.channels.get(target.channel_id, [])):
             if message.author == self.me and marker in message.marker:
@@ -89,6 +97,8 @@ class MemorySettings(PlatformSettings):
     model_config = SettingsConfigDict(env_prefix="BRIEFBOT_MEMORY_")
 
     on: bool = False
+    # The newsroom channel told of new intake candidates (one message per poll); "" for none.
+    intake_channel: str = ""
 
 
 class MemoryPlatform:
@@ -107,7 +117,11 @@ class MemoryPlatform:
         runtime = DigestRuntime.for_host(host, self.poster)
         await runtime.start()
         try:
-            await stop.wait()
+            async with contextlib.AsyncExitStack() as stack:
+                if host.intake is not None and settings.intake_channel:
+                    target = DeliveryTarget(self.name, "newsroom", settings.intake_channel)
+                    await stack.enter_async_context(host.intake.serving(self.poster, target))
+                await stop.wait()
         finally:
             await runtime.stop()
 

@@ -19,6 +19,7 @@ from bot.corrections import CorrectionSender, NoticeBell, NoticePoster
 from bot.delivery import DigestDelivery, DigestPoster, RetryPolicy
 from bot.domain.digest import Measure
 from bot.domain.shards import ShardSpec
+from bot.intake.notifier import IntakePoster
 from bot.platforms.host import PlatformHost
 from bot.ports.corrections import CorrectionNotices
 from bot.ports.ledger import DigestLedgerStore
@@ -30,8 +31,9 @@ from bot.usecases.digest_settings import DigestSettings
 log = logging.getLogger(__name__)
 
 
-class PlatformPoster(DigestPoster, NoticePoster, Protocol):
-    """What a platform implements to receive digests and correction notices."""
+class PlatformPoster(DigestPoster, NoticePoster, IntakePoster, Protocol):
+    """What a platform implements to receive digests, correction notices and the
+    newsroom's intake notices."""
 
 
 class RuntimeDeps(Protocol):

@@ -2,40 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
 import aiosqlite
 
-from bot.domain.errors import Conflict, NotFound
+from bot.domain.intake_records import DuplicateFeed, Feed, FeedNotFound, FeedOutcome
 from bot.storage.database import Database
 
-
-class FeedNotFound(NotFound):
-    """No feed with that id or address."""
-
-
-class DuplicateFeed(Conflict, ValueError):
-    """The feed is already followed."""
-
-
-@dataclass(frozen=True, slots=True)
-class Feed:
-    id: int
-    url: str
-    name: str
-    every_minutes: int
-    include: tuple[str, ...]
-    exclude: tuple[str, ...]
-    paused: bool
-    pause_reason: str | None
-    etag: str | None
-    last_modified: str | None
-    last_success: datetime | None
-    last_error: str | None
-    failures: int
-    items_seen: int
-    next_poll: datetime
+__all__ = ["DuplicateFeed", "Feed", "FeedNotFound", "FeedStore"]
 
 
 def _words(text: str) -> tuple[str, ...]:
@@ -63,6 +37,7 @@ def _feed(row: aiosqlite.Row) -> Feed:
         failures=row["failures"],
         items_seen=row["items_seen"],
         next_poll=datetime.fromisoformat(row["next_poll"]),
+        body_hash=row["body_hash"],
     )
 
 
@@ -135,6 +110,22 @@ class FeedStore:
                 (int(paused), reason if paused else None, now.isoformat(), feed.id),
             )
         return await self.get(str(feed.id))
+
+    async def record_unchanged(self, outcomes: list[FeedOutcome], now: datetime) -> None:
+        """Feeds polled with nothing new (304, or the same bytes): one transaction for all."""
+        if not outcomes:
+            return
+        async with self._db.write() as conn:
+            await conn.executemany(
+                "UPDATE intake_feeds SET etag = COALESCE(?, etag),"
+                " last_modified = COALESCE(?, last_modified), last_success = ?,"
+                " last_error = ?, failures = 0, next_poll = ? WHERE id = ?",
+                [
+                    (o.etag, o.last_modified, now.isoformat(), o.problem,
+                     o.next_poll.isoformat(), o.feed_id)
+                    for o in outcomes
+                ],
+            )  # fmt: skip
 
     async def record_failure(
         self, feed_id: int, error: str, next_poll: datetime, pause_after: int

@@ -29,6 +29,8 @@ FIGURES = (
     "ready_100k_schedules_s",
     "memory_100k_schedules_mb",
     "intake_poll_s",
+    "intake_repoll_s",
+    "intake_poll_one_new_s",
     "intake_fetch_ratio",
     "extract_items_per_s",
     "cluster_100k_s",

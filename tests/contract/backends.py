@@ -20,6 +20,7 @@ from bot.clock import Clock
 from bot.ports.app_state import AppStateStore
 from bot.ports.corrections import CorrectionNotices
 from bot.ports.entries import EntryRepository
+from bot.ports.intake import IntakeFeeds, IntakeQueue, Leases, PollNotices
 from bot.ports.ledger import DigestLedgerStore
 from bot.ports.servers import ServerSettingsStore
 from bot.storage.app_state import AppState
@@ -27,6 +28,10 @@ from bot.storage.corrections import CorrectionLedger
 from bot.storage.database import open_database
 from bot.storage.digests import DigestLedger
 from bot.storage.entry_store import EntryStore
+from bot.storage.intake_feeds import FeedStore
+from bot.storage.intake_notices import PollNoticeStore
+from bot.storage.intake_queue import QueueStore
+from bot.storage.leases import LeaseStore
 from bot.storage.postgres.app_state import PgAppState
 from bot.storage.postgres.corrections import PgCorrectionLedger
 from bot.storage.postgres.database import open_postgres
@@ -40,6 +45,16 @@ POSTGRES_URL_FILE = "postgres-url"
 
 
 @dataclass(frozen=True, slots=True)
+class IntakeStores:
+    """The intake ports of one backend (the ``intake`` fixture hands them to a test)."""
+
+    feeds: IntakeFeeds
+    queue: IntakeQueue
+    notices: PollNotices
+    leases: Leases
+
+
+@dataclass(frozen=True, slots=True)
 class Backend:
     """One handle on one backend's storage, seen only through the ports."""
 
@@ -49,6 +64,8 @@ class Backend:
     ledger: DigestLedgerStore
     app_state: AppStateStore
     corrections: CorrectionNotices
+    # None: the backend has no intake stores yet (PostgreSQL: intake runs on SQLite only).
+    intake: IntakeStores | None = None
 
 
 BackendOpener = Callable[[Path, Clock], AbstractAsyncContextManager[Backend]]
@@ -65,6 +82,12 @@ async def sqlite_backend(location: Path, clock: Clock) -> AsyncIterator[Backend]
             DigestLedger(database),
             AppState(database),
             CorrectionLedger(database),
+            IntakeStores(
+                FeedStore(database),
+                QueueStore(database),
+                PollNoticeStore(database),
+                LeaseStore(database),
+            ),
         )
     finally:
         await database.close()

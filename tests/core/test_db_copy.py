@@ -17,6 +17,8 @@ from bot.domain.digest_schedule import DigestSchedule
 from bot.domain.ledger import NoticeKey
 from bot.storage.database import open_database
 from bot.storage.intake_feeds import FeedStore
+from bot.storage.intake_notices import PollNoticeStore
+from bot.storage.leases import LeaseStore
 from bot.storage.url import parse_database_url, sqlite_url
 from tests.factories import entry_content, shipped_briefs
 from tests.pg_cluster import Cluster, new_database
@@ -108,6 +110,13 @@ async def fill_sqlite(path: Path) -> None:
                 " VALUES (1, 'later', 'ana', ?)",
                 (NOW.isoformat(),),
             )
+        # The poll's notice, claimed by one platform, and the poller's lease.
+        notices = PollNoticeStore(storage.sqlite)
+        batch = await notices.close_poll(NOW)
+        assert batch is not None and await notices.claim(batch.id, "discord", "c1", NOW)
+        await LeaseStore(storage.sqlite).acquire(
+            "intake-poller", "host:1", NOW, timedelta(minutes=2)
+        )
 
 
 def test_sqlite_to_postgresql_and_back_keeps_every_row(

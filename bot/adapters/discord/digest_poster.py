@@ -15,10 +15,11 @@ import aiohttp
 import discord
 
 from bot.adapters.discord.embeds import MESSAGE_EMBED_BUDGET, digest_embeds, embeds_size
-from bot.adapters.discord.notices import correction_embed
+from bot.adapters.discord.notices import correction_embed, intake_embed
 from bot.delivery_port import DeliveryTarget, PermanentDeliveryError, TransientDeliveryError
 from bot.domain.corrections import CorrectionNotice
 from bot.domain.digest import Digest
+from bot.domain.intake_records import PollBatch
 
 log = logging.getLogger(__name__)
 
@@ -79,6 +80,11 @@ class DiscordDigestPoster:
         self, target: DeliveryTarget, notice: CorrectionNotice, nonce: str, marker: str
     ) -> str:
         return await self._send(target, [correction_embed(notice, marker)], nonce)
+
+    async def post_intake(
+        self, target: DeliveryTarget, batch: PollBatch, nonce: str, marker: str
+    ) -> str:
+        return await self._send(target, [intake_embed(batch, marker)], nonce)
 
     async def _send(self, target: DeliveryTarget, embeds: list[discord.Embed], nonce: str) -> str:
         channel = self._channel(target)

@@ -7,8 +7,10 @@ import discord
 from bot.adapters.discord.embeds import DESCRIPTION_LIMIT, TITLE_LIMIT, shorten_block
 from bot.adapters.discord.safe_text import safe
 from bot.domain.corrections import CorrectionNotice
+from bot.domain.intake_records import PollBatch, notice_text
 
 CORRECTION_COLOUR = 0x6A1B9A
+INTAKE_COLOUR = 0x00838F
 
 
 def correction_embed(notice: CorrectionNotice, marker: str) -> discord.Embed:
@@ -22,6 +24,20 @@ def correction_embed(notice: CorrectionNotice, marker: str) -> discord.Embed:
             DESCRIPTION_LIMIT,
         ),
         colour=CORRECTION_COLOUR,
+    )
+    embed.set_footer(text=marker)
+    return embed
+
+
+def intake_embed(batch: PollBatch, marker: str) -> discord.Embed:
+    """The newsroom's one notice of a poll: how many candidates, a few titles, the command.
+
+    The titles are the feeds' words: escaped, and the message pings nobody."""
+    noun = "candidate" if batch.count == 1 else "candidates"
+    embed = discord.Embed(
+        title=f"{batch.count} new {noun} to review",
+        description=shorten_block(safe(notice_text(batch)), DESCRIPTION_LIMIT),
+        colour=INTAKE_COLOUR,
     )
     embed.set_footer(text=marker)
     return embed

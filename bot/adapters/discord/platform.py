@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import logging
 from typing import TYPE_CHECKING
@@ -79,13 +80,15 @@ class DiscordPlatform:
         import discord
 
         bot = self.bot(host, settings, serve=True)
-        async with bot:
+        async with bot, contextlib.AsyncExitStack() as intake:
             runner = asyncio.create_task(bot.start(_token(settings)))
+            await _serve_intake_notices(bot, host, settings, intake)
             stopper = asyncio.create_task(stop.wait())
             await asyncio.wait({runner, stopper}, return_when=asyncio.FIRST_COMPLETED)
             stopper.cancel()
             if not runner.done():
                 log.info("stopping")
+                await intake.aclose()
                 await bot.close()
             try:
                 await runner
@@ -95,6 +98,31 @@ class DiscordPlatform:
                 raise NotConfigured(
                     "Discord asks for privileged intents this bot does not use"
                 ) from None
+
+
+async def _serve_intake_notices(
+    bot: BriefingBot,
+    host: PlatformHost,
+    settings: DiscordSettings,
+    stack: contextlib.AsyncExitStack,
+) -> None:
+    """The newsroom's intake channel told of each poll's new candidates, once connected."""
+    from bot.adapters.discord.digest_poster import DiscordDigestPoster
+    from bot.delivery_port import DeliveryTarget
+
+    channel, newsroom = settings.intake_channel_id, host.settings.discord_newsroom.server_id
+    if host.intake is None or channel is None:
+        return
+    if newsroom is None:
+        log.warning(
+            "DISCORD_INTAKE_CHANNEL_ID is set but no newsroom: set "
+            "BRIEFBOT_NEWSROOM_DISCORD_GUILD_ID to the guild of that channel"
+        )
+        return
+    target = DeliveryTarget("discord", newsroom, str(channel))
+    await stack.enter_async_context(
+        host.intake.serving(DiscordDigestPoster(bot), target, bot.wait_until_ready)
+    )
 
 
 def _token(settings: DiscordSettings) -> str:

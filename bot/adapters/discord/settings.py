@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import SettingsConfigDict
 
 from bot.domain.errors import InvalidInput
@@ -11,7 +11,8 @@ from bot.platforms import PlatformSettings
 
 
 class DiscordSettings(PlatformSettings):
-    """``DISCORD_TOKEN``, ``DISCORD_API_BASE_URL``, ``DISCORD_GATEWAY_URL`` (env or .env)."""
+    """``DISCORD_TOKEN``, ``DISCORD_API_BASE_URL``, ``DISCORD_GATEWAY_URL``,
+    ``DISCORD_INTAKE_CHANNEL_ID`` (env or .env)."""
 
     model_config = SettingsConfigDict(env_prefix="DISCORD_")
 
@@ -26,6 +27,13 @@ class DiscordSettings(PlatformSettings):
     # Discord's global limit (requests/s per bot token); a sharded process keeps its digests
     # and notices to its share of it (the share of shards it runs).
     global_rate_limit: int = Field(default=50, ge=3)
+    # A channel of the newsroom guild told of new intake candidates (one message per poll).
+    intake_channel_id: int | None = Field(default=None, gt=0)
+
+    @field_validator("intake_channel_id", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
 
     @property
     def token_text(self) -> str:

@@ -29,6 +29,8 @@ class SlackSettings(PlatformSettings):
     http_host: str = "0.0.0.0"
     http_port: int = Field(default=3000, ge=0, le=65535)
     api_base_url: str | None = None
+    # A channel of the newsroom workspace told of new intake candidates (one message a poll).
+    intake_channel_id: str | None = None
 
 
 def slack_configured(settings: SlackSettings) -> bool:

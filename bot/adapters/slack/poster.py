@@ -14,11 +14,13 @@ import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.adapters.slack.blocks import MAX_BLOCKS, Block
+from bot.adapters.slack.blocks import MAX_BLOCKS, Block, context, section
+from bot.adapters.slack.escape import safe
 from bot.adapters.slack.render import correction_blocks, digest_blocks, digest_size, digest_text
 from bot.delivery_port import DeliveryTarget, PermanentDeliveryError, TransientDeliveryError
 from bot.domain.corrections import CorrectionNotice
 from bot.domain.digest import Digest
+from bot.domain.intake_records import PollBatch, notice_text
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +40,8 @@ PERMANENT = {
     "token_revoked": "the app was removed from the workspace",
     "team_access_not_granted": "the app is not allowed in this workspace",
 }
+# How Slack's editors open the review queue (the newsroom's notice says it).
+INTAKE_COMMAND = "/brief queue"
 TRANSIENT = {"ratelimited", "internal_error", "fatal_error", "service_unavailable"}
 
 
@@ -55,6 +59,12 @@ class SlackDigestPoster:
         self, target: DeliveryTarget, notice: CorrectionNotice, nonce: str, marker: str
     ) -> str:
         return await self._send(target, notice.heading, correction_blocks(notice, marker))
+
+    async def post_intake(
+        self, target: DeliveryTarget, batch: PollBatch, nonce: str, marker: str
+    ) -> str:
+        text = safe(notice_text(batch, INTAKE_COMMAND), 2900)
+        return await self._send(target, text, intake_blocks(text, marker))
 
     async def _send(self, target: DeliveryTarget, text: str, blocks: list[Block]) -> str:
         try:
@@ -98,6 +108,12 @@ class SlackDigestPoster:
             response = await self._client.auth_test()
             self._bot_ids = (str(response.get("user_id")), str(response.get("bot_id")))
         return self._bot_ids
+
+
+def intake_blocks(text: str, marker: str) -> list[Block]:
+    """The newsroom's one notice of a poll (``text`` escaped: a feed's headline holding
+    ``<!channel>`` pings nobody); ``marker`` in the last context block, for recovery."""
+    return [section(text), context(marker)]
 
 
 def delivery_error(

@@ -20,6 +20,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.adapters.slack.app import SlackBot
 from bot.adapters.slack.config import SlackSettings, secret_text
 from bot.adapters.slack.deps import SlackDeps
+from bot.adapters.slack.poster import SlackDigestPoster
+from bot.delivery_port import DeliveryTarget
 from bot.platforms.host import PlatformHost
 
 log = logging.getLogger(__name__)
@@ -99,13 +101,33 @@ async def run_slack(
     # Catch-up runs in the background: commands are answered while it posts.
     await bot.runtime.start()
     try:
-        if slack.mode == "http":
-            async with serve_http(bot, slack.http_host, slack.http_port) as port:
-                log.info("Slack: HTTP mode on port %d%s", port, EVENTS_PATH)
-                await stop.wait()
-        else:
-            async with connect_socket_mode(bot, secret_text(slack.app_token)):
-                log.info("Slack: Socket Mode connected")
-                await stop.wait()
+        async with serving_intake_notices(host, slack, bot.client):
+            await _serve(bot, slack, stop)
     finally:
         await bot.runtime.stop()
+
+
+@asynccontextmanager
+async def serving_intake_notices(
+    host: PlatformHost, slack: SlackSettings, client: AsyncWebClient
+) -> AsyncIterator[None]:
+    """The newsroom's intake channel told of each poll's new candidates (when set)."""
+    channel = (slack.intake_channel_id or "").strip()
+    if host.intake is None or not channel:
+        yield
+        return
+    team = host.settings.slack_newsroom.server_id or ""
+    target = DeliveryTarget("slack", team, channel)
+    async with host.intake.serving(SlackDigestPoster(client), target):
+        yield
+
+
+async def _serve(bot: SlackBot, slack: SlackSettings, stop: asyncio.Event) -> None:
+    if slack.mode == "http":
+        async with serve_http(bot, slack.http_host, slack.http_port) as port:
+            log.info("Slack: HTTP mode on port %d%s", port, EVENTS_PATH)
+            await stop.wait()
+    else:
+        async with connect_socket_mode(bot, secret_text(slack.app_token)):
+            log.info("Slack: Socket Mode connected")
+            await stop.wait()
