@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import multiprocessing
+import shutil
 import sqlite3
 import time
 from collections.abc import Callable
@@ -17,6 +18,7 @@ from pathlib import Path
 
 from bench import synth
 from bot.storage.database import LATEST_VERSION, open_database
+from bot.storage.search_index import folder_for
 
 GEN_VERSION = 1
 CACHE = Path(__file__).resolve().parent / ".cache"
@@ -65,9 +67,15 @@ def ensure_archive(entries: int, say: Callable[[str], None]) -> tuple[Path, floa
         started = time.perf_counter()
         asyncio.run(create_schema(older))
         older.rename(path)
+        index = folder_for(older)
+        if index.exists():  # the search index follows its database (it is rebuilt otherwise)
+            index.rename(folder_for(path))
         return path, time.perf_counter() - started
     for stale in CACHE.glob(f"archive-{entries}-*.sqlite3*"):
-        stale.unlink()
+        if stale.is_dir():  # a search index folder
+            shutil.rmtree(stale)
+        else:
+            stale.unlink()
     part = path.with_name(path.name + ".part")
     _remove(part)
     started = time.perf_counter()

@@ -50,6 +50,8 @@ from bot.domain.search_query import TOO_SLOW_NOTE, parse_search
 from bot.settings import Settings
 from bot.storage.budget import SearchTooSlow
 from bot.storage.entry_store import EntryStore
+from bot.storage.search_sync import REBUILD_BATCH
+from bot.storage.search_topk import index_sync, reindex
 from bot.storage.servers import ServerStore
 from tests.standins.discord import Channel, DiscordStandIn, Guild, Member, running_bot
 
@@ -330,6 +332,111 @@ async def bench_search_store(report: Report, db: Path, quick: bool) -> None:
     )
 
 
+# Search options side by side (issue 16): same archive, same run, same six queries.
+NEWEST_SQL = "SELECT rowid FROM entries_fts WHERE entries_fts MATCH ? ORDER BY rowid DESC LIMIT ?"
+# More two-word searches for the quality guard (overlap only, one sample each).
+MORE_QUERIES = (
+    "artillery shells",
+    "sanctions treaty",
+    "drone factory",
+    "missiles launch",
+    "ammunition rail",
+    "interrogation prisoners",
+    "satellite images",
+    "russia artillery",
+)
+
+
+async def ensure_search_index(db: Path) -> None:
+    """Build the archive's top-k search index if it has none (as ``briefbot db migrate``)."""
+    async with open_app(Settings(BRIEFBOT_DB=db), FixedClock(NOW)) as app:
+
+        def progress(done: int, total: int) -> None:
+            if done == total or done % 200_000 < REBUILD_BATCH:
+                say(f"search index: {done:,} / {total:,} entries")
+
+        await reindex(app.database, progress, missing_only=True)
+
+
+async def bench_search_options(report: Report, db: Path, quick: bool) -> None:
+    """Each option's p50/p99 per query and its top 6's overlap with FTS5's bm25 top 6:
+    FTS5 bm25 (every match scored: the reference), FTS5 newest matches (no ranking), the top-k
+    index's own bm25 alone, and ours (the index's candidates re-ranked with FTS5's formula, or
+    the newest matches for a very common search)."""
+    scale = 0.2 if quick else 1.0
+    plain = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    table: dict[str, Any] = {}
+    overlaps: list[int] = []
+    async with open_app(Settings(BRIEFBOT_DB=db), FixedClock(NOW)) as app:
+        store = EntryStore(app.database)
+        sync = index_sync(app.database)
+        index = await sync.ready()
+        assert index is not None, "the search index could not be brought up to date"
+        for query in TYPICAL_QUERIES + WORST_QUERIES:
+            row = await _search_option_row(plain, store, sync, index, query, scale)
+            table[query] = row
+            if query in TYPICAL_QUERIES:
+                overlaps.append(row["ours"]["overlap_with_bm25_top6"])
+        more = {}
+        for query in MORE_QUERIES:
+            parsed = parse_search(query)
+            truth = {r[0] for r in plain.execute(FLOOR_SQL, (parsed.fts, SEARCH_LIMIT))}
+            page = await store.search(parsed, SEARCH_LIMIT)
+            more[query] = len(truth & {hit.entry.id for hit in page.hits}) if page.ranked else None
+    plain.close()
+    report.add(
+        "search_top6_overlap",
+        min(overlaps),
+        ">= 5 (of 6, typical queries)",
+        min(overlaps) >= 5,
+        note="worst typical query; very common searches show the newest matches instead",
+        options=table,
+        more_queries_overlap=more,
+    )
+
+
+async def _search_option_row(
+    plain: sqlite3.Connection, store: EntryStore, sync: Any, index: Any, query: str, scale: float
+) -> dict[str, Any]:
+    parsed = parse_search(query)
+    fts = parsed.fts
+    found: dict[str, list[int]] = {}
+
+    async def bm25() -> list[int]:
+        return [r[0] for r in plain.execute(FLOOR_SQL, (fts, SEARCH_LIMIT))]
+
+    async def newest() -> list[int]:
+        return [r[0] for r in plain.execute(NEWEST_SQL, (fts, SEARCH_LIMIT))]
+
+    async def index_alone() -> list[int]:
+        return list(await sync.run(index.candidates, parsed, SEARCH_LIMIT))
+
+    async def ours() -> list[int]:
+        page = await store.search(parsed, SEARCH_LIMIT)
+        return [hit.entry.id for hit in page.hits]
+
+    slow = query in WORST_QUERIES  # FTS5 bm25 takes seconds there: fewer samples
+    few = Budget(1, 3, 2.0) if slow else Budget(5, 30, 3.0)
+    options: dict[str, tuple[Callable[[], Awaitable[list[int]]], Budget]] = {
+        "fts5_bm25": (bm25, few),
+        "fts5_newest": (newest, few),
+        "index_alone": (index_alone, Budget(5, 60, 3.0)),
+        "ours": (ours, Budget(5, 60, 3.0)),
+    }
+    row: dict[str, Any] = {}
+    for name, (run, budget) in options.items():
+
+        async def once(name: str = name, run: Callable[[], Awaitable[list[int]]] = run) -> float:
+            started = time.perf_counter()
+            found[name] = await run()
+            return time.perf_counter() - started
+
+        samples = await repeat(budget.scaled(scale), once)
+        same = len(set(found[name]) & set(found["fts5_bm25"]))
+        row[name] = summary(samples) | {"overlap_with_bm25_top6": same}
+    return row
+
+
 async def bench_postgres(report: Report, db: Path, entries: int, quick: bool) -> None:
     """The PostgreSQL figures (bench/postgres.py) with this module's bot world."""
     async with archive_cluster(entries, db, say) as url:
@@ -584,6 +691,7 @@ async def run(
     steps: list[tuple[str, Callable[[], Awaitable[None]]]] = [
         ("commands", lambda: bench_commands(report, db, args.quick)),
         ("search", lambda: bench_search_store(report, db, args.quick)),
+        ("search", lambda: bench_search_options(report, db, args.quick)),
         ("flood", lambda: bench_reader_flood(report, db, args.quick)),
         (
             "import",
@@ -627,6 +735,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parse(argv)
     say(f"archive of {args.entries:,} entries")
     db, built = ensure_archive(args.entries, say)
+    asyncio.run(ensure_search_index(db))
 
     def save(report: Report) -> None:
         document = {

@@ -78,6 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = db.add_parser("backup", help="online backup to a new file")
     p.add_argument("target", type=Path)
     db.add_parser("check", help="integrity check")
+    db.add_parser("reindex", help="rebuild the search index from the database")
     p = db.add_parser("copy", help="copy every table into a new, empty database")
     p.add_argument(
         "--to",

@@ -22,6 +22,9 @@ class EntryStore(EntryReader, EntryWriter, EntrySearcher, FigureClaimReader):
         search_budget_s: float = SEARCH_BUDGET_S,
         search_wait_s: float = SEARCH_WAIT_S,
         fallback_budget_s: float = SEARCH_BUDGET_S,
+        top_k: bool = True,
     ) -> None:
-        EntrySearcher.__init__(self, database, search_budget_s, search_wait_s, fallback_budget_s)
+        EntrySearcher.__init__(
+            self, database, search_budget_s, search_wait_s, fallback_budget_s, top_k
+        )
         self.subjects = FigureSubjects(database)

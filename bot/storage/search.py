@@ -1,4 +1,5 @@
-"""Full-text search over entries (FTS5), ranked within a time budget.
+"""Full-text search over entries: through the top-k index (:mod:`bot.storage.search_topk`)
+when it is current, else FTS5, ranked within a time budget.
 
 The search connection is the database's third: one search at a time holds it, for at most
 its two budgets (see :meth:`EntrySearcher.search`), so a flood of searches queues for a
@@ -51,7 +52,9 @@ _NEWEST_SQL = (
 class EntrySearcher:
     """``search_budget_s``: how long a search may spend ranking before it falls back to the
     newest matches; ``fallback_budget_s``: how long it may then spend on those;
-    ``search_wait_s``: how long it may wait for its turn (see :meth:`search`).
+    ``search_wait_s``: how long it may wait for its turn (see :meth:`search`); ``top_k``:
+    whether to search through the top-k index when it is current (False: FTS5 only, the path
+    every search takes while the index is unavailable).
     """
 
     def __init__(
@@ -60,8 +63,10 @@ class EntrySearcher:
         search_budget_s: float = SEARCH_BUDGET_S,
         search_wait_s: float = SEARCH_WAIT_S,
         fallback_budget_s: float = SEARCH_BUDGET_S,
+        top_k: bool = True,
     ) -> None:
         self._db = database
+        self._top_k = top_k
         self._search_budget_s = search_budget_s
         self._fallback_budget_s = fallback_budget_s
         self._search_wait_s = search_wait_s
@@ -86,13 +91,23 @@ class EntrySearcher:
                 await self._db.search_lock.acquire()
         except TimeoutError:
             raise SearchBusy from None
+        # The top-k index (tantivy) loads with the first search: a bot that nobody searches
+        # does not carry it.
+        from bot.storage.search_topk import Fts5, search_top_k
+
         try:
+            found: SearchPage | Fts5 = Fts5.RANKED
+            if self._top_k:
+                found = await search_top_k(self._db, connection, query, limit, offset)
+            if isinstance(found, SearchPage):
+                return found
+            ranked = found is Fts5.RANKED
             try:
-                async with time_budget(connection, self._search_budget_s):
-                    rows = await connection.execute_fetchall(
-                        _RANKED_SQL, (query.fts, limit, offset, *_SNIPPET_MARKS, query.fts)
-                    )
-                ranked = True
+                if ranked:
+                    async with time_budget(connection, self._search_budget_s):
+                        rows = await connection.execute_fetchall(
+                            _RANKED_SQL, (query.fts, limit, offset, *_SNIPPET_MARKS, query.fts)
+                        )
             except OverBudget:
                 ranked = False
             if not ranked:

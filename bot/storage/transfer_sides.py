@@ -46,6 +46,9 @@ class SqliteSide:
             "SELECT name FROM sqlite_master WHERE type = 'table'"
             " AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"
             " AND name NOT LIKE 'entries\\_fts%' ESCAPE '\\'"
+            # The outbox feeds SQLite's top-k index (migration 0012) and exists on SQLite only;
+            # the target's triggers refill it from the copied entries, so its index is rebuilt.
+            " AND name <> 'search_outbox'"
             " ORDER BY name"
         )
         return [str(row[0]) for row in rows]

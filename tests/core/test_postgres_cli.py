@@ -114,3 +114,12 @@ def test_backup_and_check_name_the_postgresql_tools(pg_cli: Cli, tmp_path: Path)
     code, _, err = pg_cli("db", "check")
     assert code == 1
     assert "pg_amcheck" in err
+
+
+def test_reindex_on_postgresql_says_no_index_is_needed_and_search_works(pg_cli: Cli) -> None:
+    code, out, err = pg_cli("db", "reindex")
+
+    assert (code, err) == (0, "")
+    assert out == "PostgreSQL search needs no separate index: nothing to rebuild.\n"
+    code, out, _ = pg_cli("search", "commandos")
+    assert code == 0 and NIS_SLUG in out

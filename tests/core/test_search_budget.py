@@ -2,6 +2,8 @@
 
 Real SQLite throughout: a budget of 0 s makes SQLite's progress handler interrupt the ranked
 query at its first check, so the fallback path runs for real on a few thousand matches.
+Stores made with ``top_k=False`` search FTS5 only: the path every search takes while the
+top-k index is unavailable (being built, or another process indexing).
 """
 
 from __future__ import annotations
@@ -66,7 +68,7 @@ def ids(page: object) -> list[int]:
 
 
 async def test_over_budget_falls_back_to_newest_matches(big_db: Database) -> None:
-    store = EntryStore(big_db, search_budget_s=0.0)
+    store = EntryStore(big_db, search_budget_s=0.0, top_k=False)
     page = await store.search(parse_search("common"), 6)
     assert page.ranked is False
     assert ids(page) == newest_ids(6)
@@ -74,7 +76,7 @@ async def test_over_budget_falls_back_to_newest_matches(big_db: Database) -> Non
 
 
 async def test_within_budget_stays_ranked(big_db: Database) -> None:
-    store = EntryStore(big_db, search_budget_s=30.0)
+    store = EntryStore(big_db, search_budget_s=30.0, top_k=False)
     rare = await store.search(parse_search("rare7"), 6)
     assert rare.ranked is True
     assert ids(rare) == [7]
@@ -87,7 +89,7 @@ async def test_within_budget_stays_ranked(big_db: Database) -> None:
 
 async def test_fallback_pages_follow_each_other(big_db: Database) -> None:
     service = BriefingService(
-        EntryStore(big_db, search_budget_s=0.0), FixedClock(NOW), Vocabulary()
+        EntryStore(big_db, search_budget_s=0.0, top_k=False), FixedClock(NOW), Vocabulary()
     )
     seen: list[int] = []
     for number in range(3):
@@ -106,8 +108,8 @@ async def test_fallback_pages_follow_each_other(big_db: Database) -> None:
 
 async def test_interrupt_hits_no_other_query(big_db: Database) -> None:
     """Interrupted searches, ranked searches and plain reads at once: all answer correctly."""
-    hurried = EntryStore(big_db, search_budget_s=0.0)
-    patient = EntryStore(big_db, search_budget_s=30.0)
+    hurried = EntryStore(big_db, search_budget_s=0.0, top_k=False)
+    patient = EntryStore(big_db, search_budget_s=30.0, top_k=False)
     expected_latest = [e.id for e in await patient.latest(5)]
     expected_ranked = ids(await patient.search(parse_search("common"), 6))
 
@@ -137,7 +139,7 @@ def test_short_prefix_is_a_whole_word() -> None:
 
 async def test_every_rendering_tells_the_reader(big_db: Database) -> None:
     service = BriefingService(
-        EntryStore(big_db, search_budget_s=0.0), FixedClock(NOW), Vocabulary()
+        EntryStore(big_db, search_budget_s=0.0, top_k=False), FixedClock(NOW), Vocabulary()
     )
     results = await service.search("common", 0, 5)
     assert not results.ranked
@@ -156,7 +158,7 @@ async def test_every_rendering_tells_the_reader(big_db: Database) -> None:
 async def test_the_fallback_has_a_budget_too_and_says_so_past_it(big_db: Database) -> None:
     """Page 400 of the newest matches means passing over 2,000 of them: past a zero budget
     the reader is told to narrow the search, and the search connection is free again."""
-    hurried = EntryStore(big_db, search_budget_s=0.0, fallback_budget_s=0.0)
+    hurried = EntryStore(big_db, search_budget_s=0.0, fallback_budget_s=0.0, top_k=False)
     with pytest.raises(SearchTooSlow) as refused:
         await hurried.search(parse_search("common"), 6, offset=2000)
     assert str(refused.value) == TOO_SLOW_NOTE
