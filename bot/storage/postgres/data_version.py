@@ -1,6 +1,6 @@
 """PostgreSQL's data version without a round trip: a counter moved by ``NOTIFY``.
 
-Migration 0012 makes every commit that changes entries, tags, figures, revisions or
+Migration 0013 makes every commit that changes entries, tags, figures, revisions or
 corrections send ``NOTIFY briefbot_data_version`` (a statement trigger, so the CLI, ``db copy``
 and psql edits are covered too). One connection per process ``LISTEN``\\ s and moves the counter
 when a notification arrives; this process's own writes move it at commit (:meth:`bump`), so the
