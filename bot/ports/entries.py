@@ -130,9 +130,10 @@ class DataVersion(Protocol):
 
         Read caches compare it before each use (``bot.usecases.page_cache``), so it must be
         cheap: SQLite reads ``PRAGMA data_version`` on the event loop (no thread hop);
-        PostgreSQL hashes ``pg_current_snapshot()`` (two equal snapshots see the same
-        commits; one round trip, no table). Only equality matters; when the backend cannot
-        tell, it returns a value it never returned before (the cache then reads afresh).
+        PostgreSQL counts its own commits and other processes' NOTIFY (no round trip; another
+        process's commit is heard a moment after it, once the notification arrives). Only
+        equality matters; when the backend cannot tell (PostgreSQL's listener is down), it
+        returns a value it never returned before (the cache then reads afresh).
         """
         ...
 

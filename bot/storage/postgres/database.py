@@ -17,11 +17,13 @@ import zlib
 from collections.abc import AsyncIterator, Awaitable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import asyncpg
 
 from bot.domain.errors import InvalidInput
+from bot.storage.postgres.data_version import NotifiedVersion
 from bot.storage.postgres.errors import translate, unavailable
 from bot.storage.postgres.migrate import (
     LATEST_VERSION,
@@ -81,12 +83,20 @@ _DROPPED = (
 class PgDatabase:
     """An open pool: ``fetch``/``fetchrow``/``fetchval`` read, ``write()`` is a transaction."""
 
-    def __init__(self, pool: Any, url: DatabaseUrl, settings: PoolSettings) -> None:
+    def __init__(
+        self, pool: Any, url: DatabaseUrl, settings: PoolSettings, versions: NotifiedVersion
+    ) -> None:
         self._pool = pool
+        self._versions = versions
         self.url = url
         self._settings = settings
         # Every idle connection may have been dropped at once: one more try than the pool has.
         self._attempts = settings.max_size + 1
+
+    async def data_version(self) -> int:
+        """Moves on every commit by any process, without a round trip (see
+        :mod:`bot.storage.postgres.data_version`)."""
+        return await self._versions.current()
 
     async def fetch(self, sql: str, *args: Any) -> list[Record]:
         return list(await self._read("fetch", sql, *args))
@@ -125,6 +135,7 @@ class PgDatabase:
                 raise
             else:
                 await transaction.commit()
+                self._versions.bump()
             finally:
                 await self._pool.release(connection)
 
@@ -181,6 +192,7 @@ class PgDatabase:
                 yield connection
             finally:
                 await connection.close()
+                self._versions.bump()  # it may have written (``db copy``)
 
     @asynccontextmanager
     async def _translated(self) -> AsyncIterator[None]:
@@ -198,6 +210,7 @@ class PgDatabase:
             raise mapped from None
 
     async def close(self) -> None:
+        await self._versions.close()
         await self._pool.close()
 
 
@@ -224,7 +237,8 @@ def lock_key(name: str) -> int:
     return zlib.crc32(name.encode()) - (1 << 31)
 
 
-async def _init_connection(connection: Connection) -> None:
+async def _init_connection(versions: NotifiedVersion, connection: Connection) -> None:
+    versions.own(connection)
     # ISO text in and out for dates and times, as SQLite stores them (see the module doc).
     for type_name in ("date", "timestamptz"):
         await connection.set_type_codec(
@@ -242,14 +256,18 @@ async def open_postgres(
     """
     settings = settings or PoolSettings()
     where = str(url)
+    connecting = {
+        "timeout": settings.connect_timeout_s,
+        "server_settings": _server_settings(settings),
+    }
+    versions = NotifiedVersion(partial(asyncpg.connect, url.secret, **connecting))
     try:
         pool = await asyncpg.create_pool(
             url.secret,
             min_size=settings.min_size,
             max_size=settings.max_size,
-            timeout=settings.connect_timeout_s,
-            init=_init_connection,
-            server_settings=_server_settings(settings),
+            init=partial(_init_connection, versions),
+            **connecting,
         )
     except Exception as error:
         mapped = translate(error, where)
@@ -259,7 +277,7 @@ async def open_postgres(
             reason = _UNREADABLE if isinstance(error, ValueError) else type(error).__name__
             raise unavailable(where, ValueError(reason)) from None
         raise unavailable(where, ValueError(_scrubbed(str(error), url))) from None
-    database = PgDatabase(pool, url, settings)
+    database = PgDatabase(pool, url, settings, versions)
     try:
         if migrate:
             async with database.connection() as connection:

@@ -41,9 +41,9 @@ class PgEntryReader:
         return await fetch_one(self._db, str(entry_id), include_deleted)
 
     async def data_version(self) -> int:
-        """Moves whenever any transaction commits: two equal snapshots (oldest and next
-        transaction id, those in progress) see the same commits. One round trip, no table."""
-        return hash(await self._db.fetchval("SELECT pg_current_snapshot()::text"))
+        """Moves on every commit that changes entries, by this process or another (NOTIFY;
+        no round trip: see :mod:`bot.storage.postgres.data_version`)."""
+        return await self._db.data_version()
 
     async def count(self) -> int:
         return int(await self._db.fetchval("SELECT count(*) FROM entries WHERE deleted_at IS NULL"))
