@@ -17,6 +17,7 @@ import io
 import os
 import shutil
 import sqlite3
+import tempfile
 import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -65,7 +66,7 @@ async def archive_cluster(entries: int, archive: Path, say: Say) -> AsyncIterato
         say(f"PostgreSQL figures skipped: {INSTALL_HINT}")
         yield None
         return
-    root = CACHE / f"postgres-{entries}-schema{LATEST_VERSION}-gen{GEN_VERSION}"
+    root = _cluster_root(f"postgres-{entries}-schema{LATEST_VERSION}-gen{GEN_VERSION}")
     data, ready = root / "data", root / "ready"
     if not ready.exists():
         shutil.rmtree(root, ignore_errors=True)
@@ -84,6 +85,18 @@ async def archive_cluster(entries: int, archive: Path, say: Say) -> AsyncIterato
         yield url
     finally:
         await _run([*pg_ctl, "-m", "fast", "stop"], check=False)
+
+
+def _cluster_root(name: str) -> Path:
+    """Beside the archive, unless the server (run as postgres when we are root) could not
+    reach it there: a checkout under a private folder (mktemp -d, /root) is closed to other
+    users, so the cluster then lives under the system's temporary folder instead."""
+    root = CACHE / name
+    if os.geteuid() != 0 or all(
+        folder.stat().st_mode & 0o001 for folder in (CACHE, *CACHE.parents) if folder.exists()
+    ):
+        return root
+    return Path(tempfile.gettempdir()) / "briefbot-bench" / name
 
 
 async def _load(url: str, archive: Path, say: Say) -> None:
