@@ -18,6 +18,7 @@ from bot.domain.entries import (
     RevisionAction,
 )
 from bot.domain.errors import DuplicateSlug, InvalidInput, StaleRevision
+from bot.domain.import_plan import plan_import
 from bot.storage.codec import changed_fields, content_dict, stamp
 from bot.storage.corrections import enqueue_correction
 from bot.storage.database import Database
@@ -112,29 +113,17 @@ class EntryWriter:
         Unchanged entries are left alone (no new revision), so re-importing is a no-op.
         With ``correction``, every updated entry is a correction (see :meth:`edit`).
         """
-        added: list[str] = []
-        updated: list[str] = []
-        unchanged: list[str] = []
-        skipped: list[str] = []
         async with self._db.write() as connection:
-            existing = await entries_by_slug(connection, [c.slug for c in contents])
-            new: list[EntryContent] = []
-            for content in contents:
-                current = existing.get(content.slug)
-                if current is None:
-                    new.append(content)
-                    added.append(content.slug)
-                elif current.is_deleted:
-                    skipped.append(content.slug)
-                elif current.content == content:
-                    unchanged.append(content.slug)
-                else:
-                    await _update(connection, current, content, actor, now)
-                    updated.append(content.slug)
-                    if correction is not None:
-                        changes = correction(current.content, content)
-                        revision = current.revision + 1
-                        await enqueue_correction(connection, current.id, revision, changes, now)
+            plan = plan_import(
+                contents, await entries_by_slug(connection, [c.slug for c in contents])
+            )
+            new = plan.new
+            for current, content in plan.updates:
+                await _update(connection, current, content, actor, now)
+                if correction is not None:
+                    changes = correction(current.content, content)
+                    revision = current.revision + 1
+                    await enqueue_correction(connection, current.id, revision, changes, now)
             # New entries go in a few executemany calls per batch rather than four awaits
             # each: every await is a round trip to aiosqlite's thread.
             done = len(contents) - len(new)
@@ -145,7 +134,7 @@ class EntryWriter:
                     for _ in chunk:
                         done += 1
                         progress(done, len(contents))
-        return ImportResult(tuple(added), tuple(updated), tuple(unchanged), tuple(skipped))
+        return plan.result()
 
 
 async def _insert(

@@ -24,6 +24,7 @@ from bot.domain.entries import (
     RevisionAction,
 )
 from bot.domain.errors import DuplicateSlug, InvalidInput, StaleRevision
+from bot.domain.import_plan import plan_import
 from bot.storage.codec import changed_fields, content_dict, stamp
 from bot.storage.entry_rows import content_columns, figure_rows, insert_rows, tag_rows
 from bot.storage.entry_writes import IMPORT_BATCH
@@ -123,29 +124,17 @@ class PgEntryWriter:
         correction: Changes | None = None,
     ) -> ImportResult:
         """Add or update many entries by slug in one transaction: all or nothing."""
-        added: list[str] = []
-        updated: list[str] = []
-        unchanged: list[str] = []
-        skipped: list[str] = []
         async with self._db.write(lock=ENTRIES_LOCK) as connection:
-            existing = await entries_by_slug(connection, [c.slug for c in contents])
-            new: list[EntryContent] = []
-            for content in contents:
-                current = existing.get(content.slug)
-                if current is None:
-                    new.append(content)
-                    added.append(content.slug)
-                elif current.is_deleted:
-                    skipped.append(content.slug)
-                elif current.content == content:
-                    unchanged.append(content.slug)
-                else:
-                    await _update(connection, current, content, actor, now)
-                    updated.append(content.slug)
-                    if correction is not None:
-                        changes = correction(current.content, content)
-                        revision = current.revision + 1
-                        await enqueue_correction(connection, current.id, revision, changes, now)
+            plan = plan_import(
+                contents, await entries_by_slug(connection, [c.slug for c in contents])
+            )
+            new = plan.new
+            for current, content in plan.updates:
+                await _update(connection, current, content, actor, now)
+                if correction is not None:
+                    changes = correction(current.content, content)
+                    revision = current.revision + 1
+                    await enqueue_correction(connection, current.id, revision, changes, now)
             done = len(contents) - len(new)
             first = await _next_id(connection)
             for start in range(0, len(new), IMPORT_BATCH):
@@ -155,7 +144,7 @@ class PgEntryWriter:
                     for _ in chunk:
                         done += 1
                         progress(done, len(contents))
-        return ImportResult(tuple(added), tuple(updated), tuple(unchanged), tuple(skipped))
+        return plan.result()
 
 
 async def _next_id(connection: Connection) -> int:
