@@ -84,10 +84,12 @@ async def test_three_processes_300_servers_one_killed_mid_round_and_restarted(
                 lambda: sends(discord, shards[1].values()) >= 30, 60, "shard 1's round under way"
             )
             await victim.kill()
-            landed_then = sum(digests_by_server(discord, shards[1]).values())
             # The others finish their own rounds, and leave shard 1's servers alone.
             for process in survivors:
                 await eventually(lambda p=process: len(p.catch_up()) == 100, 60, "their rounds")
+            # Counted only now: requests the victim sent just before it died are still being
+            # answered by the stand-in for a moment after the kill, and they land.
+            landed_then = sum(digests_by_server(discord, shards[1]).values())
             assert landed_then < 100, "the kill came after the round; nothing to prove"
 
             await victim.start()
