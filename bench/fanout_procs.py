@@ -109,7 +109,7 @@ async def bench_fanout_processes(add: Add, per_process: int) -> None:
         env.update(
             BRIEFBOT_DB=str(folder / "shared.sqlite3"), BRIEFBOT_BRIEFS_DIR=str(ROOT / "briefs")
         )
-        settings = Settings(
+        settings = Settings.from_env(
             BRIEFBOT_DB=folder / "shared.sqlite3", BRIEFBOT_BRIEFS_DIR=ROOT / "briefs"
         )
         async with DiscordStandIn() as standin:

@@ -28,7 +28,6 @@ from typing import Any
 import discord
 from discord import app_commands
 from discord.ext import commands
-from pydantic import SecretStr
 
 from bench import synth
 from bench.fanout_procs import bench_fanout_processes
@@ -47,6 +46,7 @@ from bot.clock import FixedClock
 from bot.delivery import DeliveryStatus
 from bot.domain.digest_schedule import DigestSchedule
 from bot.domain.search_query import TOO_SLOW_NOTE, parse_search
+from bot.env_settings import Secret
 from bot.settings import Settings
 from bot.storage.budget import SearchTooSlow
 from bot.storage.entry_store import EntryStore
@@ -156,7 +156,7 @@ async def bot_world(
 ) -> AsyncIterator[World]:
     """The bot on the archive ``db``, or on the database ``settings`` name (PostgreSQL)."""
     clock = FixedClock(NOW)
-    settings = settings or Settings(BRIEFBOT_DB=db, BRIEFBOT_BRIEFS_DIR=ROOT / "no-briefs")
+    settings = settings or Settings.from_env(BRIEFBOT_DB=db, BRIEFBOT_BRIEFS_DIR=ROOT / "no-briefs")
     standin = DiscordStandIn(reply_timeout=60.0, interaction_deadline=60.0)
     await standin.start()
     try:
@@ -280,7 +280,7 @@ async def bench_search_store(report: Report, db: Path, quick: bool) -> None:
     per_query: dict[str, Any] = {}
     ratios: list[float] = []
     ours_all: list[float] = []
-    async with open_app(Settings(BRIEFBOT_DB=db), FixedClock(NOW)) as app:
+    async with open_app(Settings.from_env(BRIEFBOT_DB=db), FixedClock(NOW)) as app:
         store = EntryStore(app.database)
         for query in TYPICAL_QUERIES + WORST_QUERIES:
             parsed = parse_search(query)
@@ -349,7 +349,7 @@ MORE_QUERIES = (
 
 async def ensure_search_index(db: Path) -> None:
     """Build the archive's top-k search index if it has none (as ``briefbot db migrate``)."""
-    async with open_app(Settings(BRIEFBOT_DB=db), FixedClock(NOW)) as app:
+    async with open_app(Settings.from_env(BRIEFBOT_DB=db), FixedClock(NOW)) as app:
 
         def progress(done: int, total: int) -> None:
             if done == total or done % 200_000 < REBUILD_BATCH:
@@ -367,7 +367,7 @@ async def bench_search_options(report: Report, db: Path, quick: bool) -> None:
     plain = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     table: dict[str, Any] = {}
     overlaps: list[int] = []
-    async with open_app(Settings(BRIEFBOT_DB=db), FixedClock(NOW)) as app:
+    async with open_app(Settings.from_env(BRIEFBOT_DB=db), FixedClock(NOW)) as app:
         store = EntryStore(app.database)
         sync = index_sync(app.database)
         index = await sync.ready()
@@ -442,8 +442,8 @@ async def bench_postgres(report: Report, db: Path, entries: int, quick: bool) ->
     async with archive_cluster(entries, db, say) as url:
         if url is None:
             return
-        settings = Settings(
-            BRIEFBOT_DATABASE_URL=SecretStr(url), BRIEFBOT_BRIEFS_DIR=ROOT / "no-briefs"
+        settings = Settings.from_env(
+            BRIEFBOT_DATABASE_URL=Secret(url), BRIEFBOT_BRIEFS_DIR=ROOT / "no-briefs"
         )
         async with bot_world(db, settings=settings) as world:
             await bench_pg_commands(report, world, quick, TYPICAL_QUERIES + WORST_QUERIES)
@@ -490,7 +490,7 @@ async def bench_import(report: Report, count: int, quick: bool) -> None:
             connection.close()
 
             path = Path(tmp) / f"ours-{rep}.sqlite3"
-            async with open_app(Settings(BRIEFBOT_DB=path), FixedClock(NOW)) as app:
+            async with open_app(Settings.from_env(BRIEFBOT_DB=path), FixedClock(NOW)) as app:
                 started = time.perf_counter()
                 result = await app.service.import_documents(docs, synth.ACTOR)
                 ours.append(time.perf_counter() - started)

@@ -135,7 +135,7 @@ async def add_schedules(db: Path, count: int, now: datetime) -> None:
 
 
 def _settings(db: Path) -> Settings:
-    return Settings(BRIEFBOT_DB=db, BRIEFBOT_BRIEFS_DIR=ROOT / "no-briefs")
+    return Settings.from_env(BRIEFBOT_DB=db, BRIEFBOT_BRIEFS_DIR=ROOT / "no-briefs")
 
 
 async def remove_schedules(db: Path) -> None:

@@ -14,8 +14,6 @@ import time
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 
-from pydantic import ValidationError
-
 from bot.app import App, open_app, seed_if_empty
 from bot.brief_files import read_brief_files
 from bot.cli_db import cmd_db
@@ -25,6 +23,7 @@ from bot.domain.corrections import EditKind
 from bot.domain.figures import FigureGroup
 from bot.domain.schedule import zone
 from bot.domain.validation import EntryValidationError
+from bot.env_settings import SettingsError
 from bot.intake import commands as intake_commands
 from bot.rendering import text as render
 from bot.rendering.terminal import printable_streams, progress_bar
@@ -219,10 +218,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _run(argv: Sequence[str] | None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        settings = Settings()
-    except ValidationError as error:
-        first = error.errors()[0]
-        print(f"briefbot: setting {first['loc'][0]}: {first['msg']}", file=sys.stderr)
+        settings = Settings.from_env()
+    except SettingsError as error:
+        print(f"briefbot: {error}", file=sys.stderr)
         return EXIT_USAGE
     # Only the long-running bot logs progress; one-shot commands print just their answer.
     level = settings.log_level.upper() if args.command in ("run", "web") else "WARNING"

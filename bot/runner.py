@@ -10,14 +10,13 @@ import sys
 from collections.abc import Mapping
 from typing import Any
 
-from pydantic_settings import BaseSettings
-
 from bot import platforms
 from bot.adapters.console.shell import Console, run_console
 from bot.app import App, seed_if_empty
 from bot.domain.errors import InvalidInput
 from bot.domain.schedule import zone
 from bot.domain.shards import ShardSpec
+from bot.env_settings import EnvSettings
 from bot.intake.compose import intake_notices, polling_in_background
 from bot.platforms.host import PlatformHost
 
@@ -82,7 +81,7 @@ async def _run_platforms(app: App, registry: Mapping[str, str] | None) -> int:
 
 
 async def run_platforms(
-    app: App, chosen: list[tuple[platforms.AnyPlatform, BaseSettings]], stop: asyncio.Event
+    app: App, chosen: list[tuple[platforms.AnyPlatform, EnvSettings]], stop: asyncio.Event
 ) -> None:
     """Run each platform over its own scoped stores until ``stop`` or one fails; the feeds
     are polled in the background meanwhile, the newsroom told of new candidates."""
@@ -133,4 +132,4 @@ async def sync_commands(app: App, guild_id: int | None) -> int:
     from bot.adapters.discord.settings import DiscordSettings
 
     host = PlatformHost.of(app, PLATFORM.name)
-    return await PLATFORM.sync_commands(host, DiscordSettings(), guild_id)
+    return await PLATFORM.sync_commands(host, DiscordSettings.from_env(), guild_id)

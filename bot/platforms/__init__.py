@@ -14,19 +14,12 @@ import importlib
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from bot.env_settings import EnvSettings
 
 if TYPE_CHECKING:
     from bot.platforms.host import PlatformHost
 
-S = TypeVar("S", bound=BaseSettings)
-
-
-class PlatformSettings(BaseSettings):
-    """Base of a platform's settings: read from the environment and ``.env``, like the
-    core's. A subclass sets its own ``env_prefix`` (``DISCORD_``, ``SLACK_``…)."""
-
-    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+S = TypeVar("S", bound=EnvSettings)
 
 
 # name → "module:attribute" of its Platform. One line per platform.
@@ -47,7 +40,8 @@ class Platform(Protocol[S]):
 
     @property
     def settings_class(self) -> type[S]:
-        """Its own pydantic settings, with its own env prefix, read from env and ``.env``."""
+        """Its own :class:`~bot.env_settings.EnvSettings`, with its own variable prefix
+        (``rename=prefixed("DISCORD_")``), read from the environment and ``.env``."""
         ...
 
     def configured(self, settings: S) -> bool:
@@ -74,12 +68,12 @@ def load(name: str, registry: Mapping[str, str] | None = None) -> AnyPlatform:
 
 def configured(
     registry: Mapping[str, str] | None = None,
-) -> list[tuple[AnyPlatform, BaseSettings]]:
+) -> list[tuple[AnyPlatform, EnvSettings]]:
     """Every registered platform whose settings say it can run, with those settings."""
     chosen = []
     for name in REGISTRY if registry is None else registry:
         platform = load(name, registry)
-        settings = platform.settings_class()
+        settings = platform.settings_class.from_env()
         if platform.configured(settings):
             chosen.append((platform, settings))
     return chosen

@@ -12,13 +12,11 @@ import contextlib
 import itertools
 from dataclasses import dataclass, field
 
-from pydantic_settings import SettingsConfigDict
-
 from bot.delivery import DeliveryTarget, PermanentDeliveryError, TransientDeliveryError
 from bot.domain.corrections import CorrectionNotice
 from bot.domain.digest import Digest, digest_title
 from bot.domain.intake_records import PollBatch, notice_text
-from bot.platforms import PlatformSettings
+from bot.env_settings import EnvSettings, prefixed
 from bot.platforms.host import PlatformHost
 from bot.platforms.runtime import DigestRuntime
 
@@ -90,11 +88,9 @@ class MemoryPoster:
         raise PermanentDeliveryError(f"refused ({status}) in channel {target.channel_id}")
 
 
-class MemorySettings(PlatformSettings):
+class MemorySettings(EnvSettings, frozen=True, rename=prefixed("BRIEFBOT_MEMORY_")):
     """``BRIEFBOT_MEMORY_ON=1`` runs it: digests kept in memory, e.g. to try a schedule
     without any chat account."""
-
-    model_config = SettingsConfigDict(env_prefix="BRIEFBOT_MEMORY_")
 
     on: bool = False
     # The newsroom channel told of new intake candidates (one message per poll); "" for none.

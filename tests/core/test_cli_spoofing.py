@@ -78,7 +78,7 @@ def test_a_hostile_brief_file_is_refused_with_every_value_escaped(
 
 async def _store_unvalidated_entry(variables: dict[str, str], **content: Any) -> str:
     """An entry written before these rules existed: control and hidden characters in it."""
-    settings = Settings(
+    settings = Settings.from_env(
         BRIEFBOT_DB=Path(variables["BRIEFBOT_DB"]), BRIEFBOT_BRIEFS_DIR=REPO / "briefs"
     )
     clean = validate_entry(raw_entry(), Vocabulary(), date(2024, 10, 22))

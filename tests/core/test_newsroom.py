@@ -25,7 +25,7 @@ def test_only_the_newsroom_edits(newsroom: str | None, server: str | None, refus
 def test_settings_name_one_newsroom_per_platform(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("BRIEFBOT_NEWSROOM_DISCORD_GUILD_ID", "1234567890")
     monkeypatch.setenv("BRIEFBOT_NEWSROOM_SLACK_TEAM_ID", "")  # "VAR=" in .env: not set
-    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    settings = Settings.from_env(env_file=None)
     assert settings.discord_newsroom == Newsroom("1234567890")
     assert settings.slack_newsroom == Newsroom(None)
     assert not settings.slack_newsroom.configured

@@ -96,7 +96,7 @@ def clock() -> FixedClock:
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
-    return Settings(BRIEFBOT_DB=tmp_path / "bot.sqlite3", BRIEFBOT_BRIEFS_DIR=BRIEFS)
+    return Settings.from_env(BRIEFBOT_DB=tmp_path / "bot.sqlite3", BRIEFBOT_BRIEFS_DIR=BRIEFS)
 
 
 @pytest.fixture
@@ -125,7 +125,7 @@ def make_deps(
     """The bot's dependencies; ``newsroom`` is the guild whose members may edit."""
     settings = app.settings
     if newsroom is not None:
-        settings = settings.model_copy(update={"newsroom_discord_guild_id": newsroom.id})
+        settings = settings.replace(newsroom_discord_guild_id=newsroom.id)
     return DiscordDeps(
         settings=settings,
         service=service or app.service,

@@ -7,12 +7,12 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from pydantic import SecretStr
 
 from bot.adapters.discord.client import BriefingBot
 from bot.adapters.discord.deps import DiscordDeps
 from bot.app import App
 from bot.clock import FixedClock
+from bot.env_settings import Secret
 from bot.settings import Settings
 from tests.discord_bot.conftest import BRIEFS, BotWorld, Server
 from tests.standins.discord import MANAGE_GUILD, DiscordStandIn, running_bot
@@ -20,7 +20,7 @@ from tests.standins.discord import MANAGE_GUILD, DiscordStandIn, running_bot
 
 @pytest.fixture
 def settings(tmp_path: Path, postgres_url: str) -> Settings:
-    return Settings(BRIEFBOT_DATABASE_URL=SecretStr(postgres_url), BRIEFBOT_BRIEFS_DIR=BRIEFS)
+    return Settings.from_env(BRIEFBOT_DATABASE_URL=Secret(postgres_url), BRIEFBOT_BRIEFS_DIR=BRIEFS)
 
 
 @pytest.fixture

@@ -35,7 +35,7 @@ def settings(request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
     """Each story on both backends: the SQLite file, or a PostgreSQL database."""
     url = request.getfixturevalue("postgres_url") if request.param == "postgres" else None
     # The feed server listens on 127.0.0.1, which intake refuses unless told otherwise.
-    return Settings(
+    return Settings.from_env(
         BRIEFBOT_DATABASE_URL=url,
         BRIEFBOT_DB=tmp_path / "bot.sqlite3",
         BRIEFBOT_BRIEFS_DIR=BRIEFS,

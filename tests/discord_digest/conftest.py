@@ -158,7 +158,7 @@ def clock() -> FixedClock:
 
 @pytest.fixture
 async def app(tmp_path: Path, clock: FixedClock) -> AsyncIterator[App]:
-    settings = Settings(BRIEFBOT_DB=tmp_path / "bot.sqlite3", BRIEFBOT_BRIEFS_DIR=BRIEFS)
+    settings = Settings.from_env(BRIEFBOT_DB=tmp_path / "bot.sqlite3", BRIEFBOT_BRIEFS_DIR=BRIEFS)
     async with open_app(settings, clock) as opened:
         await seed_if_empty(opened)
         yield opened

@@ -49,7 +49,7 @@ async def digest_then_correction(discord: DiscordStandIn, bot: BotProcess) -> Ch
         assert posted.content.startswith("Posted today's digest"), posted.content
         process.send_signal(signal.SIGKILL)
     # The editor's correction, saved while the bot is down (the CLI host, or another platform).
-    settings = Settings(BRIEFBOT_DB=bot.db, BRIEFBOT_BRIEFS_DIR=BRIEFS)
+    settings = Settings.from_env(BRIEFBOT_DB=bot.db, BRIEFBOT_BRIEFS_DIR=BRIEFS)
     async with open_app(settings) as app:
         entry = await app.service.show(NIS)
         raw = content_dict(entry.content) | {"status": "disputed"}

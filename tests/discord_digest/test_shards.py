@@ -24,6 +24,7 @@ from bot.domain.corrections import EditKind
 from bot.domain.digest_schedule import DigestSchedule
 from bot.domain.errors import InvalidInput
 from bot.domain.ledger import LedgerStatus
+from bot.env_settings import Secret
 from bot.platforms.host import PlatformHost
 from bot.storage.codec import content_dict
 from tests.core.conftest import NIS_SLUG
@@ -42,7 +43,7 @@ COMMANDS_ROUTE = "/applications/{application_id}/commands"
 
 def settings_for(discord: DiscordStandIn, **shards: object) -> DiscordSettings:
     return DiscordSettings(
-        token=discord.token,
+        token=Secret(discord.token),
         api_base_url=discord.api_base_url,
         gateway_url=discord.gateway_url,
         **shards,

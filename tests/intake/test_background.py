@@ -11,10 +11,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from pydantic_settings import BaseSettings
 
 from bot.app import App, open_app
 from bot.clock import FixedClock, SystemClock
+from bot.env_settings import EnvSettings
 from bot.intake.background import LEASE, TTL, BackgroundPolling
 from bot.intake.compose import open_poller
 from bot.platforms import AnyPlatform
@@ -39,7 +39,7 @@ def process(
     url = request.getfixturevalue("postgres_url") if request.param == "postgres" else None
 
     def opened() -> AbstractAsyncContextManager[App]:
-        settings = Settings(
+        settings = Settings.from_env(
             BRIEFBOT_DATABASE_URL=url,
             BRIEFBOT_DB=tmp_path / "bot.sqlite3",
             BRIEFBOT_BRIEFS_DIR=tmp_path / "none",
@@ -54,7 +54,7 @@ def process(
 @asynccontextmanager
 async def running(app: App, poster: MemoryPoster) -> AsyncIterator[None]:
     """``briefbot run`` with the memory platform, its intake channel set."""
-    chosen: list[tuple[AnyPlatform, BaseSettings]] = [
+    chosen: list[tuple[AnyPlatform, EnvSettings]] = [
         (MemoryPlatform(poster), MemorySettings(on=True, intake_channel=INTAKE))
     ]
     stop = asyncio.Event()

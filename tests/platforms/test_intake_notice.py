@@ -10,7 +10,6 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from pydantic import SecretStr
 
 from bot.adapters.discord.platform import DiscordPlatform
 from bot.adapters.discord.settings import DiscordSettings
@@ -20,6 +19,7 @@ from bot.app import App
 from bot.clock import FixedClock
 from bot.delivery_port import RetryPolicy
 from bot.domain.intake_records import batch_marker
+from bot.env_settings import Secret
 from bot.intake.notifier import IntakeNotices
 from bot.platforms.host import PlatformHost
 from bot.platforms.memory import MemoryPoster, MemorySettings
@@ -140,12 +140,12 @@ async def test_the_discord_platform_tells_its_newsroom_channel(
     guild = discord.add_guild("Newsroom")
     channel = guild.add_text_channel("intake")
     newsroom = App(
-        app.settings.model_copy(update={"newsroom_discord_guild_id": guild.id}),
+        app.settings.replace(newsroom_discord_guild_id=guild.id),
         app.storage,
         app.service,
     )
     settings = DiscordSettings(
-        token=SecretStr(discord.token),
+        token=Secret(discord.token),
         api_base_url=discord.api_base_url,
         gateway_url=discord.gateway_url,
         intake_channel_id=channel.id,
@@ -170,11 +170,11 @@ async def test_the_slack_app_tells_its_newsroom_channel(
     standin: SlackStandIn, app: App, clock: FixedClock, intake: IntakeNotices
 ) -> None:
     newsroom = App(
-        app.settings.model_copy(update={"newsroom_slack_team_id": TEAM_ID}),
+        app.settings.replace(newsroom_slack_team_id=TEAM_ID),
         app.storage,
         app.service,
     )
-    slack = slack_only(standin, "socket").model_copy(update={"intake_channel_id": BRIEF_CHANNEL})
+    slack = slack_only(standin, "socket").replace(intake_channel_id=BRIEF_CHANNEL)
     stop = asyncio.Event()
     running = asyncio.create_task(
         run_slack(PlatformHost.of(newsroom, "slack", intake), slack, stop)
@@ -197,11 +197,11 @@ def test_the_intake_channels_are_read_from_the_environment(
     monkeypatch.setenv("DISCORD_INTAKE_CHANNEL_ID", "1234")
     monkeypatch.setenv("SLACK_INTAKE_CHANNEL_ID", "C0INTAKE1")
     monkeypatch.setenv("BRIEFBOT_MEMORY_INTAKE_CHANNEL", "intake")
-    assert DiscordSettings().intake_channel_id == 1234
-    assert SlackSettings().intake_channel_id == "C0INTAKE1"
-    assert MemorySettings().intake_channel == "intake"
+    assert DiscordSettings.from_env().intake_channel_id == 1234
+    assert SlackSettings.from_env().intake_channel_id == "C0INTAKE1"
+    assert MemorySettings.from_env().intake_channel == "intake"
     monkeypatch.setenv("DISCORD_INTAKE_CHANNEL_ID", "")  # VAR= in .env: not set
-    assert DiscordSettings().intake_channel_id is None
+    assert DiscordSettings.from_env().intake_channel_id is None
 
 
 async def test_a_server_error_is_tried_again_and_a_refusal_is_not(

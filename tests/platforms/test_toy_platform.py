@@ -39,7 +39,7 @@ async def app(
     monkeypatch.delenv("BRIEFBOT_MEMORY_ON", raising=False)
     # The same digest story on either backend (PostgreSQL: the shared store of issue 15).
     url = request.getfixturevalue("postgres_url") if request.param == "postgres" else None
-    settings = Settings(
+    settings = Settings.from_env(
         BRIEFBOT_DB=tmp_path / "bot.sqlite3",
         BRIEFBOT_DATABASE_URL=url,
         BRIEFBOT_BRIEFS_DIR=BRIEFS,

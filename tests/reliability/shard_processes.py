@@ -37,7 +37,7 @@ class SharedDatabase:
     env: dict[str, str]
 
     def settings(self) -> Settings:
-        return Settings(**self.env)  # by the variables' names, as the processes read them
+        return Settings.from_env(**self.env)  # by the variables' names, as the processes read them
 
     async def prepare(self, channels: dict[str, Channel]) -> None:
         """Migrate, load briefs/ and give every server a digest due an hour ago (UTC), set

@@ -279,7 +279,9 @@ async def stage(tmp_path: Path, seed: int) -> AsyncIterator[tuple[Stage, StatusL
             other = discord.add_guild(f"Digest {n}")
             digest_channels[str(other.id)] = other.add_text_channel("digest")
         clock = FixedClock(NOW)
-        settings = Settings(BRIEFBOT_DB=tmp_path / "bot.sqlite3", BRIEFBOT_BRIEFS_DIR=BRIEFS)
+        settings = Settings.from_env(
+            BRIEFBOT_DB=tmp_path / "bot.sqlite3", BRIEFBOT_BRIEFS_DIR=BRIEFS
+        )
         async with open_app(settings, clock) as app:
             await seed_if_empty(app)
             entries = await app.service.entries()

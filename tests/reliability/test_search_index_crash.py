@@ -35,7 +35,7 @@ from bot.storage.search_index import IndexedText
 from bot.storage.search_topk import index_sync
 
 async def main() -> None:
-    async with open_app(Settings()) as app:
+    async with open_app(Settings.from_env()) as app:
         read = read_brief_files([Path(sys.argv[1])])
         await app.service.import_documents(read.documents, "test")
         print("committed", flush=True)

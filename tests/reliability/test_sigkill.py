@@ -161,7 +161,7 @@ def version(n):
     }
 
 async def main():
-    async with open_app(Settings(BRIEFBOT_DB=Path(sys.argv[1]))) as app:
+    async with open_app(Settings.from_env(BRIEFBOT_DB=Path(sys.argv[1]))) as app:
         n = 0
         while True:
             n += 1

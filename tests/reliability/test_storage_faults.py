@@ -34,7 +34,7 @@ BUSY_TIMEOUT_MS = 200
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
-    return Settings(
+    return Settings.from_env(
         BRIEFBOT_DB=tmp_path / "bot.sqlite3",
         BRIEFBOT_BRIEFS_DIR=BRIEFS,
         BRIEFBOT_BUSY_TIMEOUT_MS=BUSY_TIMEOUT_MS,

@@ -17,6 +17,7 @@ from bot.adapters.slack.config import SlackSettings
 from bot.adapters.slack.run import build_slack_bot, connect_socket_mode, serve_http
 from bot.app import App, open_app, seed_if_empty
 from bot.clock import FixedClock
+from bot.env_settings import Secret
 from bot.platforms.host import PlatformHost
 from bot.settings import Settings
 from tests.slack.drivers import SIGNING_SECRET, Driver, HttpDriver, SocketDriver
@@ -194,7 +195,7 @@ def slack_settings(
     tmp_path: Path, standin: SlackStandIn, mode: str, newsroom: str | None = TEAM_ID
 ) -> Settings:
     """The test workspace is the newsroom unless ``newsroom`` says otherwise."""
-    return Settings(
+    return Settings.from_env(
         BRIEFBOT_NEWSROOM_SLACK_TEAM_ID=newsroom,
         BRIEFBOT_DB=tmp_path / "bot.sqlite3",
         BRIEFBOT_BRIEFS_DIR=BRIEFS,
@@ -203,14 +204,12 @@ def slack_settings(
 
 def slack_only(standin: SlackStandIn, mode: str) -> SlackSettings:
     """Slack's own settings (``SLACK_*``), pointed at the stand-in."""
-    return SlackSettings.model_validate(
-        {
-            "bot_token": BOT_TOKEN,
-            "app_token": APP_TOKEN,
-            "signing_secret": SIGNING_SECRET,
-            "mode": mode,
-            "api_base_url": standin.url + "/api/",
-        }
+    return SlackSettings(
+        bot_token=Secret(BOT_TOKEN),
+        app_token=Secret(APP_TOKEN),
+        signing_secret=Secret(SIGNING_SECRET),
+        mode=mode,
+        api_base_url=standin.url + "/api/",
     )
 
 

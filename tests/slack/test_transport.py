@@ -79,7 +79,7 @@ async def test_run_slack_serves_until_stopped(tmp_path: Path, standin: SlackStan
     settings = slack_settings(tmp_path, standin, "socket")
     slack = slack_only(standin, "socket")
     assert slack_configured(slack)
-    assert not slack_configured(slack.model_copy(update={"app_token": None}))
+    assert not slack_configured(slack.replace(app_token=None))
     async with open_app(settings, FixedClock(NOW)) as app:
         await seed_if_empty(app)
         stop = asyncio.Event()

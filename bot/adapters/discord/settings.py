@@ -2,38 +2,32 @@
 
 from __future__ import annotations
 
-from pydantic import Field, SecretStr, field_validator
-from pydantic_settings import SettingsConfigDict
+from typing import Annotated
+
+from msgspec import Meta
 
 from bot.domain.errors import InvalidInput
 from bot.domain.shards import ShardSpec
-from bot.platforms import PlatformSettings
+from bot.env_settings import EnvSettings, Secret, prefixed
 
 
-class DiscordSettings(PlatformSettings):
+class DiscordSettings(EnvSettings, frozen=True, rename=prefixed("DISCORD_")):
     """``DISCORD_TOKEN``, ``DISCORD_API_BASE_URL``, ``DISCORD_GATEWAY_URL``,
     ``DISCORD_INTAKE_CHANNEL_ID`` (env or .env)."""
 
-    model_config = SettingsConfigDict(env_prefix="DISCORD_")
-
-    token: SecretStr | None = None
+    token: Secret | None = None
     # Only tests point these elsewhere (the stand-in); unset means discord.com.
     api_base_url: str | None = None
     gateway_url: str | None = None
     # Several processes share a big bot: each runs some shards (``0-3``) of the total count.
     # Unset: one process, a plain client, exactly as before.
     shard_ids: str | None = None
-    shard_count: int | None = None
+    shard_count: Annotated[int, Meta(gt=0)] | None = None
     # Discord's global limit (requests/s per bot token); a sharded process keeps its digests
     # and notices to its share of it (the share of shards it runs).
-    global_rate_limit: int = Field(default=50, ge=3)
+    global_rate_limit: Annotated[int, Meta(ge=3)] = 50
     # A channel of the newsroom guild told of new intake candidates (one message per poll).
-    intake_channel_id: int | None = Field(default=None, gt=0)
-
-    @field_validator("intake_channel_id", mode="before")
-    @classmethod
-    def _blank_is_unset(cls, value: object) -> object:
-        return None if isinstance(value, str) and not value.strip() else value
+    intake_channel_id: Annotated[int, Meta(gt=0)] | None = None
 
     @property
     def token_text(self) -> str:

@@ -3,31 +3,27 @@ Discord-only or console run never loads them."""
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr
-from pydantic_settings import SettingsConfigDict
+from msgspec import Meta
 
-from bot.platforms import PlatformSettings
-
-
-def secret_text(value: object) -> str:
-    getter = getattr(value, "get_secret_value", None)
-    return str(getter()).strip() if getter is not None else ""
+from bot.env_settings import EnvSettings, Secret, prefixed
 
 
-class SlackSettings(PlatformSettings):
+def secret_text(value: Secret | None) -> str:
+    return value.get_secret_value().strip() if value is not None else ""
+
+
+class SlackSettings(EnvSettings, frozen=True, rename=prefixed("SLACK_")):
     """``SLACK_BOT_TOKEN``, ``SLACK_APP_TOKEN``, ``SLACK_MODE``… (env or .env)."""
 
-    model_config = SettingsConfigDict(env_prefix="SLACK_")
-
-    bot_token: SecretStr | None = None
-    app_token: SecretStr | None = None
-    signing_secret: SecretStr | None = None
+    bot_token: Secret | None = None
+    app_token: Secret | None = None
+    signing_secret: Secret | None = None
     # "socket" (default: no public URL needed) or "http" (Slack calls SLACK_HTTP_PORT).
     mode: Literal["socket", "http"] = "socket"
     http_host: str = "0.0.0.0"
-    http_port: int = Field(default=3000, ge=0, le=65535)
+    http_port: Annotated[int, Meta(ge=0, le=65535)] = 3000
     api_base_url: str | None = None
     # A channel of the newsroom workspace told of new intake candidates (one message a poll).
     intake_channel_id: str | None = None

@@ -4,18 +4,14 @@ from __future__ import annotations
 
 import asyncio
 
-from pydantic import SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
-
+from bot.env_settings import EnvSettings, Secret, prefixed
 from bot.platforms.host import PlatformHost
 from bot.platforms.memory import MemoryPoster
 from bot.platforms.runtime import DigestRuntime
 
 
-class ToySettings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="TOY_", extra="ignore")
-
-    token: SecretStr | None = None
+class ToySettings(EnvSettings, frozen=True, rename=prefixed("TOY_")):
+    token: Secret | None = None
 
 
 class ToyPlatform:
