@@ -10,7 +10,7 @@ END = "<!-- bench:results:end -->"
 ROWS = (
     ("latest_ratio", "`/brief latest` ÷ no-op command (callback latency)"),
     ("search_ratio", "store search ÷ plain sqlite3 FTS5 (worst of 6 queries)"),
-    ("search_command_p99_ms", "`/brief search` p99 over the 6 queries, ms"),
+    ("search_command_p99_ms", "`/brief search` p99 of the slowest of the 6 queries, ms"),
     ("search_top6_overlap", "top 6 shared with FTS5 bm25's (worst typical query)"),
     (
         "reader_flood_loop_lag_p99_ms",

@@ -235,21 +235,23 @@ async def bench_commands(report: Report, db: Path, quick: bool) -> None:
             load_average=load_average(),
         )
 
+        # The target holds for every query, worst cases included: the figure is the worst
+        # query's p99 (with 40 samples, its slowest), not the p99 of all queries pooled.
         commands_ms: dict[str, dict[str, float]] = {}
-        every: list[float] = []
+        worst_p99 = 0.0
         for query in TYPICAL_QUERIES + WORST_QUERIES:
 
             async def search(query: str = query) -> float:
                 return await world.command("brief search", query=query)
 
             samples = await repeat(Budget(5, 40, 4.0).scaled(scale), search)
-            every += samples
+            worst_p99 = max(worst_p99, p99(samples))
             commands_ms[query] = summary(samples)
         report.add(
             "search_command_p99_ms",
-            p99(every) * 1000,
+            worst_p99 * 1000,
             "< 50",
-            p99(every) * 1000 < 50,
+            worst_p99 * 1000 < 50,
             per_query=commands_ms,
             failed_replies=len(world.failures),
             too_slow_replies=world.too_slow,

@@ -61,6 +61,8 @@ async def test_the_bot_process_connects_answers_and_stops_cleanly_on_sigterm(
     # No newsroom set: one line says how to turn editing through chat on.
     assert "set BRIEFBOT_NEWSROOM_DISCORD_GUILD_ID to the newsroom's id" in output
     assert "Traceback" not in output
+    # Once serving, start-up's objects leave the collector's passes (bot/platforms/heap.py).
+    assert "start-up heap frozen" in output
 
 
 async def test_commands_are_synced_once_and_not_again_when_unchanged(

@@ -24,6 +24,7 @@ from bot.adapters.discord.digest_poster import (
 from bot.adapters.discord.errors import ErrorHandlingTree
 from bot.adapters.discord.review_queue import QueueButton
 from bot.domain.errors import NotConfigured
+from bot.platforms.heap import settle_startup_heap
 from bot.platforms.runtime import DigestRuntime
 
 log = logging.getLogger(__name__)
@@ -202,6 +203,7 @@ class BriefingBot(commands.Bot):
         if not self._serving_logged and (anyway or not self._arriving):
             self._serving_logged = True
             log.info("serving commands in %d servers", len(self.guilds))
+            settle_startup_heap()
 
     async def on_ready(self) -> None:
         self._log_serving(anyway=True)  # a guild in an outage never arrives

@@ -22,6 +22,7 @@ from bot.adapters.slack.config import SlackSettings, secret_text
 from bot.adapters.slack.deps import SlackDeps
 from bot.adapters.slack.poster import SlackDigestPoster
 from bot.delivery_port import DeliveryTarget
+from bot.platforms.heap import settle_startup_heap
 from bot.platforms.host import PlatformHost
 
 log = logging.getLogger(__name__)
@@ -126,8 +127,10 @@ async def _serve(bot: SlackBot, slack: SlackSettings, stop: asyncio.Event) -> No
     if slack.mode == "http":
         async with serve_http(bot, slack.http_host, slack.http_port) as port:
             log.info("Slack: HTTP mode on port %d%s", port, EVENTS_PATH)
+            settle_startup_heap()
             await stop.wait()
     else:
         async with connect_socket_mode(bot, secret_text(slack.app_token)):
             log.info("Slack: Socket Mode connected")
+            settle_startup_heap()
             await stop.wait()
