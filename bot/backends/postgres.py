@@ -4,9 +4,6 @@
 from __future__ import annotations
 
 from bot.backends import IntakeStores, Storage, StorageSettings
-from bot.clock import Clock
-from bot.ports.ledger import DigestLedgerStore
-from bot.ports.servers import ServerSettingsStore
 from bot.storage.postgres import database as postgres
 from bot.storage.postgres.app_state import PgAppState
 from bot.storage.postgres.corrections import PgCorrectionLedger
@@ -16,7 +13,6 @@ from bot.storage.postgres.intake_notices import PgPollNoticeStore
 from bot.storage.postgres.intake_queue import PgQueueStore, pg_went_out
 from bot.storage.postgres.leases import PgLeaseStore
 from bot.storage.postgres.ledger import PgDigestLedger
-from bot.storage.postgres.scoped import PgPlatformLedger, PgPlatformServers
 from bot.storage.postgres.servers import PgServerStore
 from bot.storage.url import DatabaseUrl
 
@@ -31,14 +27,6 @@ async def open_postgres_storage(
         lock_timeout_ms=settings.busy_timeout_ms,
     )
     db = await postgres.open_postgres(url, pool, migrate=migrate)
-
-    def servers(platforms: frozenset[str] | None, clock: Clock | None) -> ServerSettingsStore:
-        if platforms is None:
-            return PgServerStore(db, clock)
-        return PgPlatformServers(db, platforms, clock)
-
-    def ledger(platforms: frozenset[str] | None) -> DigestLedgerStore:
-        return PgDigestLedger(db) if platforms is None else PgPlatformLedger(db, platforms)
 
     async def version() -> int:
         async with db.connection() as connection:
@@ -57,8 +45,8 @@ async def open_postgres_storage(
         ),
         latest_version=postgres.LATEST_VERSION,
         sqlite=None,
-        _servers=servers,
-        _ledger=ledger,
+        _servers=lambda platforms, clock: PgServerStore(db, clock, platforms),
+        _ledger=lambda platforms: PgDigestLedger(db, platforms),
         _corrections=lambda platforms: PgCorrectionLedger(db, platforms),
         _version=version,
         _close=db.close,

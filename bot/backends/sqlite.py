@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 from bot.backends import IntakeStores, Storage, StorageSettings
-from bot.clock import Clock
-from bot.ports.ledger import DigestLedgerStore
-from bot.ports.servers import ServerSettingsStore
 from bot.storage import database as sqlite
 from bot.storage.app_state import AppState
 from bot.storage.corrections import CorrectionLedger
@@ -15,7 +12,6 @@ from bot.storage.intake_feeds import FeedStore
 from bot.storage.intake_notices import PollNoticeStore
 from bot.storage.intake_queue import QueueStore, went_out
 from bot.storage.leases import LeaseStore
-from bot.storage.scoped import PlatformLedger, PlatformServers
 from bot.storage.servers import ServerStore
 from bot.storage.url import DatabaseUrl
 
@@ -27,14 +23,6 @@ async def open_sqlite_storage(
     db = await sqlite.open_database(
         url.path, migrate=migrate, busy_timeout_ms=settings.busy_timeout_ms
     )
-
-    def servers(platforms: frozenset[str] | None, clock: Clock | None) -> ServerSettingsStore:
-        if platforms is None:
-            return ServerStore(db, clock)
-        return PlatformServers(db, platforms, clock)
-
-    def ledger(platforms: frozenset[str] | None) -> DigestLedgerStore:
-        return DigestLedger(db) if platforms is None else PlatformLedger(db, platforms)
 
     async def version() -> int:
         return await sqlite.schema_version(db.read)
@@ -52,8 +40,8 @@ async def open_sqlite_storage(
         ),
         latest_version=sqlite.LATEST_VERSION,
         sqlite=db,
-        _servers=servers,
-        _ledger=ledger,
+        _servers=lambda platforms, clock: ServerStore(db, clock, platforms),
+        _ledger=lambda platforms: DigestLedger(db, platforms),
         _corrections=lambda platforms: CorrectionLedger(db, platforms),
         _version=version,
         _close=db.close,

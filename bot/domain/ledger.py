@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 
+LedgerKey = tuple[str, str, date]  # (platform, server id, local date)
+
 
 class LedgerStatus(StrEnum):
     CLAIMED = "claimed"

@@ -16,11 +16,11 @@ from datetime import date, datetime
 
 from bot.domain.corrections import CorrectionNotice
 from bot.domain.digest_schedule import DigestSchedule
-from bot.domain.ledger import Claim, LedgerRow, NoticeKey
+from bot.domain.ledger import Claim, LedgerKey, LedgerRow, NoticeKey
 from bot.domain.servers import DueSchedule, ServerSchedule, ServerSettings
 from bot.domain.shards import ShardSpec
 from bot.ports.corrections import CorrectionNotices
-from bot.ports.ledger import DigestLedgerStore, LedgerKey
+from bot.ports.ledger import DigestLedgerStore
 from bot.ports.servers import NextRunChange, ServerSettingsStore
 
 

@@ -11,9 +11,7 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Protocol
 
-from bot.domain.ledger import Claim, LedgerRow
-
-LedgerKey = tuple[str, str, date]  # (platform, server id, local date)
+from bot.domain.ledger import Claim, LedgerKey, LedgerRow
 
 
 class DigestLedgerStore(Protocol):

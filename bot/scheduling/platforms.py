@@ -6,9 +6,9 @@ work on every active schedule in the database. A deployment that runs only some 
 platforms' digests. Two ways to compose them:
 
 - one delivery and one scheduler per platform, each over the server settings and ledger
-  scoped to that platform (``bot.storage.scoped``; what :mod:`bot.platforms.runtime` builds
-  for every running platform: each can run alone; the shared ledger keeps "once per server
-  per local day" across all of them);
+  scoped to that platform (``Storage.servers(platforms)`` and ``.ledger(platforms)``; what
+  :mod:`bot.platforms.runtime` builds for every running platform: each can run alone; the
+  shared ledger keeps "once per server per local day" across all of them);
 - or one delivery and one scheduler for the deployment, with a :class:`PosterRouter` that
   hands each target to its platform's poster, over stores scoped to the running platforms.
 """

@@ -10,26 +10,26 @@ the scheduler does.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
-from bot.domain.ledger import Claim, LedgerRow, LedgerStatus
-from bot.storage.codec import parse_stamp, stamp
+from bot.domain.ledger import Claim, LedgerKey, LedgerRow
+from bot.storage import ledger_rows
+from bot.storage.codec import stamp
 from bot.storage.database import Database
-
-_COLUMNS = (
-    "platform, server_id, local_date, status, channel_id, message_id, attempts, last_error,"
-    " claimed_at, finished_at, covers_until"
-)
+from bot.storage.ledger_rows import LEDGER_COLUMNS as _COLUMNS
 
 
 class DigestLedger:
-    """Every query about the digest ledger; the one place its SQL lives."""
+    """Every query about the digest ledger; the one place its SQL lives.
 
-    def __init__(self, database: Database) -> None:
+    With ``platforms``, its crash recovery sees only those platforms' rows.
+    """
+
+    def __init__(self, database: Database, platforms: Iterable[str] | None = None) -> None:
         self._db = database
+        self._platforms = frozenset(platforms) if platforms is not None else None
 
     async def claim(
         self, platform: str, server_id: str, local_date: date, channel_id: str, now: datetime
@@ -70,18 +70,7 @@ class DigestLedger:
             )
         if not rows:
             return None
-        row = rows[0]
-        covers_until = parse_stamp(row["covers_until"]) or now
-        return Claim(
-            platform,
-            server_id,
-            local_date,
-            row["channel_id"] or "",
-            int(row["attempts"]),
-            now,
-            covers_until,
-            recovered=True,
-        )
+        return ledger_rows.recovered_claim(platform, server_id, local_date, rows[0], now)
 
     async def retake(
         self, platform: str, server_id: str, local_date: date, channel_id: str, now: datetime
@@ -116,11 +105,12 @@ class DigestLedger:
 
     async def stale_claims(self, stale_before: datetime) -> list[LedgerRow]:
         """Rows still ``claimed`` from before ``stale_before``: left by a crashed run."""
-        return await self._rows(
+        rows = await self._rows(
             f"SELECT {_COLUMNS} FROM digests WHERE status = 'claimed' AND claimed_at < ?"
             " ORDER BY local_date",
             (stamp(stale_before),),
         )
+        return ledger_rows.in_recovery_scope(rows, self._platforms)
 
     async def mark_posted(
         self,
@@ -221,19 +211,17 @@ class DigestLedger:
             (platform, server_id, limit),
         )
 
-    async def rows_for(
-        self, keys: Iterable[tuple[str, str, date]]
-    ) -> dict[tuple[str, str, date], LedgerRow]:
+    async def rows_for(self, keys: Iterable[LedgerKey]) -> dict[LedgerKey, LedgerRow]:
         """The rows of many (platform, server, local date) keys in one query."""
-        wanted = [[platform, server, day.isoformat()] for platform, server, day in keys]
-        if not wanted:
+        wanted = ledger_rows.ledger_keys_json(keys)
+        if wanted is None:
             return {}
         rows = await self._rows(
             f"SELECT {_COLUMNS} FROM digests WHERE (platform, server_id, local_date) IN"
             " (SELECT value ->> 0, value ->> 1, value ->> 2 FROM json_each(?))",
-            (json.dumps(wanted),),
+            (wanted,),
         )
-        return {(r.platform, r.server_id, r.local_date): r for r in rows}
+        return ledger_rows.by_key(rows)
 
     async def _finish(
         self,
@@ -255,20 +243,4 @@ class DigestLedger:
 
     async def _rows(self, sql: str, params: tuple[Any, ...]) -> list[LedgerRow]:
         rows = await self._db.read.execute_fetchall(sql, params)
-        return [_row(row) for row in rows]
-
-
-def _row(row: Any) -> LedgerRow:
-    return LedgerRow(
-        platform=row["platform"],
-        server_id=row["server_id"],
-        local_date=date.fromisoformat(row["local_date"]),
-        status=LedgerStatus(row["status"]),
-        channel_id=row["channel_id"],
-        message_id=row["message_id"],
-        attempts=int(row["attempts"]),
-        last_error=row["last_error"],
-        claimed_at=parse_stamp(row["claimed_at"]),
-        finished_at=parse_stamp(row["finished_at"]),
-        covers_until=parse_stamp(row["covers_until"]),
-    )
+        return [ledger_rows.ledger_row(row) for row in rows]

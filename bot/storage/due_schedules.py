@@ -9,38 +9,30 @@ is never read, so it can never keep this one's loop busy.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
 from bot.domain.servers import DueSchedule, ServerSchedule
 from bot.domain.shards import ShardSpec
+from bot.storage import server_rows
 from bot.storage.codec import parse_stamp, stamp
 from bot.storage.database import Database
-
-COLUMNS = (
-    "platform, server_id, digest_channel_id, digest_time, timezone, topics, quiet_days,"
-    " editor_role_ids, updated_at, digest_since, next_run_utc"
-)
-ACTIVE = "digest_channel_id IS NOT NULL AND digest_time IS NOT NULL AND timezone IS NOT NULL"
-
-NextRunChange = tuple[str, str, datetime | None, datetime]  # platform, server, old, new
-# Where a schedule the system can no longer read (its zone left tzdata) is parked, so it can
-# never fill the due window ahead of good ones; ``/digest setup`` writes a real one again.
-PARKED = "9999-12-31T00:00:00.000000+00:00"
+from bot.storage.server_rows import ACTIVE, COLUMNS, NextRunChange
 
 
 class DueScheduleQueries:
     """The scheduler's reads and writes of ``next_run_utc`` (mixed into the server store)."""
 
     _db: Database
+    _platforms: frozenset[str] | None
 
     def _scope(self) -> tuple[str, tuple[Any, ...]]:
-        """An SQL condition limiting the rows this store sees (all, here)."""
-        return "1", ()
-
-    def _server_schedule(self, row: Any) -> ServerSchedule | None:
-        raise NotImplementedError
+        """An SQL condition limiting the rows this store sees (its platforms, or all)."""
+        if self._platforms is None:
+            return "1", ()
+        marks = ", ".join("?" for _ in self._platforms)
+        return f"platform IN ({marks})", tuple(sorted(self._platforms))
 
     def _where(self, shards: ShardSpec | None) -> tuple[str, tuple[Any, ...]]:
         scope, params = self._scope()
@@ -60,35 +52,35 @@ class DueScheduleQueries:
     ) -> list[DueSchedule]:
         """Active schedules due at or before ``now`` (earliest first), and those never computed;
         with ``not_before``, only those due from then on."""
-        where, params = self._where(shards)
-        rows: list[Any] = []
-        if not_before is None:
-            rows += await self._db.read.execute_fetchall(
-                f"SELECT {COLUMNS} FROM servers WHERE next_run_utc IS NULL AND {ACTIVE}"
-                f" AND {where} LIMIT ?",
-                (*params, limit),
-            )
-        rows += await self._db.read.execute_fetchall(
-            f"SELECT {COLUMNS} FROM servers INDEXED BY servers_next_run"
-            f" WHERE next_run_utc BETWEEN ? AND ? AND {where} ORDER BY next_run_utc LIMIT ?",
-            (stamp(not_before) if not_before else "", stamp(now), *params, limit - len(rows)),
-        )
-        due, unusable = [], []
-        for row in rows:
-            server = self._server_schedule(row)
-            if server is None:  # logged by the parser
-                unusable.append((PARKED, row["platform"], row["server_id"]))
-            else:
-                due.append(DueSchedule(server, parse_stamp(row["next_run_utc"])))
-        if unusable:
-            async with self._db.write() as connection:
-                await connection.executemany(
-                    "UPDATE servers SET next_run_utc = ? WHERE platform = ? AND server_id = ?",
-                    unusable,
+
+        async def fetch() -> list[Any]:
+            where, params = self._where(shards)
+            rows: list[Any] = []
+            if not_before is None:
+                rows += await self._db.read.execute_fetchall(
+                    f"SELECT {COLUMNS} FROM servers WHERE next_run_utc IS NULL AND {ACTIVE}"
+                    f" AND {where} LIMIT ?",
+                    (*params, limit),
                 )
-            if not due:  # the window held only those: look behind them
-                return await self.due_schedules(now, limit, shards, not_before)
-        return due
+            rows += await self._db.read.execute_fetchall(
+                f"SELECT {COLUMNS} FROM servers INDEXED BY servers_next_run"
+                f" WHERE next_run_utc BETWEEN ? AND ? AND {where} ORDER BY next_run_utc LIMIT ?",
+                (stamp(not_before) if not_before else "", stamp(now), *params, limit - len(rows)),
+            )
+            return rows
+
+        return await server_rows.collect_due(fetch, self._park)
+
+    async def _park(self, parked: list[tuple[str, str, str]]) -> None:
+        await self._update_many(
+            "UPDATE servers SET next_run_utc = ? WHERE platform = ? AND server_id = ?", parked
+        )
+
+    async def _update_many(self, sql: str, values: Sequence[tuple[Any, ...]]) -> None:
+        """One statement over many rows, in one transaction (none if there are none)."""
+        if values:
+            async with self._db.write() as connection:
+                await connection.executemany(sql, values)
 
     async def earliest_next_run(
         self, after: datetime, shards: ShardSpec | None = None
@@ -121,20 +113,13 @@ class DueScheduleQueries:
         Only where it still reads ``old``: a ``/digest setup`` or ``off`` that landed
         meanwhile wrote the schedule's own next run, which must stand.
         """
-        params = [
-            (stamp(new), platform, server_id, old and stamp(old))
-            for platform, server_id, old, new in changes
-        ]
-        if not params:
-            return
-        async with self._db.write() as connection:
-            await connection.executemany(
-                "UPDATE servers SET next_run_utc = ? WHERE platform = ? AND server_id = ?"
-                f" AND next_run_utc IS ? AND {ACTIVE}",
-                params,
-            )
+        await self._update_many(
+            "UPDATE servers SET next_run_utc = ? WHERE platform = ? AND server_id = ?"
+            f" AND next_run_utc IS ? AND {ACTIVE}",
+            server_rows.next_run_values(changes),
+        )
 
-    async def schedule_pages(
+    def schedule_pages(
         self, size: int = 1000, due_by: datetime | None = None
     ) -> AsyncIterator[list[ServerSchedule]]:
         """Every active schedule, ``size`` at a time (catch-up without holding them all);
@@ -143,18 +128,14 @@ class DueScheduleQueries:
         if due_by is not None:
             where = f"{where} AND (next_run_utc IS NULL OR next_run_utc <= ?)"
             params = (*params, stamp(due_by))
-        after = ("", "")
-        while True:
-            rows = list(
+
+        async def page_after(after: tuple[str, str]) -> list[Any]:
+            return list(
                 await self._db.read.execute_fetchall(
                     f"SELECT {COLUMNS} FROM servers WHERE (platform, server_id) > (?, ?)"
                     f" AND {ACTIVE} AND {where} ORDER BY platform, server_id LIMIT ?",
                     (*after, *params, size),
                 )
             )
-            if not rows:
-                return
-            after = (rows[-1]["platform"], rows[-1]["server_id"])
-            page = [s for row in rows if (s := self._server_schedule(row)) is not None]
-            if page:
-                yield page
+
+        return server_rows.schedule_pages(page_after)

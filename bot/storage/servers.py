@@ -1,50 +1,58 @@
-"""Per-server settings: the digest schedule and the editor roles, keyed by (platform, server)."""
+"""Per-server settings: the digest schedule and the editor roles, keyed by (platform, server).
+
+Rows are read and written through :mod:`bot.storage.server_rows` (shared with PostgreSQL);
+this module holds the SQLite statements and transactions.
+"""
 
 from __future__ import annotations
 
-import json
-import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
 
 import aiosqlite
 
 from bot.clock import Clock, SystemClock
-from bot.domain.digest_schedule import DigestSchedule, QuietDays, next_run, parse_local_time
+from bot.domain.digest_schedule import DigestSchedule
 from bot.domain.servers import ServerSchedule, ServerSettings
-from bot.storage.codec import parse_stamp, stamp
+from bot.storage import server_rows
+from bot.storage.codec import stamp
 from bot.storage.database import Database
-from bot.storage.due_schedules import ACTIVE, COLUMNS, DueScheduleQueries
-
-log = logging.getLogger(__name__)
-
-_COLUMNS = COLUMNS
+from bot.storage.due_schedules import DueScheduleQueries
+from bot.storage.server_rows import ACTIVE, COLUMNS, RoleChange
 
 
 class ServerStore(DueScheduleQueries):
-    """Every query about server settings; the one place their SQL lives."""
+    """Every query about server settings; the one place their SQL lives.
 
-    def __init__(self, database: Database, clock: Clock | None = None) -> None:
+    With ``platforms``, its *schedule* reads see only those platforms' servers (a deployment
+    running only some platforms must not claim, and then fail, the others' digests).
+    """
+
+    def __init__(
+        self,
+        database: Database,
+        clock: Clock | None = None,
+        platforms: Iterable[str] | None = None,
+    ) -> None:
         self._db = database
         # Writes stamp updated_at with an explicit ``now`` when given, else this clock's.
         self._clock = clock or SystemClock()
+        self._platforms = frozenset(platforms) if platforms is not None else None
 
     async def get(self, platform: str, server_id: str) -> ServerSettings | None:
         """The server's settings, or None if it never configured anything."""
         rows = await self._db.read.execute_fetchall(
-            f"SELECT {_COLUMNS} FROM servers WHERE platform = ? AND server_id = ?",
+            f"SELECT {COLUMNS} FROM servers WHERE platform = ? AND server_id = ?",
             (platform, server_id),
         )
         found = list(rows)
-        return _settings(found[0]) if found else None
+        return server_rows.settings_from_row(found[0]) if found else None
 
     async def get_schedule(self, platform: str, server_id: str) -> ServerSchedule | None:
-        """The server's active digest schedule, or None."""
-        settings = await self.get(platform, server_id)
-        if settings is None or settings.schedule is None:
+        """The server's active digest schedule, or None (also outside this store's scope)."""
+        if not server_rows.in_scope(self._platforms, platform):
             return None
-        return ServerSchedule(platform, server_id, settings.schedule, settings.schedule_since)
+        return server_rows.schedule_of(await self.get(platform, server_id))
 
     async def set_schedule(
         self, platform: str, server_id: str, schedule: DigestSchedule, now: datetime | None = None
@@ -65,18 +73,7 @@ class ServerStore(DueScheduleQueries):
                 " topics = excluded.topics, quiet_days = excluded.quiet_days,"
                 " updated_at = excluded.updated_at, digest_since = excluded.digest_since,"
                 " next_run_utc = excluded.next_run_utc",
-                (
-                    platform,
-                    server_id,
-                    schedule.channel_id,
-                    schedule.time_text,
-                    schedule.timezone,
-                    json.dumps(list(schedule.topics)),
-                    schedule.quiet_days.value,
-                    stamp(now),
-                    stamp(now),
-                    stamp(next_run(schedule, now)),
-                ),
+                server_rows.schedule_values(platform, server_id, schedule, now),
             )
         return ServerSchedule(platform, server_id, schedule, now)
 
@@ -94,117 +91,61 @@ class ServerStore(DueScheduleQueries):
             return cursor.rowcount > 0
 
     async def active_schedules(self) -> list[ServerSchedule]:
-        """Every server with a digest schedule, in one query."""
+        """Every server with a digest schedule (in this store's scope), in one query."""
+        where, params = self._scope()
         rows = await self._db.read.execute_fetchall(
-            f"SELECT {_COLUMNS} FROM servers WHERE {ACTIVE} ORDER BY platform, server_id"
+            f"SELECT {COLUMNS} FROM servers WHERE {ACTIVE} AND {where}"
+            " ORDER BY platform, server_id",
+            params,
         )
-        return [s for row in rows if (s := self._server_schedule(row)) is not None]
-
-    def _server_schedule(self, row: Any) -> ServerSchedule | None:
-        schedule = _schedule(row)
-        if schedule is None:
-            return None
-        since = parse_stamp(row["digest_since"])
-        return ServerSchedule(row["platform"], row["server_id"], schedule, since)
+        return server_rows.schedules_from_rows(rows)
 
     # -- editor roles ---------------------------------------------------------------------
 
     async def editor_role_ids(self, platform: str, server_id: str) -> list[str]:
         """The role ids whose members may edit entries and digests in this server."""
-        rows = list(
-            await self._db.read.execute_fetchall(
-                "SELECT editor_role_ids FROM servers WHERE platform = ? AND server_id = ?",
-                (platform, server_id),
-            )
-        )
-        return [str(role) for role in json.loads(rows[0][0])] if rows else []
+        return list(await self._roles(self._db.read, platform, server_id))
 
     async def add_editor_role(
         self, platform: str, server_id: str, role_id: str, now: datetime | None = None
     ) -> tuple[str, ...]:
         """Add an editor role (no-op if present); returns the roles afterwards."""
-        return await self._change_roles(
-            platform,
-            server_id,
-            now,
-            lambda roles: (*roles, role_id) if role_id not in roles else roles,
-        )
+        return await self._change_roles(platform, server_id, now, server_rows.adding_role(role_id))
 
     async def remove_editor_role(
         self, platform: str, server_id: str, role_id: str, now: datetime | None = None
     ) -> tuple[str, ...]:
         """Remove an editor role (no-op if absent); returns the roles afterwards."""
-        return await self._change_roles(
-            platform, server_id, now, lambda roles: tuple(r for r in roles if r != role_id)
-        )
+        change = server_rows.removing_role(role_id)
+        return await self._change_roles(platform, server_id, now, change)
 
     async def _change_roles(
-        self,
-        platform: str,
-        server_id: str,
-        now: datetime | None,
-        change: Callable[[tuple[str, ...]], tuple[str, ...]],
+        self, platform: str, server_id: str, now: datetime | None, change: RoleChange
     ) -> tuple[str, ...]:
         # Read and write in the same BEGIN IMMEDIATE transaction: two editors changing roles
         # at once cannot lose each other's change.
         async with self._db.write() as connection:
-            rows = list(
-                await connection.execute_fetchall(
-                    "SELECT editor_role_ids FROM servers WHERE platform = ? AND server_id = ?",
-                    (platform, server_id),
-                )
-            )
-            current = tuple(json.loads(rows[0]["editor_role_ids"])) if rows else ()
+            current = await self._roles(connection, platform, server_id)
             updated = change(current)
             if updated != current:
                 stamped = now or self._clock.now()
-                await _upsert_roles(connection, platform, server_id, updated, stamped)
+                await connection.execute(
+                    "INSERT INTO servers (platform, server_id, editor_role_ids, updated_at)"
+                    " VALUES (?, ?, ?, ?) ON CONFLICT (platform, server_id) DO UPDATE SET"
+                    " editor_role_ids = excluded.editor_role_ids,"
+                    " updated_at = excluded.updated_at",
+                    server_rows.roles_values(platform, server_id, updated, stamped),
+                )
         return updated
 
-
-async def _upsert_roles(
-    connection: aiosqlite.Connection,
-    platform: str,
-    server_id: str,
-    roles: Iterable[str],
-    now: datetime,
-) -> None:
-    await connection.execute(
-        "INSERT INTO servers (platform, server_id, editor_role_ids, updated_at)"
-        " VALUES (?, ?, ?, ?) ON CONFLICT (platform, server_id) DO UPDATE SET"
-        " editor_role_ids = excluded.editor_role_ids, updated_at = excluded.updated_at",
-        (platform, server_id, json.dumps(list(roles)), stamp(now)),
-    )
-
-
-def _settings(row: Any) -> ServerSettings:
-    return ServerSettings(
-        platform=row["platform"],
-        server_id=row["server_id"],
-        schedule=_schedule(row),
-        topics=tuple(json.loads(row["topics"])),
-        quiet_days=QuietDays(row["quiet_days"]),
-        editor_role_ids=tuple(json.loads(row["editor_role_ids"])),
-        updated_at=parse_stamp(row["updated_at"]),
-        schedule_since=parse_stamp(row["digest_since"]),
-    )
-
-
-def _schedule(row: Any) -> DigestSchedule | None:
-    if not (row["digest_channel_id"] and row["digest_time"] and row["timezone"]):
-        return None
-    try:
-        return DigestSchedule(
-            channel_id=row["digest_channel_id"],
-            local_time=parse_local_time(row["digest_time"]),
-            timezone=row["timezone"],
-            topics=tuple(json.loads(row["topics"])),
-            quiet_days=QuietDays(row["quiet_days"]),
+    @staticmethod
+    async def _roles(
+        connection: aiosqlite.Connection, platform: str, server_id: str
+    ) -> tuple[str, ...]:
+        rows = list(
+            await connection.execute_fetchall(
+                "SELECT editor_role_ids FROM servers WHERE platform = ? AND server_id = ?",
+                (platform, server_id),
+            )
         )
-    except ValueError as error:
-        # A zone the system no longer knows (tzdata changed) must not stop every other
-        # server's digest; this one is skipped and the reason logged.
-        log.error(
-            "server %s/%s: stored schedule unusable: %s", row["platform"], row["server_id"], error
-        )
-        return None
+        return server_rows.roles_from_json(rows[0][0] if rows else None)

@@ -24,7 +24,6 @@ from bot.domain.digest_schedule import DigestSchedule
 from bot.domain.ledger import LedgerStatus
 from bot.scheduling.platforms import PosterRouter
 from bot.storage.digests import DigestLedger
-from bot.storage.scoped import PlatformLedger, PlatformServers
 from bot.storage.servers import ServerStore
 from tests.slack.conftest import BRIEF_CHANNEL, NOW, slack_settings
 from tests.standins.slack.standin import BOT_TOKEN, TEAM_ID, SlackStandIn
@@ -109,10 +108,10 @@ async def test_one_delivery_routes_both_platforms_once_a_day(
 
 async def test_slack_delivery_leaves_discord_servers_alone(app: App, standin: SlackStandIn) -> None:
     """Slack's own delivery (scoped as ``run_slack`` builds it) never claims a Discord day."""
-    ledger = PlatformLedger(app.database, {"slack"})
+    ledger = DigestLedger(app.database, {"slack"})
     delivery = DigestDelivery(
         app.service,
-        PlatformServers(app.database, {"slack"}),
+        ServerStore(app.database, platforms={"slack"}),
         ledger,
         SlackDigestPoster(slack_client(standin)),
         app.service.clock,

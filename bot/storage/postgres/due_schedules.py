@@ -1,30 +1,32 @@
 """The schedule index on PostgreSQL: ``servers.next_run_utc`` (see :mod:`bot.storage.due_schedules`,
-whose meaning, row reader and parking rule this shares)."""
+whose meaning this shares; the row reading and parking rule are :mod:`bot.storage.server_rows`)."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
 from bot.domain.servers import DueSchedule, ServerSchedule
 from bot.domain.shards import ShardSpec
+from bot.storage import server_rows
 from bot.storage.codec import parse_stamp, stamp
-from bot.storage.due_schedules import ACTIVE, COLUMNS, PARKED, NextRunChange
 from bot.storage.postgres.database import PgDatabase
+from bot.storage.server_rows import ACTIVE, COLUMNS, NextRunChange
 
 
 class PgDueScheduleQueries:
     """The scheduler's reads and writes of ``next_run_utc`` (mixed into the server store)."""
 
     _db: PgDatabase
+    _platforms: frozenset[str] | None
 
     def _scope(self, first: int) -> tuple[str, list[Any]]:
-        """An SQL condition limiting the rows this store sees, numbering from ``$first``."""
-        return "TRUE", []
-
-    def _server_schedule(self, row: Any) -> ServerSchedule | None:
-        raise NotImplementedError
+        """An SQL condition limiting the rows this store sees (its platforms, or all),
+        numbering from ``$first``."""
+        if self._platforms is None:
+            return "TRUE", []
+        return f"platform = ANY(${first}::text[])", [sorted(self._platforms)]
 
     def _where(self, shards: ShardSpec | None, first: int) -> tuple[str, list[Any]]:
         scope, params = self._scope(first)
@@ -47,41 +49,40 @@ class PgDueScheduleQueries:
         shards: ShardSpec | None = None,
         not_before: datetime | None = None,
     ) -> list[DueSchedule]:
-        rows: list[Any] = []
-        if not_before is None:
-            where, params = self._where(shards, 2)
+        async def fetch() -> list[Any]:
+            rows: list[Any] = []
+            if not_before is None:
+                where, params = self._where(shards, 2)
+                rows += await self._db.fetch(
+                    f"SELECT {COLUMNS} FROM servers WHERE next_run_utc IS NULL AND {ACTIVE}"
+                    f" AND {where} LIMIT $1",
+                    limit,
+                    *params,
+                )
+            where, params = self._where(shards, 4)
             rows += await self._db.fetch(
-                f"SELECT {COLUMNS} FROM servers WHERE next_run_utc IS NULL AND {ACTIVE}"
-                f" AND {where} LIMIT $1",
-                limit,
+                f"SELECT {COLUMNS} FROM servers WHERE next_run_utc <= $2"
+                " AND ($1::timestamptz IS NULL OR next_run_utc >= $1)"
+                f" AND {where} ORDER BY next_run_utc LIMIT $3",
+                stamp(not_before) if not_before else None,
+                stamp(now),
+                limit - len(rows),
                 *params,
             )
-        where, params = self._where(shards, 4)
-        rows += await self._db.fetch(
-            f"SELECT {COLUMNS} FROM servers WHERE next_run_utc <= $2"
-            " AND ($1::timestamptz IS NULL OR next_run_utc >= $1)"
-            f" AND {where} ORDER BY next_run_utc LIMIT $3",
-            stamp(not_before) if not_before else None,
-            stamp(now),
-            limit - len(rows),
-            *params,
+            return rows
+
+        return await server_rows.collect_due(fetch, self._park)
+
+    async def _park(self, parked: list[tuple[str, str, str]]) -> None:
+        await self._update_many(
+            "UPDATE servers SET next_run_utc = $1 WHERE platform = $2 AND server_id = $3", parked
         )
-        due, unusable = [], []
-        for row in rows:
-            server = self._server_schedule(row)
-            if server is None:  # logged by the parser; parked as on SQLite
-                unusable.append((PARKED, row["platform"], row["server_id"]))
-            else:
-                due.append(DueSchedule(server, parse_stamp(row["next_run_utc"])))
-        if unusable:
+
+    async def _update_many(self, sql: str, values: Sequence[tuple[Any, ...]]) -> None:
+        """One statement over many rows, in one transaction (none if there are none)."""
+        if values:
             async with self._db.write() as connection:
-                await connection.executemany(
-                    "UPDATE servers SET next_run_utc = $1 WHERE platform = $2 AND server_id = $3",
-                    unusable,
-                )
-            if not due:
-                return await self.due_schedules(now, limit, shards, not_before)
-        return due
+                await connection.executemany(sql, values)
 
     async def earliest_next_run(
         self, after: datetime, shards: ShardSpec | None = None
@@ -103,37 +104,28 @@ class PgDueScheduleQueries:
         return parse_stamp(value)
 
     async def advance_next_runs(self, changes: Iterable[NextRunChange]) -> None:
-        params = [
-            (stamp(new), platform, server_id, old and stamp(old))
-            for platform, server_id, old, new in changes
-        ]
-        if not params:
-            return
-        async with self._db.write() as connection:
-            await connection.executemany(
-                "UPDATE servers SET next_run_utc = $1 WHERE platform = $2 AND server_id = $3"
-                f" AND next_run_utc IS NOT DISTINCT FROM $4::timestamptz AND {ACTIVE}",
-                params,
-            )
+        await self._update_many(
+            "UPDATE servers SET next_run_utc = $1 WHERE platform = $2 AND server_id = $3"
+            f" AND next_run_utc IS NOT DISTINCT FROM $4::timestamptz AND {ACTIVE}",
+            server_rows.next_run_values(changes),
+        )
 
-    async def schedule_pages(
+    def schedule_pages(
         self, size: int = 1000, due_by: datetime | None = None
     ) -> AsyncIterator[list[ServerSchedule]]:
         where, params = self._scope(5)
         due = "($4::timestamptz IS NULL OR next_run_utc IS NULL OR next_run_utc <= $4)"
-        after = ("", "")
-        while True:
-            rows = await self._db.fetch(
-                f"SELECT {COLUMNS} FROM servers WHERE (platform, server_id) > ($1, $2)"
-                f" AND {ACTIVE} AND {due} AND {where} ORDER BY platform, server_id LIMIT $3",
-                *after,
-                size,
-                stamp(due_by) if due_by else None,
-                *params,
+
+        async def page_after(after: tuple[str, str]) -> list[Any]:
+            return list(
+                await self._db.fetch(
+                    f"SELECT {COLUMNS} FROM servers WHERE (platform, server_id) > ($1, $2)"
+                    f" AND {ACTIVE} AND {due} AND {where} ORDER BY platform, server_id LIMIT $3",
+                    *after,
+                    size,
+                    stamp(due_by) if due_by else None,
+                    *params,
+                )
             )
-            if not rows:
-                return
-            after = (rows[-1]["platform"], rows[-1]["server_id"])
-            page = [s for row in rows if (s := self._server_schedule(row)) is not None]
-            if page:
-                yield page
+
+        return server_rows.schedule_pages(page_after)

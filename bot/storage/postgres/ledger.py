@@ -10,28 +10,26 @@ never overwritten and a stale claim is taken over once.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
-from bot.domain.ledger import Claim, LedgerRow
-from bot.storage.codec import parse_stamp, stamp
-from bot.storage.digests import _row as ledger_row
+from bot.domain.ledger import Claim, LedgerKey, LedgerRow
+from bot.storage import ledger_rows
+from bot.storage.codec import stamp
+from bot.storage.ledger_rows import LEDGER_COLUMNS as _COLUMNS
 from bot.storage.postgres.database import PgDatabase, affected
 
-_COLUMNS = (
-    "platform, server_id, local_date, status, channel_id, message_id, attempts, last_error,"
-    " claimed_at, finished_at, covers_until"
-)
 _KEY = "platform = $1 AND server_id = $2 AND local_date = $3"
 
 
 class PgDigestLedger:
     """Every query about the digest ledger; the one place its PostgreSQL lives."""
 
-    def __init__(self, database: PgDatabase) -> None:
+    def __init__(self, database: PgDatabase, platforms: Iterable[str] | None = None) -> None:
         self._db = database
+        # Crash recovery sees only these platforms' rows (None: all), as on SQLite.
+        self._platforms = frozenset(platforms) if platforms is not None else None
 
     async def claim(
         self, platform: str, server_id: str, local_date: date, channel_id: str, now: datetime
@@ -68,16 +66,7 @@ class PgDigestLedger:
             )
         if row is None:
             return None
-        return Claim(
-            platform,
-            server_id,
-            local_date,
-            row["channel_id"] or "",
-            int(row["attempts"]),
-            now,
-            parse_stamp(row["covers_until"]) or now,
-            recovered=True,
-        )
+        return ledger_rows.recovered_claim(platform, server_id, local_date, row, now)
 
     async def retake(
         self, platform: str, server_id: str, local_date: date, channel_id: str, now: datetime
@@ -99,11 +88,12 @@ class PgDigestLedger:
         return Claim(platform, server_id, local_date, channel_id, int(attempts), now, now)
 
     async def stale_claims(self, stale_before: datetime) -> list[LedgerRow]:
-        return await self._rows(
+        rows = await self._rows(
             f"SELECT {_COLUMNS} FROM digests WHERE status = 'claimed' AND claimed_at < $1"
             " ORDER BY local_date",
             stamp(stale_before),
         )
+        return ledger_rows.in_recovery_scope(rows, self._platforms)
 
     async def mark_posted(
         self,
@@ -205,18 +195,16 @@ class PgDigestLedger:
             limit,
         )
 
-    async def rows_for(
-        self, keys: Iterable[tuple[str, str, date]]
-    ) -> dict[tuple[str, str, date], LedgerRow]:
-        wanted = [[platform, server, day.isoformat()] for platform, server, day in keys]
-        if not wanted:
+    async def rows_for(self, keys: Iterable[LedgerKey]) -> dict[LedgerKey, LedgerRow]:
+        wanted = ledger_rows.ledger_keys_json(keys)
+        if wanted is None:
             return {}
         rows = await self._rows(
             f"SELECT {_COLUMNS} FROM digests WHERE (platform, server_id, local_date) IN"
             " (SELECT k ->> 0, k ->> 1, (k ->> 2)::date FROM json_array_elements($1::json) AS k)",
-            json.dumps(wanted),
+            wanted,
         )
-        return {(r.platform, r.server_id, r.local_date): r for r in rows}
+        return ledger_rows.by_key(rows)
 
     async def _finish(
         self,
@@ -241,4 +229,4 @@ class PgDigestLedger:
         return affected(status) > 0
 
     async def _rows(self, sql: str, *params: Any) -> list[LedgerRow]:
-        return [ledger_row(row) for row in await self._db.fetch(sql, *params)]
+        return [ledger_rows.ledger_row(row) for row in await self._db.fetch(sql, *params)]
