@@ -9,7 +9,6 @@ before it is sent again.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from datetime import date, datetime
 
@@ -18,8 +17,10 @@ import aiosqlite
 from bot.domain.corrections import CorrectionNotice
 from bot.domain.entries import Correction
 from bot.domain.ledger import NoticeKey
-from bot.storage.codec import parse_stamp, stamp
+from bot.storage import ledger_rows
+from bot.storage.codec import stamp
 from bot.storage.database import Database
+from bot.storage.ledger_rows import NOTICE_KEY_COLUMNS
 
 _WHERE_KEY = "platform = ? AND server_id = ? AND channel_id = ? AND entry_id = ? AND revision = ?"
 
@@ -35,7 +36,7 @@ async def enqueue_correction(
     channel whose posted digest carried the entry (once per channel)."""
     await connection.execute(
         "UPDATE revisions SET correction = ? WHERE entry_id = ? AND revision = ?",
-        (json.dumps(list(changes), ensure_ascii=False), entry_id, revision),
+        (ledger_rows.changes_json(changes), entry_id, revision),
     )
     await connection.execute(
         "INSERT INTO correction_notices (platform, server_id, channel_id, entry_id, revision,"
@@ -129,12 +130,7 @@ class CorrectionLedger:
             (key.entry_id, key.revision),
         )
         row = next(iter(rows), None)
-        if row is None:
-            return None
-        at = parse_stamp(row["at"])
-        assert at is not None
-        changes = tuple(json.loads(row["correction"]))
-        return CorrectionNotice(key.entry_id, row["slug"], row["title"], key.revision, at, changes)
+        return ledger_rows.correction_notice(key, row) if row is not None else None
 
     async def corrections(self, entry_id: int) -> tuple[Correction, ...]:
         """An entry's corrections, oldest first."""
@@ -143,18 +139,15 @@ class CorrectionLedger:
             " WHERE entry_id = ? AND correction IS NOT NULL ORDER BY revision",
             (entry_id,),
         )
-        return tuple(_correction(row) for row in rows)
+        return tuple(ledger_rows.correction(row) for row in rows)
 
     async def _keys(self, where: str, params: tuple[str, ...]) -> list[NoticeKey]:
         rows = await self._db.read.execute_fetchall(
-            "SELECT platform, server_id, channel_id, entry_id, revision FROM correction_notices"
+            f"SELECT {NOTICE_KEY_COLUMNS} FROM correction_notices"
             f" WHERE {where} ORDER BY created_at, entry_id, revision",
             params,
         )
-        keys = [NoticeKey(*tuple(row)) for row in rows]
-        if self._platforms is None:
-            return keys
-        return [key for key in keys if key.platform in self._platforms]
+        return ledger_rows.notice_keys(rows, self._platforms)
 
     async def _move(
         self,
@@ -171,9 +164,3 @@ class CorrectionLedger:
                 (*params, *key.values, *condition_params),
             )
             return cursor.rowcount == 1
-
-
-def _correction(row: aiosqlite.Row) -> Correction:
-    at = parse_stamp(row["at"])
-    assert at is not None
-    return Correction(row["revision"], at, row["actor"], tuple(json.loads(row["correction"])))

@@ -4,7 +4,6 @@ conditional ``UPDATE`` (its row lock makes of any number of senders exactly one 
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
@@ -12,8 +11,9 @@ from typing import Any
 from bot.domain.corrections import CorrectionNotice
 from bot.domain.entries import Correction
 from bot.domain.ledger import NoticeKey
-from bot.storage.codec import parse_stamp, stamp
-from bot.storage.corrections import _correction as correction_from_row
+from bot.storage import ledger_rows
+from bot.storage.codec import stamp
+from bot.storage.ledger_rows import NOTICE_KEY_COLUMNS
 from bot.storage.postgres.database import Connection, PgDatabase, affected
 
 _WHERE_KEY = (
@@ -28,7 +28,7 @@ async def enqueue_correction(
     channel whose posted digest carried the entry (once per channel)."""
     await connection.execute(
         "UPDATE revisions SET correction = $1 WHERE entry_id = $2 AND revision = $3",
-        json.dumps(list(changes), ensure_ascii=False),
+        ledger_rows.changes_json(changes),
         entry_id,
         revision,
     )
@@ -129,12 +129,7 @@ class PgCorrectionLedger:
             key.entry_id,
             key.revision,
         )
-        if row is None:
-            return None
-        at = parse_stamp(row["at"])
-        assert at is not None
-        changes = tuple(json.loads(row["correction"]))
-        return CorrectionNotice(key.entry_id, row["slug"], row["title"], key.revision, at, changes)
+        return ledger_rows.correction_notice(key, row) if row is not None else None
 
     async def corrections(self, entry_id: int) -> tuple[Correction, ...]:
         rows = await self._db.fetch(
@@ -142,18 +137,15 @@ class PgCorrectionLedger:
             " WHERE entry_id = $1 AND correction IS NOT NULL ORDER BY revision",
             entry_id,
         )
-        return tuple(correction_from_row(row) for row in rows)
+        return tuple(ledger_rows.correction(row) for row in rows)
 
     async def _keys(self, where: str, *params: Any) -> list[NoticeKey]:
         rows = await self._db.fetch(
-            "SELECT platform, server_id, channel_id, entry_id, revision FROM correction_notices"
+            f"SELECT {NOTICE_KEY_COLUMNS} FROM correction_notices"
             f" WHERE {where} ORDER BY created_at, entry_id, revision",
             *params,
         )
-        keys = [NoticeKey(*tuple(row)) for row in rows]
-        if self._platforms is None:
-            return keys
-        return [key for key in keys if key.platform in self._platforms]
+        return ledger_rows.notice_keys(rows, self._platforms)
 
     async def _move(self, assignments: str, key: NoticeKey, condition: str, *params: Any) -> bool:
         """One forward step of one notice, if it is in the state ``condition`` expects."""
