@@ -17,6 +17,7 @@ from bot.domain.corrections import CorrectionNotice
 from bot.domain.entries import Correction
 from bot.domain.ledger import Claim, LedgerKey, LedgerRow, LedgerStatus, NoticeKey
 from bot.storage.codec import parse_stamp
+from bot.storage.server_rows import in_scope
 
 LEDGER_COLUMNS = (
     "platform, server_id, local_date, status, channel_id, message_id, attempts, last_error,"
@@ -46,7 +47,7 @@ def in_recovery_scope(
     rows: Iterable[LedgerRow], platforms: frozenset[str] | None
 ) -> list[LedgerRow]:
     """The rows a ledger scoped to ``platforms`` (None: all) recovers."""
-    return [row for row in rows if platforms is None or row.platform in platforms]
+    return [row for row in rows if in_scope(platforms, row.platform)]
 
 
 def recovered_claim(
@@ -85,7 +86,7 @@ def notice_keys(rows: Iterable[Any], platforms: frozenset[str] | None) -> list[N
     """The keys of rows selected with :data:`NOTICE_KEY_COLUMNS`, those of ``platforms`` only
     (None: all): a deployment sends only the notices of the platforms it runs."""
     keys = [NoticeKey(*tuple(row)) for row in rows]
-    return [key for key in keys if platforms is None or key.platform in platforms]
+    return [key for key in keys if in_scope(platforms, key.platform)]
 
 
 def correction_notice(key: NoticeKey, row: Any) -> CorrectionNotice:
