@@ -1,15 +1,22 @@
-"""Feeds to poll and how each poll went, on PostgreSQL (see :mod:`bot.storage.intake_feeds`,
-whose row reader this shares; times are the same ISO text)."""
+"""Feeds to poll and how each poll went, on PostgreSQL (see :mod:`bot.storage.intake_feeds`;
+the rows are :mod:`bot.storage.intake_rows`'s, times the same ISO text)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from bot.domain.intake_records import DuplicateFeed, Feed, FeedNotFound, FeedOutcome
-from bot.storage.intake_feeds import _feed as feed_from_row
+from bot.domain.intake_records import Feed, FeedOutcome
+from bot.storage.intake_rows import (
+    duplicate_feed,
+    failure_row,
+    feed_from_row,
+    feed_not_found,
+    new_feed_row,
+    paused_row,
+    unchanged_rows,
+)
 from bot.storage.postgres.database import PgDatabase
-
-_MAX_ID = 2**63 - 1
+from bot.storage.refs import row_id
 
 
 class PgFeedStore:
@@ -28,28 +35,24 @@ class PgFeedStore:
         async with self._db.write() as connection:
             feed_id = await connection.fetchval(
                 "INSERT INTO intake_feeds (url, name, every_minutes, include_words,"
-                " exclude_words, next_poll, created_at) VALUES ($1, $2, $3, $4, $5, $6, $6)"
+                " exclude_words, next_poll, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)"
                 " ON CONFLICT (url) DO NOTHING RETURNING id",
-                url,
-                name,
-                every_minutes,
-                "\n".join(include),
-                "\n".join(exclude),
-                now.isoformat(),
+                *new_feed_row(url, name, every_minutes, now, include, exclude),
             )
         if feed_id is None:
-            raise DuplicateFeed(f"{url} is already followed")
+            raise duplicate_feed(url)
         return await self.get(str(feed_id))
 
     async def get(self, ref: str) -> Feed:
-        if ref.isascii() and ref.isdigit() and int(ref) <= _MAX_ID:
-            row = await self._db.fetchrow("SELECT * FROM intake_feeds WHERE id = $1", int(ref))
-        elif "\x00" in ref:
+        feed_id = row_id(ref)
+        if feed_id is not None:
+            row = await self._db.fetchrow("SELECT * FROM intake_feeds WHERE id = $1", feed_id)
+        elif "\x00" in ref:  # PostgreSQL text cannot hold it, so no URL has it
             row = None
         else:
             row = await self._db.fetchrow("SELECT * FROM intake_feeds WHERE url = $1", ref)
         if row is None:
-            raise FeedNotFound(f"no feed '{ref[:100]}' (see briefbot feeds list)")
+            raise feed_not_found(ref)
         return feed_from_row(row)
 
     async def all(self) -> list[Feed]:
@@ -76,10 +79,7 @@ class PgFeedStore:
             await connection.execute(
                 "UPDATE intake_feeds SET paused = $1, pause_reason = $2, failures = 0,"
                 " next_poll = $3 WHERE id = $4",
-                int(paused),
-                reason if paused else None,
-                now.isoformat(),
-                feed.id,
+                *paused_row(feed.id, paused, reason, now),
             )
         return await self.get(str(feed.id))
 
@@ -91,12 +91,8 @@ class PgFeedStore:
                 "UPDATE intake_feeds SET etag = COALESCE($1, etag),"
                 " last_modified = COALESCE($2, last_modified), last_success = $3,"
                 " last_error = $4, failures = 0, next_poll = $5 WHERE id = $6",
-                [
-                    (o.etag, o.last_modified, now.isoformat(), o.problem,
-                     o.next_poll.isoformat(), o.feed_id)
-                    for o in outcomes
-                ],
-            )  # fmt: skip
+                unchanged_rows(outcomes, now),
+            )
 
     async def record_failure(
         self, feed_id: int, error: str, next_poll: datetime, pause_after: int
@@ -108,9 +104,5 @@ class PgFeedStore:
                 " paused = CASE WHEN failures + 1 >= $3 THEN 1 ELSE paused END,"
                 " pause_reason = CASE WHEN failures + 1 >= $3 THEN $4 ELSE pause_reason END"
                 " WHERE id = $5",
-                error,
-                next_poll.isoformat(),
-                pause_after,
-                f"{pause_after} failures in a row; last: {error}",
-                feed_id,
+                *failure_row(feed_id, error, next_poll, pause_after),
             )
