@@ -15,7 +15,7 @@ from bot.domain.entry_changes import entry_not_found
 from bot.storage.codec import ENTRY_COLUMNS, entry_from_row, prefixed_columns, stamp
 from bot.storage.corrections import CorrectionLedger
 from bot.storage.database import Database
-from bot.storage.entry_rows import revision_from_row, tag_filters
+from bot.storage.entry_rows import revision_from_row, tagged_query
 from bot.storage.figures import like_pattern
 from bot.storage.refs import row_id
 
@@ -145,19 +145,14 @@ def _tagged(topic: str | None, actor: str | None) -> tuple[str, tuple[Any, ...]]
 
     The first tag drives (its index is in event order); a second is one index lookup.
     """
-    tags = tag_filters(topic, actor)
-    sql = (
+    return tagged_query(
         f"SELECT {prefixed_columns('e.')} FROM entry_tags AS t CROSS JOIN entries AS e"
-        " WHERE e.id = t.entry_id AND t.kind = ? AND t.tag = ?"
+        " WHERE e.id = t.entry_id AND t.kind = ? AND t.tag = ?",
+        " AND EXISTS (SELECT 1 FROM entry_tags AS u WHERE u.kind = ? AND u.tag = ?"
+        " AND u.event_date = t.event_date AND u.entry_id = t.entry_id)",
+        topic,
+        actor,
     )
-    params: list[Any] = list(tags[0])
-    for kind, tag in tags[1:]:
-        sql += (
-            " AND EXISTS (SELECT 1 FROM entry_tags AS u WHERE u.kind = ? AND u.tag = ?"
-            " AND u.event_date = t.event_date AND u.entry_id = t.entry_id)"
-        )
-        params += [kind, tag]
-    return sql, tuple(params)
 
 
 async def fetch_one(connection: aiosqlite.Connection, ref: str, include_deleted: bool) -> Entry:

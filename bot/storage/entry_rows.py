@@ -147,9 +147,17 @@ REVISION_INSERT = (
 )
 
 
-def tag_filters(topic: str | None, actor: str | None) -> list[tuple[str, str]]:
-    """The (kind, tag) pairs a listing filters by, topic first; empty ones are no filter."""
-    return [(kind, tag) for kind, tag in (("topic", topic), ("actor", actor)) if tag]
+def tagged_query(
+    first: str, second: str, topic: str | None, actor: str | None
+) -> tuple[str, tuple[Any, ...]]:
+    """A listing by topic and/or actor (at least one): ``first`` selects by one (kind, tag),
+    the topic if given; with both, ``second`` (the test on the other tag) follows it.
+
+    Returns the SQL and its parameters, (kind, tag) then the second's (kind, tag).
+    """
+    tags = [(kind, tag) for kind, tag in (("topic", topic), ("actor", actor)) if tag]
+    sql = first + (second if len(tags) > 1 else "")
+    return sql, tuple(value for pair in tags for value in pair)
 
 
 def tag_rows(entry_id: int, content: EntryContent) -> list[tuple[str, str, str, int]]:

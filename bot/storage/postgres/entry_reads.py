@@ -15,7 +15,7 @@ from bot.domain.entries import Entry, Revision
 from bot.domain.entry_changes import entry_not_found
 from bot.storage.codec import ENTRY_COLUMNS, entry_from_row, prefixed_columns, stamp
 from bot.storage.entry_reads import SUGGEST_WINDOW
-from bot.storage.entry_rows import revision_from_row, tag_filters
+from bot.storage.entry_rows import revision_from_row, tagged_query
 from bot.storage.figures import like_pattern
 from bot.storage.postgres.corrections import PgCorrectionLedger
 from bot.storage.postgres.database import Connection, PgDatabase
@@ -130,19 +130,14 @@ class PgEntryReader:
 
 def _tagged(topic: str | None, actor: str | None) -> tuple[str, tuple[Any, ...]]:
     """``SELECT … FROM entry_tags AS t JOIN entries AS e … WHERE …`` for one or two tags."""
-    tags = tag_filters(topic, actor)
-    sql = (
+    return tagged_query(
         f"SELECT {prefixed_columns('e.')} FROM entry_tags AS t JOIN entries AS e"
-        " ON e.id = t.entry_id WHERE t.kind = $1 AND t.tag = $2"
+        " ON e.id = t.entry_id WHERE t.kind = $1 AND t.tag = $2",
+        " AND EXISTS (SELECT 1 FROM entry_tags AS u WHERE u.kind = $3 AND u.tag = $4"
+        " AND u.event_date = t.event_date AND u.entry_id = t.entry_id)",
+        topic,
+        actor,
     )
-    params: list[Any] = list(tags[0])
-    for kind, tag in tags[1:]:
-        sql += (
-            " AND EXISTS (SELECT 1 FROM entry_tags AS u WHERE u.kind = $3 AND u.tag = $4"
-            " AND u.event_date = t.event_date AND u.entry_id = t.entry_id)"
-        )
-        params += [kind, tag]
-    return sql, tuple(params)
 
 
 async def fetch_one(connection: Connection | PgDatabase, ref: str, include_deleted: bool) -> Entry:

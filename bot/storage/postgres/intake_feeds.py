@@ -6,15 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.domain.intake_records import Feed, FeedOutcome
-from bot.storage.intake_rows import (
-    duplicate_feed,
-    failure_row,
-    feed_from_row,
-    feed_not_found,
-    new_feed_row,
-    paused_row,
-    unchanged_rows,
-)
+from bot.storage import intake_rows
 from bot.storage.postgres.database import PgDatabase
 from bot.storage.refs import row_id
 
@@ -37,10 +29,10 @@ class PgFeedStore:
                 "INSERT INTO intake_feeds (url, name, every_minutes, include_words,"
                 " exclude_words, next_poll, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)"
                 " ON CONFLICT (url) DO NOTHING RETURNING id",
-                *new_feed_row(url, name, every_minutes, now, include, exclude),
+                *intake_rows.new_feed_row(url, name, every_minutes, now, include, exclude),
             )
         if feed_id is None:
-            raise duplicate_feed(url)
+            raise intake_rows.duplicate_feed(url)
         return await self.get(str(feed_id))
 
     async def get(self, ref: str) -> Feed:
@@ -52,11 +44,11 @@ class PgFeedStore:
         else:
             row = await self._db.fetchrow("SELECT * FROM intake_feeds WHERE url = $1", ref)
         if row is None:
-            raise feed_not_found(ref)
-        return feed_from_row(row)
+            raise intake_rows.feed_not_found(ref)
+        return intake_rows.feed_from_row(row)
 
     async def all(self) -> list[Feed]:
-        return [feed_from_row(row) for row in await self._db.fetch(
+        return [intake_rows.feed_from_row(row) for row in await self._db.fetch(
             "SELECT * FROM intake_feeds ORDER BY id"
         )]  # fmt: skip
 
@@ -65,7 +57,7 @@ class PgFeedStore:
             "SELECT * FROM intake_feeds WHERE paused = 0 AND next_poll <= $1 ORDER BY next_poll",
             now.isoformat(),
         )
-        return [feed_from_row(row) for row in rows]
+        return [intake_rows.feed_from_row(row) for row in rows]
 
     async def remove(self, ref: str) -> Feed:
         feed = await self.get(ref)
@@ -79,7 +71,7 @@ class PgFeedStore:
             await connection.execute(
                 "UPDATE intake_feeds SET paused = $1, pause_reason = $2, failures = 0,"
                 " next_poll = $3 WHERE id = $4",
-                *paused_row(feed.id, paused, reason, now),
+                *intake_rows.paused_row(feed.id, paused, reason, now),
             )
         return await self.get(str(feed.id))
 
@@ -91,7 +83,7 @@ class PgFeedStore:
                 "UPDATE intake_feeds SET etag = COALESCE($1, etag),"
                 " last_modified = COALESCE($2, last_modified), last_success = $3,"
                 " last_error = $4, failures = 0, next_poll = $5 WHERE id = $6",
-                unchanged_rows(outcomes, now),
+                intake_rows.unchanged_rows(outcomes, now),
             )
 
     async def record_failure(
@@ -104,5 +96,5 @@ class PgFeedStore:
                 " paused = CASE WHEN failures + 1 >= $3 THEN 1 ELSE paused END,"
                 " pause_reason = CASE WHEN failures + 1 >= $3 THEN $4 ELSE pause_reason END"
                 " WHERE id = $5",
-                *failure_row(feed_id, error, next_poll, pause_after),
+                *intake_rows.failure_row(feed_id, error, next_poll, pause_after),
             )

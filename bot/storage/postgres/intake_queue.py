@@ -12,14 +12,7 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from bot.domain.intake_records import Candidate, FeedOutcome, Matcher, NewItem
-from bot.storage.intake_rows import (
-    DECIDED_STATES,
-    candidate_from_row,
-    candidate_not_found,
-    not_pending,
-    poll_rows,
-    polled_row,
-)
+from bot.storage import intake_rows
 from bot.storage.postgres.database import Connection, PgDatabase, affected
 
 INTAKE_LOCK = "intake"
@@ -53,7 +46,9 @@ class PgQueueStore:
             next_id = int(
                 await connection.fetchval("SELECT COALESCE(MAX(id), 0) + 1 FROM intake_candidates")
             )
-            poll = poll_rows(items, seen, matcher, next_id, feed.feed_id if feed else None, now)
+            poll = intake_rows.poll_rows(
+                items, seen, matcher, next_id, feed.feed_id if feed else None, now
+            )
             await connection.executemany(
                 "INSERT INTO intake_candidates (id, title, signature, queued_at, created_at)"
                 " VALUES ($1, $2, $3, $4, $5)",
@@ -72,7 +67,7 @@ class PgQueueStore:
                     " body_hash = COALESCE($3, body_hash), last_success = $4,"
                     " last_error = $5, failures = 0, items_seen = items_seen + $6,"
                     " next_poll = $7 WHERE id = $8",
-                    *polled_row(feed, now, len(poll.items)),
+                    *intake_rows.polled_row(feed, now, len(poll.items)),
                 )
         return poll.created
 
@@ -96,13 +91,13 @@ class PgQueueStore:
             candidate_id,
         )
         if row is None:
-            raise candidate_not_found(candidate_id)
+            raise intake_rows.candidate_not_found(candidate_id)
         rows = await self._db.fetch(
             "SELECT outlet, url, title, published, draft FROM intake_items"
             " WHERE candidate_id = $1 ORDER BY id",
             candidate_id,
         )
-        return candidate_from_row(row, rows)
+        return intake_rows.candidate_from_row(row, rows)
 
     async def decide(
         self,
@@ -113,7 +108,7 @@ class PgQueueStore:
         reason: str | None = None,
         entry_slug: str | None = None,
     ) -> None:
-        state = DECIDED_STATES.get(action)
+        state = intake_rows.DECIDED_STATES.get(action)
         async with self._db.write() as connection:
             status = await connection.execute(
                 "UPDATE intake_candidates SET state = COALESCE($1, state), queued_at = $2"
@@ -123,7 +118,7 @@ class PgQueueStore:
                 candidate_id,
             )
             if affected(status) == 0:
-                raise not_pending(candidate_id)
+                raise intake_rows.not_pending(candidate_id)
             await connection.execute(
                 "INSERT INTO intake_decisions (candidate_id, action, actor, reason, entry_slug,"
                 " at) VALUES ($1, $2, $3, $4, $5, $6)",
