@@ -26,8 +26,9 @@ from typing import Any, Protocol
 
 import asyncpg
 
+from bench.commands import CommandWorld, latest_and_noop, search_samples
 from bench.generate import CACHE, GEN_VERSION
-from bench.stats import Budget, p50, p99, repeat, summary
+from bench.stats import p50, p99, summary
 from bot.storage.postgres.database import LATEST_VERSION, open_postgres
 from bot.storage.url import parse_database_url
 from tests.pg_cluster import INSTALL_HINT, find_bindir
@@ -170,34 +171,12 @@ class Reporter(Protocol):
         """Record one figure."""
 
 
-class CommandWorld(Protocol):
-    """The bot under measurement (``bench.run.World``) with its record in PostgreSQL."""
-
-    app: Any
-    failures: list[str]
-    too_slow: int
-
-    async def command(self, name: str, **options: Any) -> float:
-        """Seconds from the command sent to its answer received."""
-
-
 async def bench_pg_commands(
     report: Reporter, world: CommandWorld, quick: bool, queries: tuple[str, ...]
 ) -> None:
     """``pg_latest_ratio`` and ``pg_search_p99_ms``, measured as their SQLite figures are."""
     scale = 0.2 if quick else 1.0
-    for _ in range(5):  # warm the caches and discord.py's paths
-        await world.command("bench-noop")
-        await world.command("brief latest")
-    noop: list[float] = []
-    latest: list[float] = []
-
-    async def pair() -> float:
-        noop.append(await world.command("bench-noop"))
-        latest.append(await world.command("brief latest"))
-        return 0.0
-
-    await repeat(Budget(60, 300, 25.0).scaled(scale), pair)
+    latest, noop = await latest_and_noop(world, scale)
     ratio = p50(latest) / p50(noop)
     report.add(
         "pg_latest_ratio",
@@ -212,12 +191,8 @@ async def bench_pg_commands(
     every: list[float] = []
     worst = 0.0
     for query in queries:
-
-        async def search(query: str = query) -> float:
-            return await world.command("brief search", query=query)
-
-        await search()
-        samples = await repeat(Budget(5, 40, 4.0).scaled(scale), search)
+        await world.command("brief search", query=query)  # this query's first, uncounted
+        samples = await search_samples(world, query, scale)
         every += samples
         worst = max(worst, p99(samples))
         page = await world.app.service.search(query, 0, 5)

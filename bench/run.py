@@ -30,6 +30,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bench import synth
+from bench.commands import latest_and_noop, search_samples
 from bench.fanout_procs import bench_fanout_processes
 from bench.flood import bench_flood
 from bench.generate import create_schema, ensure_archive, insert_batch
@@ -187,18 +188,7 @@ async def bot_world(
 async def bench_commands(report: Report, db: Path, quick: bool) -> None:
     scale = 0.2 if quick else 1.0
     async with bot_world(db) as world:
-        for _ in range(5):  # warm the caches and discord.py's paths
-            await world.command("bench-noop")
-            await world.command("brief latest")
-        noop: list[float] = []
-        latest: list[float] = []
-
-        async def pair() -> float:
-            noop.append(await world.command("bench-noop"))
-            latest.append(await world.command("brief latest"))
-            return 0.0
-
-        await repeat(Budget(60, 300, 25.0).scaled(scale), pair)
+        latest, noop = await latest_and_noop(world, scale)
         variants = {}
         for label, options in (
             ("topic", {"topic": "sanctions"}),
@@ -240,11 +230,7 @@ async def bench_commands(report: Report, db: Path, quick: bool) -> None:
         commands_ms: dict[str, dict[str, float]] = {}
         worst_p99 = 0.0
         for query in TYPICAL_QUERIES + WORST_QUERIES:
-
-            async def search(query: str = query) -> float:
-                return await world.command("brief search", query=query)
-
-            samples = await repeat(Budget(5, 40, 4.0).scaled(scale), search)
+            samples = await search_samples(world, query, scale)
             worst_p99 = max(worst_p99, p99(samples))
             commands_ms[query] = summary(samples)
         report.add(

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from bot.domain.entries import Entry, EntryContent, ImportResult
+from bot.domain.entries import Entry, EntryContent, ImportResult, ProgressCallback
 
 
 @dataclass(slots=True)
@@ -24,6 +24,25 @@ class ImportPlan:
         return ImportResult(
             tuple(self.added), updated, tuple(self.unchanged), tuple(self.skipped_deleted)
         )
+
+    def new_batches(
+        self, size: int, progress: ProgressCallback | None = None
+    ) -> Iterator[tuple[int, list[EntryContent]]]:
+        """The new entries ``size`` at a time, each batch with its offset in :attr:`new`.
+
+        ``progress`` hears (done, total) for each entry of a batch once the caller asks for
+        the next batch, that is once it has stored this one; the entries that needed no
+        insert count as done from the start.
+        """
+        total = len(self.new) + len(self.updates) + len(self.unchanged) + len(self.skipped_deleted)
+        done = total - len(self.new)
+        for start in range(0, len(self.new), size):
+            chunk = self.new[start : start + size]
+            yield start, chunk
+            if progress is not None:
+                for _ in chunk:
+                    done += 1
+                    progress(done, total)
 
 
 def plan_import(contents: Sequence[EntryContent], existing: Mapping[str, Entry]) -> ImportPlan:

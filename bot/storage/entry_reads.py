@@ -10,19 +10,14 @@ from typing import Any
 
 import aiosqlite
 
-from bot.domain.entries import Entry, Revision, RevisionAction
-from bot.domain.errors import EntryNotFound
-from bot.storage.codec import (
-    ENTRY_COLUMNS,
-    content_from_dict,
-    entry_from_row,
-    parse_stamp,
-    prefixed_columns,
-    stamp,
-)
+from bot.domain.entries import Entry, Revision
+from bot.domain.entry_changes import entry_not_found
+from bot.storage.codec import ENTRY_COLUMNS, entry_from_row, prefixed_columns, stamp
 from bot.storage.corrections import CorrectionLedger
 from bot.storage.database import Database
+from bot.storage.entry_rows import revision_from_row, tagged_query
 from bot.storage.figures import like_pattern
+from bot.storage.refs import row_id
 
 # Autocomplete looks for its text in the newest entries only: a substring match cannot use
 # an index, so the scan is bounded (newest first, it stops at the first page of matches).
@@ -138,7 +133,7 @@ class EntryReader:
             " FROM revisions WHERE entry_id = ? ORDER BY revision",
             (entry.id,),
         )
-        return [_revision(row) for row in rows]
+        return [revision_from_row(row) for row in rows]
 
     async def _entries(self, sql: str, params: Sequence[Any]) -> list[Entry]:
         rows = await self._db.read.execute_fetchall(sql, params)
@@ -150,31 +145,27 @@ def _tagged(topic: str | None, actor: str | None) -> tuple[str, tuple[Any, ...]]
 
     The first tag drives (its index is in event order); a second is one index lookup.
     """
-    tags = [(kind, tag) for kind, tag in (("topic", topic), ("actor", actor)) if tag]
-    sql = (
+    return tagged_query(
         f"SELECT {prefixed_columns('e.')} FROM entry_tags AS t CROSS JOIN entries AS e"
-        " WHERE e.id = t.entry_id AND t.kind = ? AND t.tag = ?"
+        " WHERE e.id = t.entry_id AND t.kind = ? AND t.tag = ?",
+        " AND EXISTS (SELECT 1 FROM entry_tags AS u WHERE u.kind = ? AND u.tag = ?"
+        " AND u.event_date = t.event_date AND u.entry_id = t.entry_id)",
+        topic,
+        actor,
     )
-    params: list[Any] = list(tags[0])
-    for kind, tag in tags[1:]:
-        sql += (
-            " AND EXISTS (SELECT 1 FROM entry_tags AS u WHERE u.kind = ? AND u.tag = ?"
-            " AND u.event_date = t.event_date AND u.entry_id = t.entry_id)"
-        )
-        params += [kind, tag]
-    return sql, tuple(params)
 
 
 async def fetch_one(connection: aiosqlite.Connection, ref: str, include_deleted: bool) -> Entry:
-    column = "id" if ref.isdigit() else "slug"
-    value: Any = int(ref) if ref.isdigit() else ref.strip().lower()
+    entry_id = row_id(ref)
+    column = "slug" if entry_id is None else "id"
+    value: Any = ref.strip().lower() if entry_id is None else entry_id
     rows = list(
         await connection.execute_fetchall(
             f"SELECT {ENTRY_COLUMNS} FROM entries WHERE {column} = ?", (value,)
         )
     )
     if not rows or (rows[0]["deleted_at"] is not None and not include_deleted):
-        raise EntryNotFound(f"no entry '{ref[:80]}'")
+        raise entry_not_found(ref)
     return entry_from_row(rows[0])
 
 
@@ -186,18 +177,3 @@ async def entries_by_slug(
         (json.dumps(list(slugs)),),
     )
     return {row["slug"]: entry_from_row(row) for row in rows}
-
-
-def _revision(row: Any) -> Revision:
-    at = parse_stamp(row["at"])
-    assert at is not None
-    return Revision(
-        entry_id=row["entry_id"],
-        revision=row["revision"],
-        action=RevisionAction(row["action"]),
-        actor=row["actor"],
-        at=at,
-        changed_fields=tuple(json.loads(row["changed_fields"])),
-        content=content_from_dict(json.loads(row["content"])),
-        correction=tuple(json.loads(row["correction"])) if row["correction"] else None,
-    )

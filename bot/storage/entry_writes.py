@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
 from collections.abc import Sequence
 from datetime import datetime
 
@@ -17,9 +16,9 @@ from bot.domain.entries import (
     ProgressCallback,
     RevisionAction,
 )
-from bot.domain.errors import DuplicateSlug, InvalidInput, StaleRevision
+from bot.domain.entry_changes import check_editable, duplicate_slug
 from bot.domain.import_plan import plan_import
-from bot.storage.codec import changed_fields, content_dict, stamp
+from bot.storage.codec import stamp
 from bot.storage.corrections import enqueue_correction
 from bot.storage.database import Database
 from bot.storage.entry_reads import entries_by_slug, fetch_one
@@ -28,8 +27,11 @@ from bot.storage.entry_rows import (
     REVISION_INSERT,
     TAG_INSERT,
     content_columns,
+    deletion_rows,
+    edit_rows,
     figure_rows,
     insert_rows,
+    revision_row,
     tag_rows,
 )
 
@@ -69,35 +71,21 @@ class EntryWriter:
         """
         async with self._db.write() as connection:
             current = await fetch_one(connection, ref, include_deleted=True)
-            if current.is_deleted:
-                raise InvalidInput(f"{current.slug} is deleted; restore it before editing")
-            if expected_revision is not None and current.revision != expected_revision:
-                raise StaleRevision(
-                    f"{current.slug} was changed by {current.updated_by} "
-                    f"(now revision {current.revision}); reopen it and try again"
-                )
-            await _update(connection, current, content, actor, now)
-            if correction is not None:
-                changes = correction(current.content, content)
-                revision = current.revision + 1
-                await enqueue_correction(connection, current.id, revision, changes, now)
+            check_editable(current, expected_revision)
+            await _update(connection, current, content, actor, now, correction)
         return await self._stored(current.id)
 
     async def set_deleted(self, ref: str, deleted: bool, actor: str, now: datetime) -> Entry:
         """Soft-delete (or restore) an entry; it stays in the database with its history."""
-        action = RevisionAction.DELETE if deleted else RevisionAction.RESTORE
         async with self._db.write() as connection:
             current = await fetch_one(connection, ref, include_deleted=True)
-            if current.is_deleted == deleted:
-                state = "already deleted" if deleted else "not deleted"
-                raise InvalidInput(f"{current.slug} is {state}")
-            revision = current.revision + 1
+            entry, revision = deletion_rows(current, deleted, actor, stamp(now))
             await connection.execute(
                 "UPDATE entries SET deleted_at = ?, updated_by = ?, updated_at = ?, revision = ?"
                 " WHERE id = ?",
-                (stamp(now) if deleted else None, actor, stamp(now), revision, current.id),
+                entry,
             )
-            await _record(connection, current.id, revision, action, actor, now, (), current.content)
+            await connection.execute(REVISION_INSERT, revision)
         return await self._stored(current.id)
 
     async def import_many(
@@ -117,23 +105,12 @@ class EntryWriter:
             plan = plan_import(
                 contents, await entries_by_slug(connection, [c.slug for c in contents])
             )
-            new = plan.new
             for current, content in plan.updates:
-                await _update(connection, current, content, actor, now)
-                if correction is not None:
-                    changes = correction(current.content, content)
-                    revision = current.revision + 1
-                    await enqueue_correction(connection, current.id, revision, changes, now)
+                await _update(connection, current, content, actor, now, correction)
             # New entries go in a few executemany calls per batch rather than four awaits
             # each: every await is a round trip to aiosqlite's thread.
-            done = len(contents) - len(new)
-            for start in range(0, len(new), IMPORT_BATCH):
-                chunk = new[start : start + IMPORT_BATCH]
+            for _, chunk in plan.new_batches(IMPORT_BATCH, progress):
                 await _insert_many(connection, chunk, actor, now)
-                if progress is not None:
-                    for _ in chunk:
-                        done += 1
-                        progress(done, len(contents))
         return plan.result()
 
 
@@ -150,12 +127,14 @@ async def _insert(
         )
     except aiosqlite.IntegrityError as error:
         if "entries.slug" in str(error):
-            raise DuplicateSlug(f"another entry already uses the slug '{content.slug}'") from None
+            raise duplicate_slug(content.slug) from None
         raise
     entry_id = cursor.lastrowid
     assert entry_id is not None
-    await _write_children(connection, entry_id, content)
-    await _record(connection, entry_id, 1, RevisionAction.ADD, actor, now, (), content)
+    await connection.executemany(TAG_INSERT, tag_rows(entry_id, content))
+    await connection.executemany(FIGURE_INSERT, figure_rows(entry_id, content))
+    added = revision_row(entry_id, 1, RevisionAction.ADD, actor, stamp(now), (), content)
+    await connection.execute(REVISION_INSERT, added)
     return entry_id
 
 
@@ -191,56 +170,28 @@ async def _update(
     content: EntryContent,
     actor: str,
     now: datetime,
+    correction: Changes | None,
 ) -> None:
+    """Replace the entry's content and children and keep the revision; with ``correction``,
+    the revision is a correction that owes notices (see :meth:`EntryWriter.edit`)."""
     if content.slug != current.slug:
         clash = await connection.execute_fetchall(
             "SELECT 1 FROM entries WHERE slug = ?", (content.slug,)
         )
         if list(clash):
-            raise DuplicateSlug(f"another entry already uses the slug '{content.slug}'")
-    revision = current.revision + 1
+            raise duplicate_slug(content.slug)
+    rows = edit_rows(current, content, actor, stamp(now), correction)
     await connection.execute(
         "UPDATE entries SET slug = ?, title = ?, summary = ?, body = ?, event_date = ?,"
         " reported_at = ?, status = ?, importance = ?, topics = ?, actors = ?, sources = ?,"
         " figures = ?, event_date_basis = ?, updated_by = ?, updated_at = ?, revision = ?"
         " WHERE id = ?",
-        (*content_columns(content), actor, stamp(now), revision, current.id),
+        rows.entry,
     )
     await connection.execute("DELETE FROM entry_tags WHERE entry_id = ?", (current.id,))
     await connection.execute("DELETE FROM figures WHERE entry_id = ?", (current.id,))
-    await _write_children(connection, current.id, content)
-    changes = changed_fields(current.content, content)
-    await _record(
-        connection, current.id, revision, RevisionAction.EDIT, actor, now, changes, content
-    )
-
-
-async def _write_children(
-    connection: aiosqlite.Connection, entry_id: int, content: EntryContent
-) -> None:
-    await connection.executemany(TAG_INSERT, tag_rows(entry_id, content))
-    await connection.executemany(FIGURE_INSERT, figure_rows(entry_id, content))
-
-
-async def _record(
-    connection: aiosqlite.Connection,
-    entry_id: int,
-    revision: int,
-    action: RevisionAction,
-    actor: str,
-    now: datetime,
-    changes: tuple[str, ...],
-    content: EntryContent,
-) -> None:
-    await connection.execute(
-        REVISION_INSERT,
-        (
-            entry_id,
-            revision,
-            action.value,
-            actor,
-            stamp(now),
-            json.dumps(list(changes)),
-            json.dumps(content_dict(content), ensure_ascii=False),
-        ),
-    )
+    await connection.executemany(TAG_INSERT, rows.tags)
+    await connection.executemany(FIGURE_INSERT, rows.figures)
+    await connection.execute(REVISION_INSERT, rows.revision)
+    if rows.correction is not None:
+        await enqueue_correction(connection, current.id, rows.number, rows.correction, now)

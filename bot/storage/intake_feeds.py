@@ -4,41 +4,20 @@ from __future__ import annotations
 
 from datetime import datetime
 
-import aiosqlite
-
 from bot.domain.intake_records import DuplicateFeed, Feed, FeedNotFound, FeedOutcome
 from bot.storage.database import Database
+from bot.storage.intake_rows import (
+    duplicate_feed,
+    failure_row,
+    feed_from_row,
+    feed_not_found,
+    new_feed_row,
+    paused_row,
+    unchanged_rows,
+)
+from bot.storage.refs import row_id
 
 __all__ = ["DuplicateFeed", "Feed", "FeedNotFound", "FeedStore"]
-
-
-def _words(text: str) -> tuple[str, ...]:
-    return tuple(w for w in text.split("\n") if w)
-
-
-def _when(text: str | None) -> datetime | None:
-    return datetime.fromisoformat(text) if text else None
-
-
-def _feed(row: aiosqlite.Row) -> Feed:
-    return Feed(
-        id=row["id"],
-        url=row["url"],
-        name=row["name"],
-        every_minutes=row["every_minutes"],
-        include=_words(row["include_words"]),
-        exclude=_words(row["exclude_words"]),
-        paused=bool(row["paused"]),
-        pause_reason=row["pause_reason"],
-        etag=row["etag"],
-        last_modified=row["last_modified"],
-        last_success=_when(row["last_success"]),
-        last_error=row["last_error"],
-        failures=row["failures"],
-        items_seen=row["items_seen"],
-        next_poll=datetime.fromisoformat(row["next_poll"]),
-        body_hash=row["body_hash"],
-    )
 
 
 class FeedStore:
@@ -59,41 +38,34 @@ class FeedStore:
                 "INSERT INTO intake_feeds (url, name, every_minutes, include_words, exclude_words,"
                 " next_poll, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)"
                 " ON CONFLICT (url) DO NOTHING",
-                (
-                    url,
-                    name,
-                    every_minutes,
-                    "\n".join(include),
-                    "\n".join(exclude),
-                    now.isoformat(),
-                    now.isoformat(),
-                ),
+                new_feed_row(url, name, every_minutes, now, include, exclude),
             )
             if cursor.rowcount == 0:
-                raise DuplicateFeed(f"{url} is already followed")
+                raise duplicate_feed(url)
             feed_id = cursor.lastrowid
         return await self.get(str(feed_id))
 
     async def get(self, ref: str) -> Feed:
-        column = "id" if ref.isdigit() else "url"
+        feed_id = row_id(ref)
+        column = "url" if feed_id is None else "id"
         async with self._db.read.execute(
-            f"SELECT * FROM intake_feeds WHERE {column} = ?", (int(ref) if ref.isdigit() else ref,)
+            f"SELECT * FROM intake_feeds WHERE {column} = ?", (ref if feed_id is None else feed_id,)
         ) as cursor:
             row = await cursor.fetchone()
         if row is None:
-            raise FeedNotFound(f"no feed '{ref[:100]}' (see briefbot feeds list)")
-        return _feed(row)
+            raise feed_not_found(ref)
+        return feed_from_row(row)
 
     async def all(self) -> list[Feed]:
         async with self._db.read.execute("SELECT * FROM intake_feeds ORDER BY id") as cursor:
-            return [_feed(row) for row in await cursor.fetchall()]
+            return [feed_from_row(row) for row in await cursor.fetchall()]
 
     async def due(self, now: datetime) -> list[Feed]:
         async with self._db.read.execute(
             "SELECT * FROM intake_feeds WHERE paused = 0 AND next_poll <= ? ORDER BY next_poll",
             (now.isoformat(),),
         ) as cursor:
-            return [_feed(row) for row in await cursor.fetchall()]
+            return [feed_from_row(row) for row in await cursor.fetchall()]
 
     async def remove(self, ref: str) -> Feed:
         feed = await self.get(ref)
@@ -107,7 +79,7 @@ class FeedStore:
             await conn.execute(
                 "UPDATE intake_feeds SET paused = ?, pause_reason = ?, failures = 0,"
                 " next_poll = ? WHERE id = ?",
-                (int(paused), reason if paused else None, now.isoformat(), feed.id),
+                paused_row(feed.id, paused, reason, now),
             )
         return await self.get(str(feed.id))
 
@@ -120,12 +92,8 @@ class FeedStore:
                 "UPDATE intake_feeds SET etag = COALESCE(?, etag),"
                 " last_modified = COALESCE(?, last_modified), last_success = ?,"
                 " last_error = ?, failures = 0, next_poll = ? WHERE id = ?",
-                [
-                    (o.etag, o.last_modified, now.isoformat(), o.problem,
-                     o.next_poll.isoformat(), o.feed_id)
-                    for o in outcomes
-                ],
-            )  # fmt: skip
+                unchanged_rows(outcomes, now),
+            )
 
     async def record_failure(
         self, feed_id: int, error: str, next_poll: datetime, pause_after: int
@@ -133,16 +101,9 @@ class FeedStore:
         """One more failure; after ``pause_after`` in a row the feed pauses, saying why."""
         async with self._db.write() as conn:
             await conn.execute(
-                "UPDATE intake_feeds SET failures = failures + 1, last_error = ?, next_poll = ?,"
-                " paused = CASE WHEN failures + 1 >= ? THEN 1 ELSE paused END,"
-                " pause_reason = CASE WHEN failures + 1 >= ? THEN ? ELSE pause_reason END"
-                " WHERE id = ?",
-                (
-                    error,
-                    next_poll.isoformat(),
-                    pause_after,
-                    pause_after,
-                    f"{pause_after} failures in a row; last: {error}",
-                    feed_id,
-                ),
+                "UPDATE intake_feeds SET failures = failures + 1, last_error = ?1,"
+                " next_poll = ?2, paused = CASE WHEN failures + 1 >= ?3 THEN 1 ELSE paused END,"
+                " pause_reason = CASE WHEN failures + 1 >= ?3 THEN ?4 ELSE pause_reason END"
+                " WHERE id = ?5",
+                failure_row(feed_id, error, next_poll, pause_after),
             )

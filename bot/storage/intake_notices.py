@@ -14,6 +14,7 @@ import aiosqlite
 from bot.domain.intake_records import NOTICE_TITLES, PollBatch
 from bot.storage.codec import stamp
 from bot.storage.database import Database
+from bot.storage.intake_rows import batch_from_row
 
 _BATCH = "SELECT id, first_candidate, last_candidate, created_at FROM intake_batches AS b"
 
@@ -134,5 +135,4 @@ class PollNoticeStore:
             f"SELECT title {pending[0]} ORDER BY id LIMIT ?", (*pending[1], NOTICE_TITLES)
         ) as cursor:
             titles = tuple(str(r[0]) for r in await cursor.fetchall())
-        count = int(counted[0]) if counted else 0
-        return PollBatch(row[0], row[1], row[2], count, titles, datetime.fromisoformat(row[3]))
+        return batch_from_row(row, int(counted[0]) if counted else 0, titles)

@@ -7,21 +7,21 @@ rather than lost; the unique item key means they are never stored twice.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from datetime import datetime
 
 import aiosqlite
 
-from bot.domain.intake_records import (
-    Candidate,
-    CandidateNotFound,
-    FeedOutcome,
-    Matcher,
-    NewItem,
-    StoredItem,
-)
+from bot.domain.intake_records import Candidate, CandidateNotFound, FeedOutcome, Matcher, NewItem
 from bot.storage.database import Database
+from bot.storage.intake_rows import (
+    DECIDED_STATES,
+    candidate_from_row,
+    candidate_not_found,
+    not_pending,
+    poll_rows,
+    polled_row,
+)
 
 __all__ = ["Candidate", "CandidateNotFound", "NewItem", "QueueStore", "went_out"]
 
@@ -60,38 +60,21 @@ class QueueStore:
     ) -> list[int]:
         """Store the new items, each joined to its story or starting one; returns new
         candidates' ids. With ``feed``, the feed's poll state is updated in the same commit."""
-        created: list[int] = []
-        at = now.isoformat()
         async with self._db.write() as conn:
             # One transaction, three statements: a feed's items cost no thread hop each.
             seen = await self._stored(conn, [item.key for item in items])
             rows = await conn.execute_fetchall("SELECT COALESCE(MAX(id), 0) FROM intake_candidates")
             next_id = next(iter(rows))[0] + 1
-            candidates: list[tuple[int, str, bytes, str, str]] = []
-            stored: list[tuple[object, ...]] = []
-            for item in items:
-                if item.key in seen:
-                    continue
-                seen.add(item.key)
-                candidate = matcher.match_bytes(item.signature)
-                if candidate is None:
-                    candidate, next_id = next_id, next_id + 1
-                    candidates.append((candidate, item.title, item.signature, at, at))
-                    matcher.add_bytes(candidate, item.signature)
-                    created.append(candidate)
-                stored.append(
-                    (item.key, feed.feed_id if feed else None, item.outlet, item.url, item.title,
-                     item.published, item.body, json.dumps(item.draft), candidate, at)
-                )  # fmt: skip
+            poll = poll_rows(items, seen, matcher, next_id, feed.feed_id if feed else None, now)
             await conn.executemany(
                 "INSERT INTO intake_candidates (id, title, signature, queued_at, created_at)"
                 " VALUES (?, ?, ?, ?, ?)",
-                candidates,
+                poll.candidates,
             )
             await conn.executemany(
                 "INSERT INTO intake_items (key, feed_id, outlet, url, title, published, body,"
                 " draft, candidate_id, fetched_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                stored,
+                poll.items,
             )
             if feed is not None:
                 await conn.execute(
@@ -100,18 +83,9 @@ class QueueStore:
                     " body_hash = COALESCE(?, body_hash), last_success = ?,"
                     " last_error = ?, failures = 0, items_seen = items_seen + ?, next_poll = ?"
                     " WHERE id = ?",
-                    (
-                        feed.etag,
-                        feed.last_modified,
-                        feed.body_hash,
-                        now.isoformat(),
-                        feed.problem,
-                        len(stored),
-                        feed.next_poll.isoformat(),
-                        feed.feed_id,
-                    ),
+                    polled_row(feed, now, len(poll.items)),
                 )
-        return created
+        return poll.created
 
     @staticmethod
     async def _stored(conn: aiosqlite.Connection, keys: list[str]) -> set[str]:
@@ -149,19 +123,13 @@ class QueueStore:
         ) as cursor:
             row = await cursor.fetchone()
         if row is None:
-            raise CandidateNotFound(f"no candidate {candidate_id} (see briefbot queue list)")
+            raise candidate_not_found(candidate_id)
         async with self._db.read.execute(
             "SELECT outlet, url, title, published, draft FROM intake_items"
             " WHERE candidate_id = ? ORDER BY id",
             (candidate_id,),
         ) as cursor:
-            items = tuple(
-                StoredItem(r[0], r[1], r[2], r[3], json.loads(r[4]))
-                for r in await cursor.fetchall()
-            )
-        return Candidate(
-            row["id"], row["state"], row["title"], datetime.fromisoformat(row["queued_at"]), items
-        )
+            return candidate_from_row(row, await cursor.fetchall())
 
     async def decide(
         self,
@@ -173,7 +141,7 @@ class QueueStore:
         entry_slug: str | None = None,
     ) -> None:
         """Record an editor's decision; the candidate leaves the queue unless it is "later"."""
-        state = {"approve": "approved", "merge": "merged", "reject": "rejected"}.get(action)
+        state = DECIDED_STATES.get(action)
         async with self._db.write() as conn:
             cursor = await conn.execute(
                 "UPDATE intake_candidates SET state = COALESCE(?, state), queued_at = ?"
@@ -181,7 +149,7 @@ class QueueStore:
                 (state, now.isoformat(), candidate_id),
             )
             if cursor.rowcount == 0:
-                raise CandidateNotFound(f"candidate {candidate_id} is not pending")
+                raise not_pending(candidate_id)
             await conn.execute(
                 "INSERT INTO intake_decisions (candidate_id, action, actor, reason, entry_slug,"
                 " at) VALUES (?, ?, ?, ?, ?, ?)",

@@ -55,13 +55,24 @@ def briefs_copy(tmp_path: Path) -> Path:
     return folder
 
 
-def lingering_threads(wait: float = 2.0) -> list[threading.Thread]:
-    """Non-daemon threads still alive (an unclosed aiosqlite connection hangs exit)."""
-    others = [t for t in threading.enumerate() if t is not threading.current_thread()]
-    for thread in others:
-        if not thread.daemon:
+Lingering = Callable[[], list[threading.Thread]]
+
+
+@pytest.fixture
+def lingering_threads() -> Lingering:
+    """Non-daemon threads started during the test and still alive after a moment (an unclosed
+    aiosqlite connection hangs exit). Threads that were there before the test are not its: an
+    idle worker pool started by an earlier test in this process (the upload parsers of
+    ``bot.brief_uploads`` live as long as the process) is no leak of this test's."""
+    before = set(threading.enumerate())
+
+    def lingering(wait: float = 2.0) -> list[threading.Thread]:
+        started = [t for t in threading.enumerate() if t not in before and not t.daemon]
+        for thread in started:
             thread.join(wait)
-    return [t for t in others if not t.daemon and t.is_alive()]
+        return [t for t in started if t.is_alive()]
+
+    return lingering
 
 
 class Cli:

@@ -12,7 +12,7 @@ import pytest
 
 from bot.storage.database import LATEST_VERSION
 
-from .conftest import BRIEFS, HUR_SLUG, NIS_SLUG, REPO, Cli, lingering_threads
+from .conftest import BRIEFS, HUR_SLUG, NIS_SLUG, REPO, Cli, Lingering
 
 
 def test_search_finds_the_nis_entry_on_a_fresh_database(cli: Cli) -> None:
@@ -145,7 +145,9 @@ def test_export_writes_brief_files(cli: Cli, tmp_path: Path) -> None:
     )
 
 
-def test_a_database_file_that_is_not_sqlite_is_one_line(cli: Cli, env: dict[str, str]) -> None:
+def test_a_database_file_that_is_not_sqlite_is_one_line(
+    cli: Cli, env: dict[str, str], lingering_threads: Lingering
+) -> None:
     path = Path(env["BRIEFBOT_DB"])
     path.parent.mkdir(parents=True)
     path.write_bytes(b"garbage" * 1000)

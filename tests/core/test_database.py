@@ -27,7 +27,7 @@ from bot.storage.entry_store import EntryStore
 from bot.storage.maintenance import backup, integrity_problems
 from tests.factories import raw_entry
 
-from .conftest import lingering_threads
+from .conftest import Lingering
 
 OLD_ENTRY = {
     "slug": "old-entry-from-schema-one",
@@ -76,7 +76,9 @@ async def test_populated_schema_one_database_migrates_to_latest(
         await database.close()
 
 
-async def test_opening_a_file_that_is_not_sqlite_is_refused_and_left_alone(tmp_path: Path) -> None:
+async def test_opening_a_file_that_is_not_sqlite_is_refused_and_left_alone(
+    tmp_path: Path, lingering_threads: Lingering
+) -> None:
     path = tmp_path / "notes.sqlite3"
     garbage = b"these are my notes, not a database\n" * 200
     path.write_bytes(garbage)

@@ -73,6 +73,17 @@ class BotWorld:
         return sorted((e.slug, e.revision, e.is_deleted) for e in entries)
 
 
+def add_server(discord: DiscordStandIn) -> Server:
+    """A new server with a briefing channel, an admin and a reader."""
+    guild = discord.add_guild("Analysts")
+    return Server(
+        guild=guild,
+        channel=guild.add_text_channel("briefing"),
+        admin=guild.add_member("admin", permissions=MANAGE_GUILD),
+        reader=guild.add_member("reader"),
+    )
+
+
 def record_bodies(discord: DiscordStandIn) -> list[SentBody]:
     """Keep every request body the stand-in receives (it validates them but keeps none)."""
     sent: list[SentBody] = []
@@ -144,15 +155,9 @@ async def world(
     discord: DiscordStandIn, app: App, clock: FixedClock, service_factory: ServiceFactory
 ) -> AsyncIterator[BotWorld]:
     sent = record_bodies(discord)
-    guild = discord.add_guild("Analysts")
-    server = Server(
-        guild=guild,
-        channel=guild.add_text_channel("briefing"),
-        admin=guild.add_member("admin", permissions=MANAGE_GUILD),
-        reader=guild.add_member("reader"),
-    )
+    server = add_server(discord)
     # The test server is the newsroom: its admins and editor roles edit, as before.
-    deps = make_deps(app, clock, service_factory(app), newsroom=guild)
+    deps = make_deps(app, clock, service_factory(app), newsroom=server.guild)
     bot = BriefingBot(deps, guild_ready_timeout=0.1)
     async with running_bot(bot, discord) as running:
         yield BotWorld(discord, app, running, server, sent)

@@ -2,32 +2,20 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 from pathlib import Path
 
-from tests.discord_bot.conftest import BRIEFS
-
-ROOT = Path(__file__).resolve().parents[2]
-BRIEFBOT = ROOT / ".venv" / "bin" / "briefbot"
+from tests.reliability.support import briefbot
 
 
-def console_env(tmp_path: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "BRIEFBOT_"))}
-    env.update(BRIEFBOT_DB=str(tmp_path / "console.sqlite3"), BRIEFBOT_BRIEFS_DIR=str(BRIEFS))
-    return env
+def console(tmp_path: Path, typed: str) -> subprocess.CompletedProcess[str]:
+    """``briefbot run`` without a token, ``typed`` on its standard input, from an empty folder
+    (no .env from the checkout)."""
+    return briefbot("run", db=tmp_path / "console.sqlite3", cwd=tmp_path, timeout=30, typed=typed)
 
 
 def test_console_answers_typed_commands(tmp_path: Path) -> None:
-    done = subprocess.run(
-        [str(BRIEFBOT), "run"],
-        input="/brief search commandos\n/brief figures\n/brief show nope\nquit\n",
-        capture_output=True,
-        text=True,
-        env=console_env(tmp_path),
-        cwd=tmp_path,  # no .env from the checkout
-        timeout=30,
-    )
+    done = console(tmp_path, "/brief search commandos\n/brief figures\n/brief show nope\nquit\n")
 
     assert done.returncode == 0, done.stderr
     out = done.stdout
@@ -42,29 +30,13 @@ def test_console_answers_typed_commands(tmp_path: Path) -> None:
 
 
 def test_console_ends_cleanly_at_end_of_input(tmp_path: Path) -> None:
-    done = subprocess.run(
-        [str(BRIEFBOT), "run"],
-        input="/brief latest 2\n",
-        capture_output=True,
-        text=True,
-        env=console_env(tmp_path),
-        cwd=tmp_path,
-        timeout=30,
-    )
+    done = console(tmp_path, "/brief latest 2\n")
     assert done.returncode == 0, done.stderr
     assert "Yoon reportedly tells NATO's Rutte" in done.stdout
 
 
 def test_console_digest_preview_of_a_date_lists_that_days_events(tmp_path: Path) -> None:
-    done = subprocess.run(
-        [str(BRIEFBOT), "run"],
-        input="/digest preview date:2024-06-19\n/digest preview date:June\nquit\n",
-        capture_output=True,
-        text=True,
-        env=console_env(tmp_path),
-        cwd=tmp_path,
-        timeout=30,
-    )
+    done = console(tmp_path, "/digest preview date:2024-06-19\n/digest preview date:June\nquit\n")
 
     assert done.returncode == 0, done.stderr
     answers = done.stdout.split("> ")

@@ -14,8 +14,8 @@ from bot.app import App
 from bot.clock import FixedClock
 from bot.env_settings import Secret
 from bot.settings import Settings
-from tests.discord_bot.conftest import BRIEFS, BotWorld, Server
-from tests.standins.discord import MANAGE_GUILD, DiscordStandIn, running_bot
+from tests.discord_bot.conftest import BRIEFS, BotWorld, add_server
+from tests.standins.discord import DiscordStandIn, running_bot
 
 
 @pytest.fixture
@@ -27,13 +27,7 @@ def settings(tmp_path: Path, postgres_url: str) -> Settings:
 async def pg_world(discord: DiscordStandIn, app: App, clock: FixedClock) -> AsyncIterator[BotWorld]:
     """The bot with every store from the app's (PostgreSQL) storage."""
     assert app.storage.kind == "postgresql"
-    guild = discord.add_guild("Analysts")
-    server = Server(
-        guild=guild,
-        channel=guild.add_text_channel("briefing"),
-        admin=guild.add_member("admin", permissions=MANAGE_GUILD),
-        reader=guild.add_member("reader"),
-    )
+    server = add_server(discord)
     deps = DiscordDeps(
         settings=app.settings,
         service=app.service,

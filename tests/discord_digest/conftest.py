@@ -172,4 +172,8 @@ async def dw(discord: DiscordStandIn, app: App, clock: FixedClock) -> AsyncItera
     admin = guild.add_member("admin", permissions=MANAGE_GUILD)
     reader = guild.add_member("reader")
     async with bot_running(discord, app, clock) as bot:
+        # The start-up catch-up runs in its own task once ready; on a loaded machine it could
+        # start after a test moved the clock to the digest's time and claim that digest first.
+        await eventually(lambda: bot.runtime.catch_up_task is not None, what="catch-up started")
+        await catch_up_done(bot)
         yield DigestWorld(discord, app, clock, bot, guild, channel, admin, reader, sent)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import sqlite3
 import subprocess
 from collections.abc import Iterator
@@ -25,19 +26,53 @@ def clean_env(**extra: str) -> dict[str, str]:
 
 
 def briefbot(
-    *args: str, db: Path, cwd: Path, timeout: float = 120, **env: str
+    *args: str, db: Path, cwd: Path, timeout: float = 120, typed: str | None = None, **env: str
 ) -> subprocess.CompletedProcess[str]:
-    """Run the ``briefbot`` console script to completion (no token: never reaches Discord)."""
+    """Run the ``briefbot`` console script to completion (no token: never reaches Discord);
+    ``typed`` is its standard input, as a person types it (none by default)."""
     return subprocess.run(
         [str(BRIEFBOT), *args],
         env=clean_env(BRIEFBOT_DB=str(db), BRIEFBOT_BRIEFS_DIR=str(BRIEFS), **env),
         cwd=cwd,
-        stdin=subprocess.DEVNULL,
+        stdin=subprocess.DEVNULL if typed is None else None,
+        input=typed,
         capture_output=True,
         text=True,
         timeout=timeout,
         check=False,
     )
+
+
+@contextmanager
+def killable(
+    argv: list[str], *, env: dict[str, str], cwd: Path = ROOT, stdout: int = subprocess.PIPE
+) -> Iterator[subprocess.Popen[str]]:
+    """A child process (text pipes, no stdin) for a test that kills it at a chosen point;
+    whatever the block does, the child is gone and its pipes closed when it ends."""
+    process = subprocess.Popen(
+        argv,
+        env=env,
+        cwd=cwd,
+        stdin=subprocess.DEVNULL,
+        stdout=stdout,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        yield process
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        for stream in (process.stdout, process.stderr):
+            if stream is not None:
+                stream.close()
+
+
+def sigkill(process: subprocess.Popen[str]) -> None:
+    """Kill ``process`` as a crash or the OOM killer would: no clean-up runs."""
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=30)
 
 
 def integrity(db: Path) -> str:

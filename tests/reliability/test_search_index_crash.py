@@ -9,18 +9,17 @@ the index is not left locked.
 from __future__ import annotations
 
 import json
-import signal
-import subprocess
 from pathlib import Path
 
 from bot.storage.search_index import folder_for
 from tests.reliability.support import (
     BRIEFS,
     PYTHON,
-    ROOT,
     briefbot,
     clean_env,
     closing_connection,
+    killable,
+    sigkill,
     write_briefs,
 )
 
@@ -66,28 +65,13 @@ def test_sigkill_between_commit_and_indexing_then_restart_finds_the_entry(
     built = index_applied(db)
     [slug] = write_briefs(tmp_path / "new", 1, "quokkafrontline")
 
-    process = subprocess.Popen(
-        [str(PYTHON), "-c", KILLED_MID_INDEXING, str(tmp_path / "new")],
-        env=clean_env(BRIEFBOT_DB=str(db), BRIEFBOT_BRIEFS_DIR=str(BRIEFS)),
-        cwd=ROOT,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
+    argv = [str(PYTHON), "-c", KILLED_MID_INDEXING, str(tmp_path / "new")]
+    env = clean_env(BRIEFBOT_DB=str(db), BRIEFBOT_BRIEFS_DIR=str(BRIEFS))
+    with killable(argv, env=env) as process:
         assert process.stdout is not None
         assert process.stdout.readline().strip() == "committed"
         assert process.stdout.readline().strip() == "indexing"
-        process.send_signal(signal.SIGKILL)
-        process.wait(timeout=30)
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
-        for stream in (process.stdout, process.stderr):
-            if stream is not None:
-                stream.close()
+        sigkill(process)
     with closing_connection(db) as raw:
         pending = raw.execute("SELECT count(*) FROM search_outbox").fetchone()[0]
     assert pending >= 1  # committed, never indexed

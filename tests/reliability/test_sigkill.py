@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import random
 import shutil
-import signal
 import sqlite3
 import subprocess
 import time
@@ -25,11 +23,12 @@ from tests.reliability.support import (
     BRIEFBOT,
     BRIEFS,
     PYTHON,
-    ROOT,
     briefbot,
     clean_env,
     closing_connection,
     integrity,
+    killable,
+    sigkill,
     write_briefs,
 )
 
@@ -58,16 +57,10 @@ def slugs_present(db: Path, slugs: list[str]) -> int:
 def kill_import(db: Path, folder: Path, point: float | str) -> str:
     """Run ``briefbot import`` and SIGKILL it after ``point`` seconds, or when the WAL grows."""
     wal = Path(f"{db}-wal")
-    process = subprocess.Popen(
-        [str(BRIEFBOT), "import", str(folder)],
-        env=clean_env(BRIEFBOT_DB=str(db), BRIEFBOT_BRIEFS_DIR=str(BRIEFS)),
-        cwd=db.parent,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    deadline = time.monotonic() + 60
-    try:
+    argv = [str(BRIEFBOT), "import", str(folder)]
+    env = clean_env(BRIEFBOT_DB=str(db), BRIEFBOT_BRIEFS_DIR=str(BRIEFS))
+    with killable(argv, env=env, cwd=db.parent, stdout=subprocess.DEVNULL) as process:
+        deadline = time.monotonic() + 60
         if point == "wal-grows":
             while process.poll() is None and time.monotonic() < deadline:
                 if wal.exists() and wal.stat().st_size > 0:
@@ -78,14 +71,7 @@ def kill_import(db: Path, folder: Path, point: float | str) -> str:
             with contextlib.suppress(subprocess.TimeoutExpired):
                 process.wait(timeout=point)
         finished = process.poll() is not None
-        process.send_signal(signal.SIGKILL)
-        process.wait(timeout=30)
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
-    assert process.stderr is not None
-    process.stderr.close()
+        sigkill(process)
     return "finished before the kill" if finished else "killed"
 
 
@@ -222,29 +208,13 @@ def edit_rounds(seeded: Path, tmp_path: Path, rounds: int) -> list[int]:
         db = tmp_path / f"edit-{n}" / "bot.sqlite3"
         db.parent.mkdir()
         shutil.copyfile(seeded, db)
-        process = subprocess.Popen(
-            [str(PYTHON), str(script), str(db), slug],
-            env=clean_env(),
-            cwd=ROOT,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        try:
+        with killable([str(PYTHON), str(script), str(db), slug], env=clean_env()) as process:
             assert process.stdout is not None
             first = process.stdout.readline()  # it is editing now
             assert first.strip() == "1", process.stderr.read() if process.stderr else ""
             time.sleep(rng.uniform(0.0, 0.6))
             assert process.poll() is None, "still editing when killed"
-            os.kill(process.pid, signal.SIGKILL)
-            process.wait(timeout=30)
-        finally:
-            if process.poll() is None:
-                process.kill()
-                process.wait()
-            for stream in (process.stdout, process.stderr):
-                if stream is not None:
-                    stream.close()
+            sigkill(process)
         assert integrity(db) == "ok"
         revisions.append(check_entry_consistent(db, slug))
     print(f"SIGKILL during edits: the entry was at revisions {revisions} after each kill")

@@ -191,6 +191,23 @@ async def standin() -> AsyncIterator[SlackStandIn]:
     assert server.pings == []
 
 
+def reader_slash(standin: SlackStandIn, text: str) -> tuple[str, dict[str, str]]:
+    """The payload of ``/brief text`` typed by the reader in the briefing channel, and the id
+    of its response URL (where the answer lands)."""
+    rid, url = standin.new_response_url()
+    payload = {
+        "team_id": TEAM_ID,
+        "channel_id": BRIEF_CHANNEL,
+        "user_id": READER,
+        "user_name": "rob",
+        "command": "/brief",
+        "text": text,
+        "response_url": url,
+        "trigger_id": standin.new_trigger(),
+    }
+    return rid, payload
+
+
 def slack_settings(
     tmp_path: Path, standin: SlackStandIn, mode: str, newsroom: str | None = TEAM_ID
 ) -> Settings:

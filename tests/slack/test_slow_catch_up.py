@@ -12,7 +12,7 @@ from bot.clock import FixedClock
 from bot.delivery import digest_marker
 from bot.domain.digest_schedule import DigestSchedule
 from bot.platforms.host import PlatformHost
-from tests.slack.conftest import BRIEF_CHANNEL, NOW, READER, slack_only, slack_settings
+from tests.slack.conftest import BRIEF_CHANNEL, NOW, reader_slash, slack_only, slack_settings
 from tests.standins.slack.standin import TEAM_ID, SlackStandIn
 
 
@@ -33,17 +33,7 @@ async def test_commands_are_answered_while_catch_up_waits_on_slack(
             await standin.wait_for(lambda: standin.called("chat.postMessage"))
 
             # Act: a reader asks for the figures while the digest post hangs.
-            rid, _ = standin.new_response_url()
-            payload = {
-                "team_id": TEAM_ID,
-                "channel_id": BRIEF_CHANNEL,
-                "user_id": READER,
-                "user_name": "rob",
-                "command": "/brief",
-                "text": "figures",
-                "response_url": f"{standin.url}/respond/{rid}",
-                "trigger_id": standin.new_trigger(),
-            }
+            rid, payload = reader_slash(standin, "figures")
             await standin.send_envelope("slash_commands", payload)
 
             # Assert: answered, and the catch-up post is still waiting on Slack.

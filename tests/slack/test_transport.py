@@ -13,32 +13,20 @@ from bot.app import open_app, seed_if_empty
 from bot.clock import FixedClock
 from bot.platforms.host import PlatformHost
 from tests.slack.conftest import (
-    BRIEF_CHANNEL,
     NOW,
     READER,
     SlackWorld,
+    reader_slash,
     slack_only,
     slack_settings,
 )
 from tests.slack.drivers import HttpDriver, SocketDriver, sign
-from tests.standins.slack.standin import TEAM_ID, SlackStandIn
+from tests.standins.slack.standin import SlackStandIn
 
 
 def slash_body(standin: SlackStandIn, text: str) -> tuple[str, str]:
-    rid, url = standin.new_response_url()
-    body = urlencode(
-        {
-            "team_id": TEAM_ID,
-            "channel_id": BRIEF_CHANNEL,
-            "user_id": READER,
-            "user_name": "rob",
-            "command": "/brief",
-            "text": text,
-            "response_url": url,
-            "trigger_id": standin.new_trigger(),
-        }
-    )
-    return rid, body
+    rid, payload = reader_slash(standin, text)
+    return rid, urlencode(payload)
 
 
 async def test_signed_requests_pass_forged_and_stale_ones_are_refused(
@@ -84,17 +72,7 @@ async def test_run_slack_serves_until_stopped(tmp_path: Path, standin: SlackStan
         await seed_if_empty(app)
         stop = asyncio.Event()
         task = asyncio.create_task(run_slack(PlatformHost.of(app, "slack"), slack, stop))
-        rid, _ = standin.new_response_url()
-        payload = {
-            "team_id": TEAM_ID,
-            "channel_id": BRIEF_CHANNEL,
-            "user_id": READER,
-            "user_name": "rob",
-            "command": "/brief",
-            "text": "figures",
-            "response_url": f"{standin.url}/respond/{rid}",
-            "trigger_id": standin.new_trigger(),
-        }
+        rid, payload = reader_slash(standin, "figures")
         ack = await standin.send_envelope("slash_commands", payload)
         assert set(ack) == {"envelope_id"}
         assert "12,000" in str(await standin.wait_response(rid))

@@ -12,18 +12,17 @@ from datetime import date, datetime
 from typing import Any
 
 from bot.domain.entries import Entry, Revision
-from bot.domain.errors import EntryNotFound
+from bot.domain.entry_changes import entry_not_found
 from bot.storage.codec import ENTRY_COLUMNS, entry_from_row, prefixed_columns, stamp
 from bot.storage.entry_reads import SUGGEST_WINDOW
-from bot.storage.entry_reads import _revision as revision_from_row
+from bot.storage.entry_rows import revision_from_row, tagged_query
 from bot.storage.figures import like_pattern
 from bot.storage.postgres.corrections import PgCorrectionLedger
 from bot.storage.postgres.database import Connection, PgDatabase
+from bot.storage.refs import row_id
 
 # PostgreSQL text cannot hold NUL (and refuses it in a parameter): no stored text contains it.
 NUL = "\x00"
-# asyncpg sends ints as int8: an id past it cannot exist, and is looked up as a slug instead.
-_MAX_ID = 2**63 - 1
 
 
 class PgEntryReader:
@@ -131,19 +130,14 @@ class PgEntryReader:
 
 def _tagged(topic: str | None, actor: str | None) -> tuple[str, tuple[Any, ...]]:
     """``SELECT … FROM entry_tags AS t JOIN entries AS e … WHERE …`` for one or two tags."""
-    tags = [(kind, tag) for kind, tag in (("topic", topic), ("actor", actor)) if tag]
-    sql = (
+    return tagged_query(
         f"SELECT {prefixed_columns('e.')} FROM entry_tags AS t JOIN entries AS e"
-        " ON e.id = t.entry_id WHERE t.kind = $1 AND t.tag = $2"
+        " ON e.id = t.entry_id WHERE t.kind = $1 AND t.tag = $2",
+        " AND EXISTS (SELECT 1 FROM entry_tags AS u WHERE u.kind = $3 AND u.tag = $4"
+        " AND u.event_date = t.event_date AND u.entry_id = t.entry_id)",
+        topic,
+        actor,
     )
-    params: list[Any] = list(tags[0])
-    for kind, tag in tags[1:]:
-        sql += (
-            " AND EXISTS (SELECT 1 FROM entry_tags AS u WHERE u.kind = $3 AND u.tag = $4"
-            " AND u.event_date = t.event_date AND u.entry_id = t.entry_id)"
-        )
-        params += [kind, tag]
-    return sql, tuple(params)
 
 
 async def fetch_one(connection: Connection | PgDatabase, ref: str, include_deleted: bool) -> Entry:
@@ -152,17 +146,18 @@ async def fetch_one(connection: Connection | PgDatabase, ref: str, include_delet
     On a transaction's connection inside a write, or on the pool for a plain read (one round
     trip, no connection of its own to hold)."""
     if NUL in ref:  # PostgreSQL text cannot hold it, so no slug has it
-        raise EntryNotFound(f"no entry '{ref[:80]}'")
-    if ref.isascii() and ref.isdigit() and int(ref) <= _MAX_ID:
+        raise entry_not_found(ref)
+    entry_id = row_id(ref)
+    if entry_id is not None:
         row = await connection.fetchrow(
-            f"SELECT {ENTRY_COLUMNS} FROM entries WHERE id = $1", int(ref)
+            f"SELECT {ENTRY_COLUMNS} FROM entries WHERE id = $1", entry_id
         )
     else:
         row = await connection.fetchrow(
             f"SELECT {ENTRY_COLUMNS} FROM entries WHERE slug = $1", ref.strip().lower()
         )
     if row is None or (row["deleted_at"] is not None and not include_deleted):
-        raise EntryNotFound(f"no entry '{ref[:80]}'")
+        raise entry_not_found(ref)
     return entry_from_row(row)
 
 

@@ -9,24 +9,16 @@ between the backends keeps them). Readers never wait for it.
 from __future__ import annotations
 
 import asyncio
-import json
 from collections.abc import Sequence
 from datetime import datetime
 
 import asyncpg
 
-from bot.domain.entries import (
-    Changes,
-    Entry,
-    EntryContent,
-    ImportResult,
-    ProgressCallback,
-    RevisionAction,
-)
-from bot.domain.errors import DuplicateSlug, InvalidInput, StaleRevision
+from bot.domain.entries import Changes, Entry, EntryContent, ImportResult, ProgressCallback
+from bot.domain.entry_changes import check_editable, duplicate_slug
 from bot.domain.import_plan import plan_import
-from bot.storage.codec import changed_fields, content_dict, stamp
-from bot.storage.entry_rows import content_columns, figure_rows, insert_rows, tag_rows
+from bot.storage.codec import stamp
+from bot.storage.entry_rows import deletion_rows, edit_rows, insert_rows
 from bot.storage.entry_writes import IMPORT_BATCH
 from bot.storage.postgres.corrections import enqueue_correction
 from bot.storage.postgres.database import Connection, PgDatabase
@@ -50,10 +42,6 @@ _REVISION_INSERT = (
 )
 
 
-def _duplicate(slug: str) -> DuplicateSlug:
-    return DuplicateSlug(f"another entry already uses the slug '{slug}'")
-
-
 class PgEntryWriter:
     """Add, edit, delete/restore and import; each returns the entry as stored."""
 
@@ -66,7 +54,7 @@ class PgEntryWriter:
     async def add(self, content: EntryContent, actor: str, now: datetime) -> Entry:
         async with self._db.write(lock=ENTRIES_LOCK) as connection:
             if await connection.fetchval("SELECT 1 FROM entries WHERE slug = $1", content.slug):
-                raise _duplicate(content.slug)
+                raise duplicate_slug(content.slug)
             entry_id = await _next_id(connection)
             await _insert_many(connection, [content], entry_id, actor, now)
         return await self._stored(entry_id)
@@ -82,37 +70,20 @@ class PgEntryWriter:
     ) -> Entry:
         async with self._db.write(lock=ENTRIES_LOCK) as connection:
             current = await fetch_one(connection, ref, include_deleted=True)
-            if current.is_deleted:
-                raise InvalidInput(f"{current.slug} is deleted; restore it before editing")
-            if expected_revision is not None and current.revision != expected_revision:
-                raise StaleRevision(
-                    f"{current.slug} was changed by {current.updated_by} "
-                    f"(now revision {current.revision}); reopen it and try again"
-                )
-            await _update(connection, current, content, actor, now)
-            if correction is not None:
-                changes = correction(current.content, content)
-                await enqueue_correction(connection, current.id, current.revision + 1, changes, now)
+            check_editable(current, expected_revision)
+            await _update(connection, current, content, actor, now, correction)
         return await self._stored(current.id)
 
     async def set_deleted(self, ref: str, deleted: bool, actor: str, now: datetime) -> Entry:
-        action = RevisionAction.DELETE if deleted else RevisionAction.RESTORE
         async with self._db.write(lock=ENTRIES_LOCK) as connection:
             current = await fetch_one(connection, ref, include_deleted=True)
-            if current.is_deleted == deleted:
-                state = "already deleted" if deleted else "not deleted"
-                raise InvalidInput(f"{current.slug} is {state}")
-            revision = current.revision + 1
+            entry, revision = deletion_rows(current, deleted, actor, stamp(now))
             await connection.execute(
                 "UPDATE entries SET deleted_at = $1, updated_by = $2, updated_at = $3,"
                 " revision = $4 WHERE id = $5",
-                stamp(now) if deleted else None,
-                actor,
-                stamp(now),
-                revision,
-                current.id,
+                *entry,
             )
-            await _record(connection, current.id, revision, action, actor, now, (), current.content)
+            await connection.execute(_REVISION_INSERT, *revision)
         return await self._stored(current.id)
 
     async def import_many(
@@ -128,22 +99,11 @@ class PgEntryWriter:
             plan = plan_import(
                 contents, await entries_by_slug(connection, [c.slug for c in contents])
             )
-            new = plan.new
             for current, content in plan.updates:
-                await _update(connection, current, content, actor, now)
-                if correction is not None:
-                    changes = correction(current.content, content)
-                    revision = current.revision + 1
-                    await enqueue_correction(connection, current.id, revision, changes, now)
-            done = len(contents) - len(new)
+                await _update(connection, current, content, actor, now, correction)
             first = await _next_id(connection)
-            for start in range(0, len(new), IMPORT_BATCH):
-                chunk = new[start : start + IMPORT_BATCH]
+            for start, chunk in plan.new_batches(IMPORT_BATCH, progress):
                 await _insert_many(connection, chunk, first + start, actor, now)
-                if progress is not None:
-                    for _ in chunk:
-                        done += 1
-                        progress(done, len(contents))
         return plan.result()
 
 
@@ -169,58 +129,37 @@ async def _insert_many(
     try:
         await connection.executemany(_ENTRY_INSERT, entries)
     except asyncpg.UniqueViolationError:
-        raise _duplicate(contents[0].slug if len(contents) == 1 else "…") from None
+        raise duplicate_slug(contents[0].slug if len(contents) == 1 else "…") from None
     await connection.executemany(_TAG_INSERT, tags)
     await connection.executemany(_FIGURE_INSERT, figures)
     await connection.executemany(_REVISION_INSERT, revisions)
 
 
 async def _update(
-    connection: Connection, current: Entry, content: EntryContent, actor: str, now: datetime
+    connection: Connection,
+    current: Entry,
+    content: EntryContent,
+    actor: str,
+    now: datetime,
+    correction: Changes | None,
 ) -> None:
+    """The rows of :func:`bot.storage.entry_rows.edit_rows`, as on SQLite."""
     if content.slug != current.slug and await connection.fetchval(
         "SELECT 1 FROM entries WHERE slug = $1", content.slug
     ):
-        raise _duplicate(content.slug)
-    revision = current.revision + 1
+        raise duplicate_slug(content.slug)
+    rows = edit_rows(current, content, actor, stamp(now), correction)
     await connection.execute(
         "UPDATE entries SET slug = $1, title = $2, summary = $3, body = $4, event_date = $5,"
         " reported_at = $6, status = $7, importance = $8, topics = $9, actors = $10,"
         " sources = $11, figures = $12, event_date_basis = $13, updated_by = $14,"
         " updated_at = $15, revision = $16 WHERE id = $17",
-        *content_columns(content),
-        actor,
-        stamp(now),
-        revision,
-        current.id,
+        *rows.entry,
     )
     await connection.execute("DELETE FROM entry_tags WHERE entry_id = $1", current.id)
     await connection.execute("DELETE FROM figures WHERE entry_id = $1", current.id)
-    await connection.executemany(_TAG_INSERT, tag_rows(current.id, content))
-    await connection.executemany(_FIGURE_INSERT, figure_rows(current.id, content))
-    changes = changed_fields(current.content, content)
-    await _record(
-        connection, current.id, revision, RevisionAction.EDIT, actor, now, changes, content
-    )
-
-
-async def _record(
-    connection: Connection,
-    entry_id: int,
-    revision: int,
-    action: RevisionAction,
-    actor: str,
-    now: datetime,
-    changes: tuple[str, ...],
-    content: EntryContent,
-) -> None:
-    await connection.execute(
-        _REVISION_INSERT,
-        entry_id,
-        revision,
-        action.value,
-        actor,
-        stamp(now),
-        json.dumps(list(changes)),
-        json.dumps(content_dict(content), ensure_ascii=False),
-    )
+    await connection.executemany(_TAG_INSERT, rows.tags)
+    await connection.executemany(_FIGURE_INSERT, rows.figures)
+    await connection.execute(_REVISION_INSERT, *rows.revision)
+    if rows.correction is not None:
+        await enqueue_correction(connection, current.id, rows.number, rows.correction, now)

@@ -8,6 +8,7 @@ from typing import Any
 
 from bot.domain.intake_records import NOTICE_TITLES, PollBatch
 from bot.storage.codec import stamp
+from bot.storage.intake_rows import batch_from_row
 from bot.storage.postgres.database import PgDatabase, affected
 from bot.storage.postgres.intake_queue import INTAKE_LOCK
 
@@ -137,11 +138,4 @@ class PgPollNoticeStore:
             NOTICE_TITLES,
         )
         counted, titles = found if found is not None else (0, None)
-        return PollBatch(
-            row[0],
-            row[1],
-            row[2],
-            int(counted),
-            tuple(titles or ()),
-            datetime.fromisoformat(row[3]),
-        )
+        return batch_from_row(row, int(counted), titles or ())

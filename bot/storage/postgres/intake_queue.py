@@ -8,18 +8,11 @@ an item key is stored once.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from datetime import datetime
 
-from bot.domain.intake_records import (
-    Candidate,
-    CandidateNotFound,
-    FeedOutcome,
-    Matcher,
-    NewItem,
-    StoredItem,
-)
+from bot.domain.intake_records import Candidate, FeedOutcome, Matcher, NewItem
+from bot.storage import intake_rows
 from bot.storage.postgres.database import Connection, PgDatabase, affected
 
 INTAKE_LOCK = "intake"
@@ -48,39 +41,24 @@ class PgQueueStore:
     async def record_items(
         self, items: list[NewItem], matcher: Matcher, now: datetime, feed: FeedOutcome | None
     ) -> list[int]:
-        created: list[int] = []
-        at = now.isoformat()
         async with self._db.write(lock=INTAKE_LOCK) as connection:
             seen = await _stored(connection, [item.key for item in items])
             next_id = int(
                 await connection.fetchval("SELECT COALESCE(MAX(id), 0) + 1 FROM intake_candidates")
             )
-            candidates: list[tuple[int, str, bytes, str, str]] = []
-            stored: list[tuple[object, ...]] = []
-            for item in items:
-                if item.key in seen:
-                    continue
-                seen.add(item.key)
-                candidate = matcher.match_bytes(item.signature)
-                if candidate is None:
-                    candidate, next_id = next_id, next_id + 1
-                    candidates.append((candidate, item.title, item.signature, at, at))
-                    matcher.add_bytes(candidate, item.signature)
-                    created.append(candidate)
-                stored.append(
-                    (item.key, feed.feed_id if feed else None, item.outlet, item.url, item.title,
-                     item.published, item.body, json.dumps(item.draft), candidate, at)
-                )  # fmt: skip
+            poll = intake_rows.poll_rows(
+                items, seen, matcher, next_id, feed.feed_id if feed else None, now
+            )
             await connection.executemany(
                 "INSERT INTO intake_candidates (id, title, signature, queued_at, created_at)"
                 " VALUES ($1, $2, $3, $4, $5)",
-                candidates,
+                poll.candidates,
             )
             await connection.executemany(
                 "INSERT INTO intake_items (key, feed_id, outlet, url, title, published, body,"
                 " draft, candidate_id, fetched_at)"
                 " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-                stored,
+                poll.items,
             )
             if feed is not None:
                 await connection.execute(
@@ -89,16 +67,9 @@ class PgQueueStore:
                     " body_hash = COALESCE($3, body_hash), last_success = $4,"
                     " last_error = $5, failures = 0, items_seen = items_seen + $6,"
                     " next_poll = $7 WHERE id = $8",
-                    feed.etag,
-                    feed.last_modified,
-                    feed.body_hash,
-                    at,
-                    feed.problem,
-                    len(stored),
-                    feed.next_poll.isoformat(),
-                    feed.feed_id,
+                    *intake_rows.polled_row(feed, now, len(poll.items)),
                 )
-        return created
+        return poll.created
 
     async def pending(self, limit: int = 50) -> list[Candidate]:
         rows = await self._db.fetch(
@@ -120,16 +91,13 @@ class PgQueueStore:
             candidate_id,
         )
         if row is None:
-            raise CandidateNotFound(f"no candidate {candidate_id} (see briefbot queue list)")
+            raise intake_rows.candidate_not_found(candidate_id)
         rows = await self._db.fetch(
             "SELECT outlet, url, title, published, draft FROM intake_items"
             " WHERE candidate_id = $1 ORDER BY id",
             candidate_id,
         )
-        items = tuple(StoredItem(r[0], r[1], r[2], r[3], json.loads(r[4])) for r in rows)
-        return Candidate(
-            row["id"], row["state"], row["title"], datetime.fromisoformat(row["queued_at"]), items
-        )
+        return intake_rows.candidate_from_row(row, rows)
 
     async def decide(
         self,
@@ -140,7 +108,7 @@ class PgQueueStore:
         reason: str | None = None,
         entry_slug: str | None = None,
     ) -> None:
-        state = {"approve": "approved", "merge": "merged", "reject": "rejected"}.get(action)
+        state = intake_rows.DECIDED_STATES.get(action)
         async with self._db.write() as connection:
             status = await connection.execute(
                 "UPDATE intake_candidates SET state = COALESCE($1, state), queued_at = $2"
@@ -150,7 +118,7 @@ class PgQueueStore:
                 candidate_id,
             )
             if affected(status) == 0:
-                raise CandidateNotFound(f"candidate {candidate_id} is not pending")
+                raise intake_rows.not_pending(candidate_id)
             await connection.execute(
                 "INSERT INTO intake_decisions (candidate_id, action, actor, reason, entry_slug,"
                 " at) VALUES ($1, $2, $3, $4, $5, $6)",
