@@ -196,7 +196,9 @@ class IntakeDesk:
             raw = dict(draft.raw)
             if typed is not None:
                 raw.update(self._from_form(draft, typed))
-            return await self._decided(self.review.approve_raw(candidate_id, raw, actor))
+            return await self._decided(
+                candidate_id, self.review.approve_raw(candidate_id, raw, actor)
+            )
 
     async def approve_with(
         self, candidate_id: int, actor: str, overrides: Mapping[str, Any]
@@ -204,7 +206,9 @@ class IntakeDesk:
         """Create the entry from the draft with some fields replaced (the CLI's flags)."""
         async with self._deciding:
             await self._pending(candidate_id)
-            return await self._decided(self.review.approve(candidate_id, actor, overrides))
+            return await self._decided(
+                candidate_id, self.review.approve(candidate_id, actor, overrides)
+            )
 
     async def merge(self, candidate_id: int, ref: str, actor: str) -> Merged:
         if not ref.strip():
@@ -213,7 +217,9 @@ class IntakeDesk:
             await self._pending(candidate_id)
             into = await self._entry(ref)
             correction = await self.review.went_out(into.id)  # as the merge itself decides
-            entry = await self._decided(self.review.merge(candidate_id, into.slug, actor))
+            entry = await self._decided(
+                candidate_id, self.review.merge(candidate_id, into.slug, actor)
+            )
             return Merged(entry, correction)
 
     async def _entry(self, ref: str) -> Entry:
@@ -233,12 +239,12 @@ class IntakeDesk:
     async def reject(self, candidate_id: int, actor: str, reason: str) -> None:
         async with self._deciding:
             await self._pending(candidate_id)
-            await self._decided(self.review.reject(candidate_id, actor, reason))
+            await self._decided(candidate_id, self.review.reject(candidate_id, actor, reason))
 
     async def later(self, candidate_id: int, actor: str) -> None:
         async with self._deciding:
             await self._pending(candidate_id)
-            await self._decided(self.review.later(candidate_id, actor))
+            await self._decided(candidate_id, self.review.later(candidate_id, actor))
 
     async def _pending(self, candidate_id: int) -> CandidateView:
         candidate = await self.queue.get(candidate_id)  # NotFound for an unknown id
@@ -248,12 +254,14 @@ class IntakeDesk:
             )
         return view(candidate)
 
-    async def _decided(self, decision: Awaitable[T]) -> T:
-        """Await a decision; one that lost a race is "already decided", not an error."""
+    async def _decided(self, candidate_id: int, decision: Awaitable[T]) -> T:
+        """Await a decision; one that lost a race (another process decided between the check
+        and the store's conditional write) says what the winner decided."""
         try:
             return await decision
-        except CandidateNotFound as lost:
-            raise AlreadyDecided(f"{lost}; nothing changed.".capitalize()) from None
+        except CandidateNotFound:
+            await self._pending(candidate_id)  # "already rejected" (or not found)
+            raise
 
     @staticmethod
     def _from_form(draft: Draft, typed: Mapping[str, Any]) -> dict[str, Any]:
