@@ -15,7 +15,9 @@ from pathlib import Path
 import pytest
 
 from bot.adapters.discord.client import BriefingBot
+from bot.app import open_app
 from bot.clock import FixedClock
+from bot.intake.wiring import intake_desk
 from bot.settings import Settings
 from bot.usecases.intake_desk import NO_INTAKE
 from tests.discord_bot.conftest import BRIEFS, BotWorld, make_deps
@@ -285,6 +287,26 @@ async def test_two_editors_approving_at_once_make_one_entry(
     assert contents[0].startswith("Approved candidate 1: added `")
     assert contents[1] == "Candidate 1 was already approved; nothing changed."
     assert len(await world.app.service.entries()) == before + 1
+
+
+async def test_a_form_saved_after_another_platform_rejected_creates_nothing(
+    world: BotWorld, server: FeedServer, settings: Settings, clock: FixedClock
+) -> None:
+    """The approve form is open on Discord; meanwhile an editor rejects the candidate on
+    Slack (another process on the same database); the form is then saved."""
+    serve_story(server)
+    await follow(world, server, WIRE)
+    await poll_once(world.app)
+    card = await open_queue(world)
+    form = await world.discord.click(card, "Approve")
+    async with open_app(settings, clock) as slack:
+        await intake_desk(slack).reject(1, "slack:ben", "already covered")
+    before = await world.snapshot()
+
+    saved = await world.discord.submit_modal(form, modal_values(form))
+
+    assert saved.content == "Candidate 1 was already rejected; nothing changed."
+    assert saved.ephemeral and await world.snapshot() == before
 
 
 async def test_where_intake_cannot_run_the_commands_say_so(
