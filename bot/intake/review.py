@@ -15,7 +15,7 @@ from bot.clock import Clock
 from bot.domain.corrections import EditKind
 from bot.domain.entries import Entry
 from bot.domain.errors import DuplicateSlug, InvalidInput
-from bot.domain.intake_records import Candidate, Decision
+from bot.domain.intake_records import Candidate, CandidateNotFound, Decision
 from bot.domain.text import slugify
 from bot.intake.drafts import raw_figure
 from bot.ports.intake import IntakeQueue
@@ -190,5 +190,6 @@ class ReviewQueue:
     async def _pending(self, candidate_id: int) -> CandidateView:
         candidate = await self.queue.get(candidate_id)
         if candidate.state != "pending":
-            raise ReviewProblem(f"candidate {candidate_id} was already {candidate.state}")
+            # As the store says it when a decision lost its race: the desk words both alike.
+            raise CandidateNotFound(f"candidate {candidate_id} was already {candidate.state}")
         return view(candidate)

@@ -29,25 +29,27 @@ async def queued(desk: IntakeDesk) -> int:
     return suggested.candidate_id
 
 
-def held_until(
-    app: App, name: str, other_done: asyncio.Event, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The process's entry write ``name`` waits until the other editor's decision is in:
-    the loser has passed every check ("pending") and only the store can stop it now."""
-    write: Callable[..., Awaitable[Any]] = getattr(app.service, name)
+class Race:
+    """The worst interleaving, made certain: one editor's entry write (``add`` or ``edit``)
+    is reached — every check said "pending" — and waits while the other editor decides."""
 
-    async def late(*args: Any, **kwargs: Any) -> Any:
-        await other_done.wait()
-        return await write(*args, **kwargs)
+    def __init__(self, app: App, name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.reached, self.decided = asyncio.Event(), asyncio.Event()
+        write: Callable[..., Awaitable[Any]] = getattr(app.service, name)
 
-    monkeypatch.setattr(app.service, name, late)
+        async def late(*args: Any, **kwargs: Any) -> Any:
+            self.reached.set()
+            await self.decided.wait()
+            return await write(*args, **kwargs)
 
+        monkeypatch.setattr(app.service, name, late)
 
-async def signalling(done: asyncio.Event, decision: Awaitable[T]) -> T:
-    try:
-        return await decision
-    finally:
-        done.set()
+    async def meanwhile(self, decision: Callable[[], Awaitable[T]]) -> T:
+        await self.reached.wait()
+        try:
+            return await decision()
+        finally:
+            self.decided.set()
 
 
 async def test_an_approve_racing_a_reject_creates_nothing(
@@ -58,12 +60,11 @@ async def test_an_approve_racing_a_reject_creates_nothing(
         desk, other = intake_desk(discord), intake_desk(slack)
         cid = await queued(desk)
         entries = len(await discord.service.entries())
-        rejected = asyncio.Event()
-        held_until(discord, "add", rejected, monkeypatch)
+        race = Race(discord, "add", monkeypatch)
 
         approve, reject = await asyncio.gather(
             desk.approve(cid, "discord:ana"),
-            signalling(rejected, other.reject(cid, "slack:ben", "already covered")),
+            race.meanwhile(lambda: other.reject(cid, "slack:ben", "already covered")),
             return_exceptions=True,
         )
 
@@ -89,12 +90,11 @@ async def test_a_merge_racing_a_reject_merges_nothing_and_owes_no_correction(
         assert await ledger.mark_posted("discord", "s1", day, "m1", discord.service.clock.now())
         assert await desk.review.went_out(into.id)
         cid = await queued(desk)
-        rejected = asyncio.Event()
-        held_until(discord, "edit", rejected, monkeypatch)
+        race = Race(discord, "edit", monkeypatch)
 
         merge, reject = await asyncio.gather(
             desk.merge(cid, INTO, "discord:ana"),
-            signalling(rejected, other.reject(cid, "slack:ben", "not this story")),
+            race.meanwhile(lambda: other.reject(cid, "slack:ben", "not this story")),
             return_exceptions=True,
         )
 
