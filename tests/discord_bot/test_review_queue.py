@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -307,6 +308,52 @@ async def test_a_form_saved_after_another_platform_rejected_creates_nothing(
 
     assert saved.content == "Candidate 1 was already rejected; nothing changed."
     assert saved.ephemeral and await world.snapshot() == before
+
+
+async def test_control_characters_typed_into_intake_are_refused_alike_on_every_backend(
+    world: BotWorld, server: FeedServer
+) -> None:
+    """A NUL (PostgreSQL cannot store it) or an escape typed into a feed's name, an address,
+    a feed reference, an outlet, a reject reason or a merge target: one sentence, nothing
+    stored, the same on SQLite and PostgreSQL."""
+    admin = world.server.admin
+    serve_story(server)
+    await follow(world, server, WIRE)
+    await poll_once(world.app)
+    card = await open_queue(world)
+    before = await world.snapshot()
+    nul = "the {} contains a control character (U+0000); type it again without it"
+
+    typed: list[tuple[str, dict[str, Any]]] = [
+        ("brief-admin feeds add", {"url": server.url(DAILY), "options": {"name": "Dai\x00ly"}}),
+        ("brief-admin feeds add", {"url": server.url(DAILY) + "\x00"}),
+        ("brief-admin feeds add", {"url": server.url(DAILY), "options": {"include": "\x1b[2J"}}),
+        ("brief-admin feeds pause", {"feed": "1\x00"}),
+        ("brief-admin suggest", {"url": server.url("/story.html"), "outlet": "Out\x00let"}),
+    ]
+    said = [(await world.run(admin, command, **options)).content for command, options in typed]
+    assert said == [
+        nul.format("feed name"),
+        nul.format("address"),
+        "the include or exclude word contains a control character (U+001B);"
+        " type it again without it",
+        nul.format("feed"),
+        nul.format("outlet"),
+    ]
+
+    reject = await world.discord.click(card, "Reject")
+    why = "Why? (kept, so the story does not come back)"
+    refused = await world.discord.submit_modal(reject, {why: "dupe\x00"})
+    assert refused.content == nul.format("reason")
+    merge = await world.discord.click(card, "Merge")
+    into = "Into which entry? (slug, id or title words)"
+    refused = await world.discord.submit_modal(merge, {into: "nis\x00"})
+    assert refused.content == nul.format("entry")
+
+    assert await world.snapshot() == before
+    assert (await open_queue(world)).embed["footer"]["text"] == "Candidate 1 · 1 waiting for review"
+    listing = await world.run(admin, "brief-admin feeds list")
+    assert [f["name"].split(" — ")[0] for f in listing.embed["fields"]] == ["1. Wire"]
 
 
 async def test_where_intake_cannot_run_the_commands_say_so(
