@@ -16,9 +16,7 @@ from typing import Any
 import pytest
 
 from bot.adapters.discord.client import BriefingBot
-from bot.app import open_app
 from bot.clock import FixedClock
-from bot.intake.wiring import intake_desk
 from bot.settings import Settings
 from bot.usecases.intake_desk import NO_INTAKE
 from tests.discord_bot.conftest import BRIEFS, BotWorld, make_deps
@@ -27,8 +25,12 @@ from tests.discord_bot.test_corrections import YOON, notices, post_todays_digest
 from tests.discord_digest.conftest import eventually
 from tests.intake.polling import DAILY, WIRE, poll_once, serve_story
 from tests.intake.server import ARTICLE_PAGE, FeedServer, rss
+from tests.slack.conftest import EDITOR, running_world, standin, text_input  # noqa: F401
+from tests.slack.test_newsroom import said as slack_said
+from tests.slack.test_review_queue import answer_on, open_form
 from tests.standins.discord import MANAGE_GUILD, Reply, running_bot
 from tests.standins.discord import interactions as ix
+from tests.standins.slack.standin import SlackStandIn
 
 EMPTY = "The review queue is empty: nothing is waiting for a decision."
 
@@ -290,18 +292,31 @@ async def test_two_editors_approving_at_once_make_one_entry(
     assert len(await world.app.service.entries()) == before + 1
 
 
-async def test_a_form_saved_after_another_platform_rejected_creates_nothing(
-    world: BotWorld, server: FeedServer, settings: Settings, clock: FixedClock
+async def test_a_form_saved_after_slack_rejected_the_candidate_creates_nothing(
+    world: BotWorld,
+    server: FeedServer,
+    settings: Settings,
+    clock: FixedClock,
+    standin: SlackStandIn,  # noqa: F811  (the Slack stand-in fixture, imported)
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """The approve form is open on Discord; meanwhile an editor rejects the candidate on
-    Slack (another process on the same database); the form is then saved."""
+    Slack (the real Slack app, its own process's handle on the same database); the Discord
+    form is then saved: one sentence, no entry."""
     serve_story(server)
     await follow(world, server, WIRE)
     await poll_once(world.app)
     card = await open_queue(world)
     form = await world.discord.click(card, "Approve")
-    async with open_app(settings, clock) as slack:
-        await intake_desk(slack).reject(1, "slack:ben", "already covered")
+
+    if settings.database_url is not None:  # the Slack side opens the same database
+        monkeypatch.setenv("BRIEFBOT_DATABASE_URL", settings.database_url.get_secret_value())
+    async with running_world("http", tmp_path, standin, clock) as slack:
+        slack_card = await slack.command(EDITOR, "queue")
+        view, rid = await open_form(slack, slack_card, "reject")
+        assert await slack.submit(EDITOR, view, {"reason": text_input("already covered")}) == {}
+        assert slack_said(await answer_on(slack, rid)).startswith("Rejected candidate 1")
     before = await world.snapshot()
 
     saved = await world.discord.submit_modal(form, modal_values(form))
