@@ -77,9 +77,9 @@ class EntryWriter:
         notice, in the same transaction.
         """
         async with self._db.write() as connection:
+            await _decide(connection, decision, content.slug, now)
             current = await fetch_one(connection, ref, include_deleted=True)
             check_editable(current, expected_revision)
-            await _decide(connection, decision, content.slug, now)
             await _update(connection, current, content, actor, now, correction)
         return await self._stored(current.id)
 
