@@ -85,9 +85,13 @@ class EnvSettings(msgspec.Struct, frozen=True, kw_only=True):
     def from_env(cls, env_file: Path | None = ENV_FILE, **overrides: object) -> Self:
         """The settings from ``overrides`` (by variable name), the environment, ``env_file``
         and the defaults, in that order. Raises :class:`SettingsError` (one sentence)."""
+        fields = msgspec.structs.fields(cls)
+        unknown = set(overrides) - {field.encode_name for field in fields}
+        if unknown:  # a typo in code would otherwise be silently ignored
+            raise TypeError(f"{cls.__name__} has no variable {', '.join(sorted(unknown))}")
         dotenv = dotenv_values(env_file) if env_file is not None and env_file.is_file() else {}
         raw: dict[str, object] = {}
-        for field in msgspec.structs.fields(cls):
+        for field in fields:
             name = field.encode_name
             source = next((s for s in (overrides, os.environ, dotenv) if name in s), {})
             value = source.get(name)

@@ -28,6 +28,7 @@ from bot.domain.digest import (
 from bot.domain.entries import Entry, EntryContent, ImportResult, ProgressCallback, Revision
 from bot.domain.errors import InvalidInput, Rejected
 from bot.domain.figures import group_claims
+from bot.domain.intake_records import Decision
 from bot.domain.schedule import day_window, local_date
 from bot.domain.search_query import parse_search
 from bot.domain.validation import EntryValidationError, validate_entry
@@ -144,10 +145,15 @@ class BriefingService:
 
     # -- editors --------------------------------------------------------------------------
 
-    async def add(self, raw: Mapping[str, Any], actor: str) -> Entry:
-        """Validate and store a new entry; raises ``EntryValidationError`` or ``DuplicateSlug``."""
+    async def add(
+        self, raw: Mapping[str, Any], actor: str, decision: Decision | None = None
+    ) -> Entry:
+        """Validate and store a new entry; raises ``EntryValidationError`` or ``DuplicateSlug``.
+
+        With ``decision`` (an intake approval) the entry exists only if the decision applies.
+        """
         content = validate_entry(raw, self.vocabulary, self._today())
-        return await self._store.add(content, actor, self.clock.now())
+        return await self._store.add(content, actor, self.clock.now(), decision)
 
     async def edit(
         self,
@@ -156,6 +162,7 @@ class BriefingService:
         actor: str,
         expected_revision: int | None = None,
         kind: EditKind = EditKind.MINOR,
+        decision: Decision | None = None,
     ) -> Entry:
         """Validate and replace an entry's content, keeping its previous version.
 
@@ -165,7 +172,13 @@ class BriefingService:
         content = validate_entry(raw, self.vocabulary, self._today())
         changes = substantive_changes if kind is EditKind.CORRECTION else None
         return await self._store.edit(
-            ref, content, actor, self.clock.now(), expected_revision, correction=changes
+            ref,
+            content,
+            actor,
+            self.clock.now(),
+            expected_revision,
+            correction=changes,
+            decision=decision,
         )
 
     async def delete(self, ref: str, actor: str) -> Entry:

@@ -53,6 +53,17 @@ class Matcher(Protocol):
 
 
 @dataclass(frozen=True, slots=True)
+class Decision:
+    """An editor's decision on a candidate that changes an entry (approve, merge): the entry
+    store records it in the same transaction as the change, on the condition that the
+    candidate is still pending, so of two editors deciding at once exactly one applies."""
+
+    candidate_id: int
+    action: str
+    actor: str
+
+
+@dataclass(frozen=True, slots=True)
 class NewItem:
     key: str
     outlet: str

@@ -20,6 +20,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from bot.clock import Clock
+from bot.domain.errors import Conflict
 from bot.ports.intake import IntakeFeeds, Leases
 
 if TYPE_CHECKING:  # the poller pulls in feedparser and numpy: only once there are feeds
@@ -30,6 +31,10 @@ log = logging.getLogger(__name__)
 LEASE = "intake-poller"
 TTL = timedelta(minutes=2)
 CHECK_S = 30.0
+
+
+class PollingElsewhere(Conflict):
+    """Another process holds the intake lease: it polls, so this one must not."""
 
 
 def holder_id() -> str:
@@ -80,7 +85,7 @@ class BackgroundPolling:
         """One round: nothing without the lease; else a poll of the due feeds."""
         if not await self._leases.acquire(LEASE, self.holder, self._clock.now(), self._ttl):
             return None
-        async with self._renewing():
+        async with renewing(self._leases, self._clock, self.holder, self._ttl):
             report = await poller.poll()
         self.polled += 1
         if report.feeds:
@@ -94,20 +99,53 @@ class BackgroundPolling:
             self._ring()
         return report
 
+
+@contextlib.asynccontextmanager
+async def renewing(
+    leases: Leases, clock: Clock, holder: str, ttl: timedelta = TTL
+) -> AsyncIterator[None]:
+    """Renew the lease while a (long) poll runs, so nobody else starts one meanwhile."""
+
+    async def renew() -> None:
+        while True:
+            await asyncio.sleep(ttl.total_seconds() / 3)
+            if not await leases.renew(LEASE, holder, clock.now(), ttl):
+                log.warning("lost the intake lease during a poll (the database was slow?)")
+                return
+
+    task = asyncio.create_task(renew(), name="intake-lease")
+    try:
+        yield
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+
+
+class Hold:
+    """The lease held by a manual ``briefbot feeds poll``: taken for the whole run, renewed
+    throughout (polls and the waits between them), released at the end whatever ends it."""
+
+    def __init__(self, leases: Leases, clock: Clock, holder: str, ttl: timedelta = TTL) -> None:
+        self._leases, self._clock, self.holder, self._ttl = leases, clock, holder, ttl
+
+    async def take(self) -> None:
+        """Take (or, between polls, keep) the lease; ``PollingElsewhere`` if someone has it."""
+        if await self._leases.acquire(LEASE, self.holder, self._clock.now(), self._ttl):
+            return
+        who = await self._leases.holder(LEASE, self._clock.now())
+        held = f" ({who} holds the intake lease)" if who else ""
+        raise PollingElsewhere(
+            f"the bot (or another feeds poll) is polling the feeds{held}; try again later,"
+            " or set BRIEFBOT_INTAKE=0 on the bot"
+        )
+
     @contextlib.asynccontextmanager
-    async def _renewing(self) -> AsyncIterator[None]:
-        """Renew the lease while a (long) poll runs, so nobody else starts one meanwhile."""
-
-        async def renew() -> None:
-            while True:
-                await asyncio.sleep(self._ttl.total_seconds() / 3)
-                if not await self._leases.renew(LEASE, self.holder, self._clock.now(), self._ttl):
-                    log.warning("lost the intake lease during a poll (the database was slow?)")
-                    return
-
-        task = asyncio.create_task(renew(), name="intake-lease")
+    async def held(self) -> AsyncIterator[Hold]:
+        await self.take()
         try:
-            yield
+            async with renewing(self._leases, self._clock, self.holder, self._ttl):
+                yield self
         finally:
-            task.cancel()
-            await asyncio.gather(task, return_exceptions=True)
+            # Shielded: on Ctrl-C the run is being cancelled, and the release must still land.
+            with contextlib.suppress(Exception):
+                await asyncio.shield(self._leases.release(LEASE, self.holder))

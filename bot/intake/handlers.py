@@ -16,6 +16,7 @@ from pathlib import Path
 from bot.app import App
 from bot.domain.errors import InvalidInput
 from bot.domain.extraction.figures import extract_figures
+from bot.intake.background import Hold, holder_id
 from bot.intake.drafts import figure_dict
 from bot.intake.fetch import Fetcher
 from bot.intake.poller import Poller
@@ -65,7 +66,9 @@ async def cmd_feeds(app: App, args: argparse.Namespace) -> int:
 
 
 async def _poll(app: App, desk: IntakeDesk, once: bool) -> None:
-    async with _poller(app, desk) as poller:
+    # The bot's lease: a manual poll beside the bot's own could split one story in two.
+    lease = Hold(app.storage.intake.leases, app.service.clock, holder_id())
+    async with lease.held(), _poller(app, desk) as poller:
         while True:
             report = await poller.poll(everything=once)
             print(
@@ -76,6 +79,7 @@ async def _poll(app: App, desk: IntakeDesk, once: bool) -> None:
             if once:
                 return
             await asyncio.sleep(IDLE_S)
+            await lease.take()  # still ours (renewed meanwhile), unless it was lost
 
 
 async def cmd_suggest(app: App, args: argparse.Namespace) -> int:

@@ -15,7 +15,7 @@ from bot.clock import Clock
 from bot.domain.corrections import EditKind
 from bot.domain.entries import Entry
 from bot.domain.errors import DuplicateSlug, InvalidInput
-from bot.domain.intake_records import Candidate
+from bot.domain.intake_records import Candidate, CandidateNotFound, Decision
 from bot.domain.text import slugify
 from bot.intake.drafts import raw_figure
 from bot.ports.intake import IntakeQueue
@@ -138,12 +138,14 @@ class ReviewQueue:
         return await self.approve_raw(candidate_id, self.form(candidate, overrides or {}), actor)
 
     async def approve_raw(self, candidate_id: int, raw: Mapping[str, Any], actor: str) -> Entry:
-        """Create the entry exactly as the editor saved the prefilled form, then record it."""
+        """Create the entry exactly as the editor saved the prefilled form and record the
+        decision, in one transaction: if another editor decided first, nothing is created."""
         await self._pending(candidate_id)
         try:
-            entry = await self.service.add(raw, actor)
+            return await self.service.add(raw, actor, Decision(candidate_id, "approve", actor))
         except DuplicateSlug:
-            # Approved before a crash could record the decision: the entry is this one.
+            # Approved by a version that made the entry and the decision apart, and stopped
+            # between them: the entry is this one.
             entry = await self.service.show(raw["slug"])
         await self.queue.decide(
             candidate_id, "approve", actor, self.clock.now(), entry_slug=entry.slug
@@ -163,11 +165,11 @@ class ReviewQueue:
             f for f in _figures(candidate) if (f["display"], f["originator"]) not in shown
         ]
         kind = EditKind.CORRECTION if await self._went_out(entry.id) else EditKind.MINOR
-        updated = await self.service.edit(entry.slug, raw, actor, entry.revision, kind)
-        await self.queue.decide(
-            candidate_id, "merge", actor, self.clock.now(), entry_slug=updated.slug
+        # The edit (and a correction's notices) and the decision are one transaction: a
+        # merge that lost to another editor's decision changes nothing.
+        return await self.service.edit(
+            entry.slug, raw, actor, entry.revision, kind, Decision(candidate_id, "merge", actor)
         )
-        return updated
 
     async def went_out(self, entry_id: int) -> bool:
         """Whether a posted digest carried the entry (a merge into it is a correction)."""
@@ -188,5 +190,6 @@ class ReviewQueue:
     async def _pending(self, candidate_id: int) -> CandidateView:
         candidate = await self.queue.get(candidate_id)
         if candidate.state != "pending":
-            raise ReviewProblem(f"candidate {candidate_id} was already {candidate.state}")
+            # As the store says it when a decision lost its race: the desk words both alike.
+            raise CandidateNotFound(f"candidate {candidate_id} was already {candidate.state}")
         return view(candidate)

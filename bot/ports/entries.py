@@ -16,6 +16,7 @@ from bot.domain.entries import (
     Revision,
     SearchPage,
 )
+from bot.domain.intake_records import Decision
 from bot.domain.search_query import SearchQuery
 
 
@@ -54,8 +55,12 @@ class EntryReads(Protocol):
 class EntryWrites(Protocol):
     """Every change keeps the previous version as a revision; nothing is ever erased."""
 
-    async def add(self, content: EntryContent, actor: str, now: datetime) -> Entry:
-        """Revision 1; raises ``DuplicateSlug``."""
+    async def add(
+        self, content: EntryContent, actor: str, now: datetime, decision: Decision | None = None
+    ) -> Entry:
+        """Revision 1; raises ``DuplicateSlug``. With ``decision``, the candidate's decision
+        is recorded in the same transaction, or ``CandidateNotFound`` is raised and nothing is
+        written when the candidate is no longer pending."""
         ...
 
     async def edit(
@@ -66,8 +71,11 @@ class EntryWrites(Protocol):
         now: datetime,
         expected_revision: int | None = None,
         correction: Changes | None = None,
+        decision: Decision | None = None,
     ) -> Entry:
-        """Raises ``StaleRevision`` if ``expected_revision`` is not the current one."""
+        """Raises ``StaleRevision`` if ``expected_revision`` is not the current one; with
+        ``decision``, as :meth:`add` (the correction's notices are then owed only if it
+        applies)."""
         ...
 
     async def set_deleted(self, ref: str, deleted: bool, actor: str, now: datetime) -> Entry:

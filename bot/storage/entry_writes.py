@@ -18,6 +18,7 @@ from bot.domain.entries import (
 )
 from bot.domain.entry_changes import check_editable, duplicate_slug
 from bot.domain.import_plan import plan_import
+from bot.domain.intake_records import Decision
 from bot.storage.codec import stamp
 from bot.storage.corrections import enqueue_correction
 from bot.storage.database import Database
@@ -34,6 +35,7 @@ from bot.storage.entry_rows import (
     revision_row,
     tag_rows,
 )
+from bot.storage.intake_queue import record_decision
 
 # New entries are written this many per executemany batch; progress is reported after each.
 IMPORT_BATCH = 5000
@@ -48,9 +50,13 @@ class EntryWriter:
     async def _stored(self, entry_id: int) -> Entry:
         return await fetch_one(self._db.read, str(entry_id), include_deleted=True)
 
-    async def add(self, content: EntryContent, actor: str, now: datetime) -> Entry:
-        """Store a new entry (revision 1); raises :class:`DuplicateSlug`."""
+    async def add(
+        self, content: EntryContent, actor: str, now: datetime, decision: Decision | None = None
+    ) -> Entry:
+        """Store a new entry (revision 1); raises :class:`DuplicateSlug`. With ``decision``,
+        the candidate's approval is one transaction with the entry (see the port)."""
         async with self._db.write() as connection:
+            await _decide(connection, decision, content.slug, now)
             entry_id = await _insert(connection, content, actor, now)
         return await self._stored(entry_id)
 
@@ -62,6 +68,7 @@ class EntryWriter:
         now: datetime,
         expected_revision: int | None = None,
         correction: Changes | None = None,
+        decision: Decision | None = None,
     ) -> Entry:
         """Replace an entry's content, keeping the previous version as a revision.
 
@@ -70,6 +77,7 @@ class EntryWriter:
         notice, in the same transaction.
         """
         async with self._db.write() as connection:
+            await _decide(connection, decision, content.slug, now)
             current = await fetch_one(connection, ref, include_deleted=True)
             check_editable(current, expected_revision)
             await _update(connection, current, content, actor, now, correction)
@@ -112,6 +120,17 @@ class EntryWriter:
             for _, chunk in plan.new_batches(IMPORT_BATCH, progress):
                 await _insert_many(connection, chunk, actor, now)
         return plan.result()
+
+
+async def _decide(
+    connection: aiosqlite.Connection, decision: Decision | None, slug: str, now: datetime
+) -> None:
+    """First in the transaction: a decision that lost its race writes nothing else."""
+    if decision is not None:
+        await record_decision(
+            connection, decision.candidate_id, decision.action, decision.actor, now,
+            entry_slug=slug,
+        )  # fmt: skip
 
 
 async def _insert(

@@ -141,20 +141,8 @@ class QueueStore:
         entry_slug: str | None = None,
     ) -> None:
         """Record an editor's decision; the candidate leaves the queue unless it is "later"."""
-        state = DECIDED_STATES.get(action)
         async with self._db.write() as conn:
-            cursor = await conn.execute(
-                "UPDATE intake_candidates SET state = COALESCE(?, state), queued_at = ?"
-                " WHERE id = ? AND state = 'pending'",
-                (state, now.isoformat(), candidate_id),
-            )
-            if cursor.rowcount == 0:
-                raise not_pending(candidate_id)
-            await conn.execute(
-                "INSERT INTO intake_decisions (candidate_id, action, actor, reason, entry_slug,"
-                " at) VALUES (?, ?, ?, ?, ?, ?)",
-                (candidate_id, action, actor, reason, entry_slug, now.isoformat()),
-            )
+            await record_decision(conn, candidate_id, action, actor, now, reason, entry_slug)
 
     async def purge_bodies(self, before: datetime) -> int:
         """Retention: drop raw article text older than ``before`` (keys and drafts stay, so
@@ -165,6 +153,32 @@ class QueueStore:
                 (before.isoformat(),),
             )
             return cursor.rowcount
+
+
+async def record_decision(
+    conn: aiosqlite.Connection,
+    candidate_id: int,
+    action: str,
+    actor: str,
+    now: datetime,
+    reason: str | None = None,
+    entry_slug: str | None = None,
+) -> None:
+    """The decision, inside the caller's write transaction: only while the candidate is
+    pending (``CandidateNotFound`` otherwise), so the first decision wins and a caller that
+    also writes an entry (approve, merge) rolls it back with the lost decision."""
+    cursor = await conn.execute(
+        "UPDATE intake_candidates SET state = COALESCE(?, state), queued_at = ?"
+        " WHERE id = ? AND state = 'pending'",
+        (DECIDED_STATES.get(action), now.isoformat(), candidate_id),
+    )
+    if cursor.rowcount == 0:
+        raise not_pending(candidate_id)
+    await conn.execute(
+        "INSERT INTO intake_decisions (candidate_id, action, actor, reason, entry_slug,"
+        " at) VALUES (?, ?, ?, ?, ?, ?)",
+        (candidate_id, action, actor, reason, entry_slug, now.isoformat()),
+    )
 
 
 async def went_out(database: Database, entry_id: int) -> bool:

@@ -19,7 +19,7 @@ from bot.domain.entries import Entry
 from bot.domain.entry_lines import keep_published, keep_values
 from bot.domain.errors import EntryNotFound, InvalidInput
 from bot.domain.intake_records import CandidateNotFound, Feed
-from bot.domain.text_safety import without_hidden
+from bot.domain.typed_text import typed
 from bot.intake.guard import Refused, check_url
 from bot.intake.review import CandidateView, ReviewQueue, view
 from bot.ports.intake import IntakeFeeds, IntakeQueue
@@ -80,8 +80,11 @@ class IntakeDesk:
         url = self._address(url)
         if not MIN_EVERY <= every <= MAX_EVERY:
             raise InvalidInput(f"poll every {MIN_EVERY}–{MAX_EVERY} minutes, not {every}")
-        title = without_hidden(" ".join((name or "").split()))[:NAME_MAX]
-        words = [tuple(w.strip() for w in group if w.strip()) for group in (include, exclude)]
+        title = " ".join(typed("feed name", name or "").split())[:NAME_MAX]
+        words = [
+            tuple(typed("include or exclude word", w).strip() for w in group if w.strip())
+            for group in (include, exclude)
+        ]
         return await self.feeds.add(
             url, title or (urlsplit(url).hostname or url), every, self._now(), *words
         )
@@ -97,7 +100,7 @@ class IntakeDesk:
         return await self.feeds.set_paused(self._ref(ref), paused, reason, self._now())
 
     def _address(self, url: str) -> str:
-        url = url.strip().strip("<>")
+        url = typed("address", url).strip().strip("<>")
         if not url or len(url) > URL_MAX:
             raise InvalidInput(f"give a feed address (http:// or https://, up to {URL_MAX} chars)")
         try:
@@ -108,7 +111,7 @@ class IntakeDesk:
 
     @staticmethod
     def _ref(ref: str) -> str:
-        ref = ref.strip().strip("<>")
+        ref = typed("feed", ref).strip().strip("<>")
         if not ref:
             raise InvalidInput("which feed? give its number or address (see feeds list)")
         return ref[:URL_MAX]
@@ -122,6 +125,7 @@ class IntakeDesk:
         from bot.intake.parse import parse_page
 
         url = self._address(url)
+        outlet = typed("outlet", outlet) if outlet else outlet
         fetcher = Fetcher(self.allow_private)
         try:
             fetched = await fetcher.get(url)
@@ -137,6 +141,7 @@ class IntakeDesk:
         """A saved page (HTML) or plain-text article (its first line the title)."""
         from bot.intake.parse import parse_page, parse_text_file
 
+        outlet = typed("outlet", outlet)
         if text.lstrip().startswith("<"):
             item = await asyncio.to_thread(parse_page, text, None)
         else:
@@ -154,7 +159,7 @@ class IntakeDesk:
             poller = Poller(
                 self.feeds, self.queue, fetcher, self.review.clock, self.service.vocabulary
             )
-            created = await poller.suggest(item, without_hidden(outlet)[:NAME_MAX])
+            created = await poller.suggest(item, outlet[:NAME_MAX])
         finally:
             await fetcher.close()
         return Suggested(created[0] if created else None, item.title)
@@ -196,7 +201,9 @@ class IntakeDesk:
             raw = dict(draft.raw)
             if typed is not None:
                 raw.update(self._from_form(draft, typed))
-            return await self._decided(self.review.approve_raw(candidate_id, raw, actor))
+            return await self._decided(
+                candidate_id, self.review.approve_raw(candidate_id, raw, actor)
+            )
 
     async def approve_with(
         self, candidate_id: int, actor: str, overrides: Mapping[str, Any]
@@ -204,16 +211,20 @@ class IntakeDesk:
         """Create the entry from the draft with some fields replaced (the CLI's flags)."""
         async with self._deciding:
             await self._pending(candidate_id)
-            return await self._decided(self.review.approve(candidate_id, actor, overrides))
+            return await self._decided(
+                candidate_id, self.review.approve(candidate_id, actor, overrides)
+            )
 
     async def merge(self, candidate_id: int, ref: str, actor: str) -> Merged:
-        if not ref.strip():
+        if not typed("entry", ref).strip():
             raise InvalidInput("which entry? give its slug or id")
         async with self._deciding:
             await self._pending(candidate_id)
             into = await self._entry(ref)
             correction = await self.review.went_out(into.id)  # as the merge itself decides
-            entry = await self._decided(self.review.merge(candidate_id, into.slug, actor))
+            entry = await self._decided(
+                candidate_id, self.review.merge(candidate_id, into.slug, actor)
+            )
             return Merged(entry, correction)
 
     async def _entry(self, ref: str) -> Entry:
@@ -231,14 +242,15 @@ class IntakeDesk:
         raise InvalidInput(f"'{ref.strip()[:80]}' matches several entries: {named}; give one")
 
     async def reject(self, candidate_id: int, actor: str, reason: str) -> None:
+        typed("reason", reason)
         async with self._deciding:
             await self._pending(candidate_id)
-            await self._decided(self.review.reject(candidate_id, actor, reason))
+            await self._decided(candidate_id, self.review.reject(candidate_id, actor, reason))
 
     async def later(self, candidate_id: int, actor: str) -> None:
         async with self._deciding:
             await self._pending(candidate_id)
-            await self._decided(self.review.later(candidate_id, actor))
+            await self._decided(candidate_id, self.review.later(candidate_id, actor))
 
     async def _pending(self, candidate_id: int) -> CandidateView:
         candidate = await self.queue.get(candidate_id)  # NotFound for an unknown id
@@ -248,12 +260,14 @@ class IntakeDesk:
             )
         return view(candidate)
 
-    async def _decided(self, decision: Awaitable[T]) -> T:
-        """Await a decision; one that lost a race is "already decided", not an error."""
+    async def _decided(self, candidate_id: int, decision: Awaitable[T]) -> T:
+        """Await a decision; one that lost a race (another process decided between the check
+        and the store's conditional write) says what the winner decided."""
         try:
             return await decision
-        except CandidateNotFound as lost:
-            raise AlreadyDecided(f"{lost}; nothing changed.".capitalize()) from None
+        except CandidateNotFound:
+            await self._pending(candidate_id)  # "already rejected" (or not found)
+            raise
 
     @staticmethod
     def _from_form(draft: Draft, typed: Mapping[str, Any]) -> dict[str, Any]:

@@ -60,6 +60,11 @@ def test_a_secret_is_neither_shown_nor_echoed_in_an_error(
     assert settings.token_text == "token-abc.def"
 
 
+def test_an_override_for_a_variable_that_does_not_exist_is_a_programming_error() -> None:
+    with pytest.raises(TypeError, match="Settings has no variable BRIEFBOT_DBB"):
+        Settings.from_env(env_file=None, BRIEFBOT_DBB="typo.sqlite3")
+
+
 def test_a_database_url_keeps_its_password_out_of_the_settings_repr(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

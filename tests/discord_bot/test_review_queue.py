@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -24,8 +25,12 @@ from tests.discord_bot.test_corrections import YOON, notices, post_todays_digest
 from tests.discord_digest.conftest import eventually
 from tests.intake.polling import DAILY, WIRE, poll_once, serve_story
 from tests.intake.server import ARTICLE_PAGE, FeedServer, rss
+from tests.slack.conftest import EDITOR, running_world, standin, text_input  # noqa: F401
+from tests.slack.test_newsroom import said as slack_said
+from tests.slack.test_review_queue import answer_on, open_form
 from tests.standins.discord import MANAGE_GUILD, Reply, running_bot
 from tests.standins.discord import interactions as ix
+from tests.standins.slack.standin import SlackStandIn
 
 EMPTY = "The review queue is empty: nothing is waiting for a decision."
 
@@ -285,6 +290,85 @@ async def test_two_editors_approving_at_once_make_one_entry(
     assert contents[0].startswith("Approved candidate 1: added `")
     assert contents[1] == "Candidate 1 was already approved; nothing changed."
     assert len(await world.app.service.entries()) == before + 1
+
+
+async def test_a_form_saved_after_slack_rejected_the_candidate_creates_nothing(
+    world: BotWorld,
+    server: FeedServer,
+    settings: Settings,
+    clock: FixedClock,
+    standin: SlackStandIn,  # noqa: F811  (the Slack stand-in fixture, imported)
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The approve form is open on Discord; meanwhile an editor rejects the candidate on
+    Slack (the real Slack app, its own process's handle on the same database); the Discord
+    form is then saved: one sentence, no entry."""
+    serve_story(server)
+    await follow(world, server, WIRE)
+    await poll_once(world.app)
+    card = await open_queue(world)
+    form = await world.discord.click(card, "Approve")
+
+    if settings.database_url is not None:  # the Slack side opens the same database
+        monkeypatch.setenv("BRIEFBOT_DATABASE_URL", settings.database_url.get_secret_value())
+    async with running_world("http", tmp_path, standin, clock) as slack:
+        slack_card = await slack.command(EDITOR, "queue")
+        view, rid = await open_form(slack, slack_card, "reject")
+        assert await slack.submit(EDITOR, view, {"reason": text_input("already covered")}) == {}
+        assert slack_said(await answer_on(slack, rid)).startswith("Rejected candidate 1")
+    before = await world.snapshot()
+
+    saved = await world.discord.submit_modal(form, modal_values(form))
+
+    assert saved.content == "Candidate 1 was already rejected; nothing changed."
+    assert saved.ephemeral and await world.snapshot() == before
+
+
+async def test_control_characters_typed_into_intake_are_refused_alike_on_every_backend(
+    world: BotWorld, server: FeedServer
+) -> None:
+    """A NUL (PostgreSQL cannot store it) or an escape typed into a feed's name, an address,
+    a feed reference, an outlet, a reject reason or a merge target: one sentence, nothing
+    stored, the same on SQLite and PostgreSQL."""
+    admin = world.server.admin
+    serve_story(server)
+    await follow(world, server, WIRE)
+    await poll_once(world.app)
+    card = await open_queue(world)
+    before = await world.snapshot()
+    nul = "the {} contains a control character (U+0000); type it again without it"
+
+    typed: list[tuple[str, dict[str, Any]]] = [
+        ("brief-admin feeds add", {"url": server.url(DAILY), "options": {"name": "Dai\x00ly"}}),
+        ("brief-admin feeds add", {"url": server.url(DAILY) + "\x00"}),
+        ("brief-admin feeds add", {"url": server.url(DAILY), "options": {"include": "\x1b[2J"}}),
+        ("brief-admin feeds pause", {"feed": "1\x00"}),
+        ("brief-admin suggest", {"url": server.url("/story.html"), "outlet": "Out\x00let"}),
+    ]
+    said = [(await world.run(admin, command, **options)).content for command, options in typed]
+    assert said == [
+        nul.format("feed name"),
+        nul.format("address"),
+        "the include or exclude word contains a control character (U+001B);"
+        " type it again without it",
+        nul.format("feed"),
+        nul.format("outlet"),
+    ]
+
+    reject = await world.discord.click(card, "Reject")
+    why = "Why? (kept, so the story does not come back)"
+    refused = await world.discord.submit_modal(reject, {why: "dupe\x00"})
+    assert refused.content == nul.format("reason")
+    merge = await world.discord.click(card, "Merge")
+    into = "Into which entry? (slug, id or title words)"
+    refused = await world.discord.submit_modal(merge, {into: "nis\x00"})
+    assert refused.content == nul.format("entry")
+
+    assert await world.snapshot() == before
+    assert (await open_queue(world)).embed["footer"]["text"] == "Candidate 1 · 1 waiting for review"
+    listing = await world.run(admin, "brief-admin feeds list")
+    assert [f["name"].split(" — ")[0] for f in listing.embed["fields"]] == ["1. Wire"]
 
 
 async def test_where_intake_cannot_run_the_commands_say_so(

@@ -10,9 +10,13 @@ import subprocess
 import sys
 import threading
 import time
+from datetime import UTC, datetime
 
+import pytest
 from aiohttp import web
 
+from bot.clock import SystemClock
+from bot.intake.background import TTL
 from tests.core.conftest import Cli
 from tests.intake.server import REWRITE, STORY, FeedServer, rss
 
@@ -20,7 +24,7 @@ SLOW = rss([("s1", "North Korea troops reach Kursk", REWRITE.replace("1,500", "3
 
 
 def test_a_poll_killed_midway_loses_and_doubles_nothing(
-    cli: Cli, server: FeedServer, env: dict[str, str]
+    cli: Cli, server: FeedServer, env: dict[str, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     arrived, released = threading.Event(), threading.Event()
 
@@ -59,6 +63,11 @@ def test_a_poll_killed_midway_loses_and_doubles_nothing(
             child.kill()
 
     server.text("/slow.xml", SLOW)
+    # The killed poller never released its lease: the next poll waits for it to lapse.
+    code, _, err = cli("feeds", "poll", "--once")
+    assert code == 1 and "is polling the feeds" in err
+    lapsed = datetime.now(UTC) + TTL
+    monkeypatch.setattr(SystemClock, "now", lambda self: lapsed)
     code, _, err = cli("feeds", "poll", "--once")
     assert code == 0, err
     queue = json.loads(cli("queue", "list", "--format", "json")[1])

@@ -17,12 +17,14 @@ import asyncpg
 from bot.domain.entries import Changes, Entry, EntryContent, ImportResult, ProgressCallback
 from bot.domain.entry_changes import check_editable, duplicate_slug
 from bot.domain.import_plan import plan_import
+from bot.domain.intake_records import Decision
 from bot.storage.codec import stamp
 from bot.storage.entry_rows import deletion_rows, edit_rows, insert_rows
 from bot.storage.entry_writes import IMPORT_BATCH
 from bot.storage.postgres.corrections import enqueue_correction
 from bot.storage.postgres.database import Connection, PgDatabase
 from bot.storage.postgres.entry_reads import entries_by_slug, fetch_one
+from bot.storage.postgres.intake_queue import record_decision
 
 ENTRIES_LOCK = "entries"
 _ENTRY_INSERT = (
@@ -51,8 +53,11 @@ class PgEntryWriter:
     async def _stored(self, entry_id: int) -> Entry:
         return await fetch_one(self._db, str(entry_id), include_deleted=True)
 
-    async def add(self, content: EntryContent, actor: str, now: datetime) -> Entry:
+    async def add(
+        self, content: EntryContent, actor: str, now: datetime, decision: Decision | None = None
+    ) -> Entry:
         async with self._db.write(lock=ENTRIES_LOCK) as connection:
+            await _decide(connection, decision, content.slug, now)
             if await connection.fetchval("SELECT 1 FROM entries WHERE slug = $1", content.slug):
                 raise duplicate_slug(content.slug)
             entry_id = await _next_id(connection)
@@ -67,8 +72,10 @@ class PgEntryWriter:
         now: datetime,
         expected_revision: int | None = None,
         correction: Changes | None = None,
+        decision: Decision | None = None,
     ) -> Entry:
         async with self._db.write(lock=ENTRIES_LOCK) as connection:
+            await _decide(connection, decision, content.slug, now)
             current = await fetch_one(connection, ref, include_deleted=True)
             check_editable(current, expected_revision)
             await _update(connection, current, content, actor, now, correction)
@@ -105,6 +112,17 @@ class PgEntryWriter:
             for start, chunk in plan.new_batches(IMPORT_BATCH, progress):
                 await _insert_many(connection, chunk, first + start, actor, now)
         return plan.result()
+
+
+async def _decide(
+    connection: Connection, decision: Decision | None, slug: str, now: datetime
+) -> None:
+    """First in the transaction (after the entries lock): a lost decision writes nothing."""
+    if decision is not None:
+        await record_decision(
+            connection, decision.candidate_id, decision.action, decision.actor, now,
+            entry_slug=slug,
+        )  # fmt: skip
 
 
 async def _next_id(connection: Connection) -> int:

@@ -108,27 +108,8 @@ class PgQueueStore:
         reason: str | None = None,
         entry_slug: str | None = None,
     ) -> None:
-        state = intake_rows.DECIDED_STATES.get(action)
         async with self._db.write() as connection:
-            status = await connection.execute(
-                "UPDATE intake_candidates SET state = COALESCE($1, state), queued_at = $2"
-                " WHERE id = $3 AND state = 'pending'",
-                state,
-                now.isoformat(),
-                candidate_id,
-            )
-            if affected(status) == 0:
-                raise intake_rows.not_pending(candidate_id)
-            await connection.execute(
-                "INSERT INTO intake_decisions (candidate_id, action, actor, reason, entry_slug,"
-                " at) VALUES ($1, $2, $3, $4, $5, $6)",
-                candidate_id,
-                action,
-                actor,
-                reason,
-                entry_slug,
-                now.isoformat(),
-            )
+            await record_decision(connection, candidate_id, action, actor, now, reason, entry_slug)
 
     async def purge_bodies(self, before: datetime) -> int:
         async with self._db.write() as connection:
@@ -143,6 +124,38 @@ async def _stored(connection: Connection, keys: list[str]) -> set[str]:
     """The keys among ``keys`` stored already, read inside the write transaction."""
     rows = await connection.fetch("SELECT key FROM intake_items WHERE key = ANY($1::text[])", keys)
     return {str(row[0]) for row in rows}
+
+
+async def record_decision(
+    connection: Connection,
+    candidate_id: int,
+    action: str,
+    actor: str,
+    now: datetime,
+    reason: str | None = None,
+    entry_slug: str | None = None,
+) -> None:
+    """The decision inside the caller's transaction, as SQLite's: the conditional UPDATE's
+    row lock makes a second decider wait, then find the candidate decided."""
+    status = await connection.execute(
+        "UPDATE intake_candidates SET state = COALESCE($1, state), queued_at = $2"
+        " WHERE id = $3 AND state = 'pending'",
+        intake_rows.DECIDED_STATES.get(action),
+        now.isoformat(),
+        candidate_id,
+    )
+    if affected(status) == 0:
+        raise intake_rows.not_pending(candidate_id)
+    await connection.execute(
+        "INSERT INTO intake_decisions (candidate_id, action, actor, reason, entry_slug,"
+        " at) VALUES ($1, $2, $3, $4, $5, $6)",
+        candidate_id,
+        action,
+        actor,
+        reason,
+        entry_slug,
+        now.isoformat(),
+    )
 
 
 async def pg_went_out(database: PgDatabase, entry_id: int) -> bool:
