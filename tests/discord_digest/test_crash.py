@@ -120,6 +120,9 @@ async def restart_and_recover(bot: BotProcess, channel: Channel) -> str:
         assert str(message.id) == message_id
         today = datetime.now(UTC).date()
         assert footer(message).endswith(f"digest · {today}")
+        # The catch-up logs its outcome just after the ledger row turns "posted": stopping the
+        # bot in between (on a loaded machine) would lose the line, not the digest.
+        await eventually(lambda: "catch-up " in bot.log.read_text(), 30, "the catch-up line")
     return bot.log.read_text()
 
 
