@@ -27,9 +27,9 @@ from bot.env_settings import SettingsError
 from bot.intake import commands as intake_commands
 from bot.rendering import text as render
 from bot.rendering.terminal import printable_streams, progress_bar
-from bot.service import ImportRejected
 from bot.settings import Settings
 from bot.storage.database import DatabaseError
+from bot.usecases.import_checks import ImportRejected
 
 log = logging.getLogger("briefbot")
 

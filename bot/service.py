@@ -25,16 +25,17 @@ from bot.domain.digest import (
     key_subjects,
     matches_topics,
 )
-from bot.domain.entries import Entry, EntryContent, ImportResult, ProgressCallback, Revision
-from bot.domain.errors import InvalidInput, Rejected
+from bot.domain.entries import Entry, ImportResult, ProgressCallback, Revision
+from bot.domain.errors import InvalidInput
 from bot.domain.figures import group_claims
 from bot.domain.intake_records import Decision
 from bot.domain.schedule import day_window, local_date
 from bot.domain.search_query import parse_search
-from bot.domain.validation import EntryValidationError, validate_entry
+from bot.domain.validation import validate_entry
 from bot.domain.vocabulary import Vocabulary
 from bot.ports.entries import EntryRepository
 from bot.results import FiguresView, Page, SearchResults
+from bot.usecases.import_checks import validate_documents
 from bot.usecases.page_cache import VersionedCache
 
 MAX_PAGE_SIZE = 25
@@ -43,16 +44,6 @@ QUIET_DAY_SUBJECTS = 3
 OVERVIEW_SUBJECTS = 10
 # Autocomplete offers at most this many subjects (Discord's limit for choices).
 SUBJECT_CHOICES = 25
-
-
-class ImportRejected(Rejected):
-    """An import with problems: nothing was written. Each problem reads ``file: field: …``."""
-
-    heading = "Nothing was imported:"
-    problems: tuple[str, ...]
-
-    def __init__(self, problems: Sequence[str]) -> None:
-        super().__init__(f"{len(problems)} problem(s); nothing was imported", problems)
 
 
 class BriefingService:
@@ -202,7 +193,7 @@ class BriefingService:
         # In a worker thread: 2,000 full entries take about a second to validate, and the
         # bot must keep answering everyone else meanwhile (the vocabulary is immutable).
         contents = await asyncio.to_thread(
-            _validate_documents, documents, problems, self.vocabulary, self._today()
+            validate_documents, documents, problems, self.vocabulary, self._today()
         )
         changes = substantive_changes if kind is EditKind.CORRECTION else None
         return await self._store.import_many(
@@ -272,37 +263,6 @@ class BriefingService:
     def _check_choice(name: str, value: str | None, allowed: Sequence[str]) -> None:
         if value is not None and value not in allowed:
             raise InvalidInput(f"unknown {name} '{value[:40]}'; choose from: {', '.join(allowed)}")
-
-
-def _validate_documents(
-    documents: Sequence[BriefDocument],
-    problems: Sequence[str],
-    vocabulary: Vocabulary,
-    today: date,
-) -> list[EntryContent]:
-    """Every document as entry content, or ImportRejected with every problem (and ``problems``)."""
-    found = list(problems)
-    contents = []
-    first_file: dict[str, str] = {}
-    for document in documents:
-        try:
-            content = validate_entry(document.fields, vocabulary, today)
-        except EntryValidationError as error:
-            found += [f"{document.name}: {problem}" for problem in error.problems]
-            continue
-        if content.slug in first_file:
-            found.append(
-                f"{document.name}: slug: '{content.slug}' is also used by "
-                f"{first_file[content.slug]}"
-            )
-            continue
-        first_file[content.slug] = document.name
-        contents.append(content)
-    if found:
-        raise ImportRejected(found)
-    if not contents:
-        raise ImportRejected(["no brief files found"])
-    return contents
 
 
 def _page_size(requested: int) -> int:

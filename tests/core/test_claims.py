@@ -13,7 +13,8 @@ from bot.brief_files import read_brief_files
 from bot.domain.claims import Qualifier, display_problem, infer_qualifier
 from bot.domain.validation import EntryValidationError, validate_entry
 from bot.domain.vocabulary import Vocabulary
-from bot.service import BriefingService, ImportRejected
+from bot.service import BriefingService
+from bot.usecases.import_checks import ImportRejected
 from tests.factories import raw_entry
 
 from .conftest import NOW, Cli

@@ -11,9 +11,10 @@ from bot.brief_files import MAX_FILE_BYTES, read_brief_files
 from bot.clock import FixedClock
 from bot.domain.entries import ImportResult, RevisionAction
 from bot.domain.vocabulary import Vocabulary
-from bot.service import BriefingService, ImportRejected
+from bot.service import BriefingService
 from bot.storage.database import open_database
 from bot.storage.entry_store import EntryStore
+from bot.usecases.import_checks import ImportRejected
 
 from .conftest import BRIEFS, NIS_SLUG
 

@@ -91,7 +91,7 @@ async def test_readers_are_answered_while_a_worst_case_archive_imports(
         parsing.wrap(bot.brief_uploads.documents_from_upload),
     )
     monkeypatch.setattr(
-        bot.service, "_validate_documents", validating.wrap(bot.service._validate_documents)
+        bot.service, "validate_documents", validating.wrap(bot.service.validate_documents)
     )
     lags: list[float] = []
     stop = asyncio.Event()

@@ -25,7 +25,8 @@ from bot.adapters.console.shell import Console
 from bot.app import App
 from bot.clock import FixedClock
 from bot.domain import errors
-from bot.service import BriefingService, ImportRejected
+from bot.service import BriefingService
+from bot.usecases.import_checks import ImportRejected
 from tests.discord_bot.conftest import BRIEFS, BotWorld
 from tests.slack.conftest import READER, running_world
 from tests.standins.slack.standin import SlackStandIn
