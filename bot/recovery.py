@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections import Counter
 from collections.abc import Awaitable, Callable
 from datetime import date, datetime, timedelta
 
@@ -97,6 +98,13 @@ class Recovery:
                 result.status.value,
                 result.reason or "",
             )
+        # One closing line: an operator (or a test) knows the round is over, not half-logged.
+        tally = Counter(result.status.value for result in results)
+        log.info(
+            "catch-up finished: %d digest(s)%s",
+            len(results),
+            "".join(f", {count} {status}" for status, count in sorted(tally.items())),
+        )
         return results
 
     async def _page_jobs(

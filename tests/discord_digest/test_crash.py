@@ -122,7 +122,7 @@ async def restart_and_recover(bot: BotProcess, channel: Channel) -> str:
         assert footer(message).endswith(f"digest · {today}")
         # The catch-up logs its outcome just after the ledger row turns "posted": stopping the
         # bot in between (on a loaded machine) would lose the line, not the digest.
-        await eventually(lambda: "catch-up " in bot.log.read_text(), 30, "the catch-up line")
+        await eventually(lambda: "catch-up finished" in bot.log.read_text(), 30, "catch-up")
     return bot.log.read_text()
 
 

@@ -28,6 +28,7 @@ from tests.standins.discord import Channel, DiscordStandIn
 PLATFORM = "discord"
 MESSAGES_ROUTE = "POST /channels/{channel_id}/messages"
 CATCH_UP_LINE = re.compile(r"catch-up discord/(\d+) \S+: (\w[\w ]*)")
+CATCH_UP_FINISHED = "catch-up finished:"
 
 
 @dataclass(frozen=True)
@@ -110,9 +111,14 @@ class ShardProcess:
 
     def catch_up(self, run: int = -1) -> dict[str, str]:
         """server id → what one run's catch-up did for it, from its log (the last run's by
-        default; the lines are written once the whole round is done)."""
+        default; complete once :meth:`caught_up`)."""
         text = self.logs[run].read_text(errors="replace")
         return {sid: outcome.strip() for sid, outcome in CATCH_UP_LINE.findall(text)}
+
+    def caught_up(self, run: int = -1) -> bool:
+        """Whether one run's catch-up has logged its last line (per-server lines are written
+        one by one; reading them before this one can count half a round)."""
+        return CATCH_UP_FINISHED in self.logs[run].read_text(errors="replace")
 
     def tail(self) -> str:
         return "".join(log.read_text(errors="replace")[-2000:] for log in self.logs)

@@ -86,18 +86,14 @@ async def test_three_processes_300_servers_one_killed_mid_round_and_restarted(
             await victim.kill()
             # The others finish their own rounds, and leave shard 1's servers alone.
             for process in survivors:
-                await eventually(lambda p=process: len(p.catch_up()) == 100, 60, "their rounds")
+                await eventually(process.caught_up, 60, "their rounds")
             # Counted only now: requests the victim sent just before it died are still being
             # answered by the stand-in for a moment after the kill, and they land.
             landed_then = sum(digests_by_server(discord, shards[1]).values())
             assert landed_then < 100, "the kill came after the round; nothing to prove"
 
             await victim.start()
-            # Its catch-up lines come one per server as the recovered round goes (reading them
-            # at the first line counted a partial round under load): wait for all it owes.
-            await eventually(
-                lambda: len(victim.catch_up()) >= 100 - landed_then, 60, "the restarted round"
-            )
+            await eventually(victim.caught_up, 60, "the restarted round")
         discord.check_violations()
 
     await assert_one_digest_each(discord, shared_db, channels)
@@ -129,8 +125,8 @@ async def test_two_processes_given_overlapping_shards_still_post_one_digest_each
         async with running([low, high]):
             # Both become ready at the same moment, so both catch-ups go for shard 1 at once.
             await discord.release_identify(4)
-            # Each writes its catch-up lines once its whole round is done.
-            await eventually(lambda: low.catch_up() and high.catch_up(), 60, "both rounds")
+            # Per-server lines are written one by one; the closing line ends each round.
+            await eventually(lambda: low.caught_up() and high.caught_up(), 60, "both rounds")
         discord.check_violations()
 
     await assert_one_digest_each(discord, shared_db, channels)
