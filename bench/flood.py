@@ -13,13 +13,10 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import Counter
-from typing import TYPE_CHECKING
 
 from bench.stats import p50, p99, summary
+from bench.world import Report, World
 from bot.domain.search_query import BUSY_NOTE, TOO_SLOW_NOTE, UNRANKED_NOTE
-
-if TYPE_CHECKING:
-    from bench.run import Report, World
 
 FLOOD = 50
 TICK_S = 0.005

@@ -1,4 +1,5 @@
-"""Start-up: a process timed to its start-up lines; and with 100,000 digest schedules.
+"""Start-up: a process timed to its start-up lines (``ready_s``, ``memory_ratio``), and with
+100,000 digest schedules.
 
 ``ready_100k_schedules_s`` and ``memory_100k_schedules_mb``: the 1M archive gets 100,000
 servers with a daily digest each (spread over zones and over the three hours starting four
@@ -18,9 +19,10 @@ import sys
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 from bench.stats import p50, p99
+from bench.world import ROOT, Report, load_average
 from bot.app import open_app
 from bot.domain.digest_schedule import DigestSchedule, next_run
 from bot.domain.schedule import zone as time_zone
@@ -28,19 +30,12 @@ from bot.settings import Settings
 from bot.storage.codec import stamp
 from tests.standins.discord import DiscordStandIn
 
-ROOT = Path(__file__).resolve().parents[1]
 SCHEDULES = 100_000
 ZONES = ("Asia/Seoul", "Europe/Kyiv", "America/New_York", "Europe/London", "UTC", "Asia/Tokyo")
 # What `python -m bot run` logs on the way up: serving commands (READY and every guild
 # received), then discord.py's on_ready (its 2 s quiet period after the last guild later).
 MILESTONES = {"serving": "serving commands", "on_ready": "connected as"}
 BARE_MILESTONES = {"serving": "serving", "on_ready": "ready"}
-
-
-class Report(Protocol):
-    def add(
-        self, name: str, value: float, target: str, met: bool | None, **detail: Any
-    ) -> None: ...
 
 
 def _rss_kib(pid: int) -> int:
@@ -194,4 +189,57 @@ async def bench_schedules(report: Report, db: Path, quick: bool, say: Any) -> No
         memory_100k_schedules_mb_p99=round(max(bot_rss) / 1024, 1),
         bot_rss_mib=[round(x / 1024, 1) for x in bot_rss],
         bare_rss_mib=[round(x / 1024, 1) for x in bare_rss],
+    )
+
+
+async def bench_process(report: Report, db: Path, quick: bool) -> None:
+    python = sys.executable
+    reps = 1 if quick else 3
+    bot_ready: list[float] = []
+    bot_on_ready: list[float] = []
+    bot_rss: list[int] = []
+    bare_ready: list[float] = []
+    bare_rss: list[int] = []
+    for _ in range(reps):
+        for bare in (True, False):
+            async with DiscordStandIn() as standin:
+                guild = standin.add_guild("Analysts")
+                guild.add_text_channel("briefing")
+                env = standin_env(standin, db)
+                # Ready = serving commands (READY and every guild it lists received); the
+                # RSS is taken 3 s after discord.py's on_ready, as before.
+                if bare:
+                    argv = [python, "-m", "bench.bare_bot"]
+                    seen, rss = await process_start(argv, env, BARE_MILESTONES, "on_ready")
+                    bare_ready.append(seen["serving"])
+                    bare_rss.append(rss)
+                else:
+                    argv = [python, "-m", "bot", "run"]
+                    seen, rss = await process_start(argv, env, MILESTONES, "on_ready")
+                    bot_ready.append(seen["serving"])
+                    bot_on_ready.append(seen["on_ready"])
+                    bot_rss.append(rss)
+    ratio = p50([float(x) for x in bot_rss]) / p50([float(x) for x in bare_rss])
+    report.add(
+        "memory_ratio",
+        ratio,
+        "<= 1.3",
+        ratio <= 1.3,
+        memory_ratio_p50=round(ratio, 3),
+        memory_ratio_p99=round(max(bot_rss) / min(bare_rss), 3),
+        bot_rss_mib=[round(x / 1024, 1) for x in bot_rss],
+        bare_rss_mib=[round(x / 1024, 1) for x in bare_rss],
+        samples=len(bot_rss),
+        load_average=load_average(),
+    )
+    report.add(
+        "ready_s",
+        p50(bot_ready),
+        "< 2",
+        p50(bot_ready) < 2,
+        ready_s_p50=round(p50(bot_ready), 3),
+        ready_s_p99=round(p99(bot_ready), 3),
+        on_ready_s_p50=round(p50(bot_on_ready), 3),
+        bare_ready_s=round(p50(bare_ready), 3),
+        n=len(bot_ready),
     )
