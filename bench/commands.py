@@ -44,12 +44,15 @@ async def latest_and_noop(world: CommandWorld, scale: float) -> tuple[list[float
 
 
 async def search_samples(world: CommandWorld, query: str, scale: float) -> list[float]:
-    """Seconds per ``/brief search`` for ``query``, asked repeatedly."""
+    """Seconds per ``/brief search`` for ``query``, asked up to 200 times: with 40, the
+    nearest-rank p99 was the single slowest answer, so one stall of the shared machine (a
+    70 ms first search in one full run, 6 ms typical) decided the figure; the slowest is
+    still reported beside it (``max_ms``)."""
 
     async def search() -> float:
         return await world.command("brief search", query=query)
 
-    return await repeat(Budget(5, 40, 4.0).scaled(scale), search)
+    return await repeat(Budget(20, 200, 10.0).scaled(scale), search)
 
 
 async def bench_commands(report: Report, db: Path, quick: bool) -> None:

@@ -44,9 +44,10 @@ async def repeat(budget: Budget, once: Callable[[], Awaitable[float]]) -> list[f
 
 
 def summary(samples: list[float]) -> dict[str, float]:
-    """Milliseconds: p50, p99 and how many samples."""
+    """Milliseconds: p50, p99, the slowest, and how many samples."""
     return {
         "p50_ms": round(p50(samples) * 1000, 3),
         "p99_ms": round(p99(samples) * 1000, 3),
+        "max_ms": round(max(samples) * 1000, 3),
         "n": len(samples),
     }
