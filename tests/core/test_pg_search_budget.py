@@ -27,6 +27,8 @@ from bot.storage.url import parse_database_url
 from tests.factories import entry_content
 
 from .conftest import NOW
+from .search_pages import ids
+from .search_pages import newest_ids as newest_matches
 
 ENTRIES = 600
 DELETED = ENTRIES - 2  # one of the newest matches is deleted: the fallback must skip it
@@ -59,12 +61,7 @@ async def big_db(postgres_url: str) -> AsyncIterator[PgDatabase]:
 
 
 def newest_ids(count: int, skip: int = 0) -> list[int]:
-    ids = [i for i in range(ENTRIES, 0, -1) if i != DELETED]
-    return ids[skip : skip + count]
-
-
-def ids(page: object) -> list[int]:
-    return [hit.entry.id for hit in page.hits]  # type: ignore[attr-defined]
+    return newest_matches(ENTRIES, DELETED, count, skip)
 
 
 Release = Callable[[], Awaitable[None]]

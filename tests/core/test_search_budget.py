@@ -28,6 +28,8 @@ from bot.storage.entry_store import EntryStore
 from tests.factories import raw_entry
 
 from .conftest import NOW
+from .search_pages import ids
+from .search_pages import newest_ids as newest_matches
 
 ENTRIES = 3000
 DELETED = ENTRIES - 2  # one of the newest matches is deleted: the fallback must skip it
@@ -59,12 +61,7 @@ async def big_db(tmp_path: Path) -> AsyncIterator[Database]:
 
 
 def newest_ids(count: int, skip: int = 0) -> list[int]:
-    ids = [i for i in range(ENTRIES, 0, -1) if i != DELETED]
-    return ids[skip : skip + count]
-
-
-def ids(page: object) -> list[int]:
-    return [hit.entry.id for hit in page.hits]  # type: ignore[attr-defined]
+    return newest_matches(ENTRIES, DELETED, count, skip)
 
 
 async def test_over_budget_falls_back_to_newest_matches(big_db: Database) -> None:
